@@ -1,0 +1,106 @@
+package org.rnnzoo;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rnnzoo.data.Corpora;
+import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.datasets.DatasetStore;
+import org.rnnzoo.decode.Sampler;
+import org.rnnzoo.models.ModelCard;
+import org.rnnzoo.models.ModelRegistry;
+import org.rnnzoo.train.Checkpoint;
+import org.rnnzoo.train.LanguageModelTask;
+import org.rnnzoo.train.RunDirectory;
+import org.rnnzoo.train.Trainer;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The library's front door: everything the CLI and the notebooks do goes through here.
+ * <pre>{@code
+ * ModelCard card = Zoo.card("lstm-lm").withAll(List.of("hidden=32", "epochs=1"));
+ * Zoo.TrainedModel m = Zoo.train(card, Path.of("runs/demo"), System.out);
+ * System.out.println(Zoo.sample(m.net(), m.vocabulary(), "the", 20, new Sampler.Settings(0.8, 0, 0.9, 1)));
+ * }</pre>
+ */
+public final class Zoo {
+    private Zoo() {}
+
+    public static List<String> models() { return ModelRegistry.names(); }
+
+    public static ModelCard card(String name) { return ModelRegistry.card(name); }
+
+    /** A fresh ComputationGraph for a zoo model, e.g. {@code build("lstm-lm", 10000, "hidden=650")}. */
+    public static ComputationGraph build(String name, int vocabSize, String... overrides) {
+        return ModelRegistry.build(name, vocabSize, overrides);
+    }
+
+    public record TrainedModel(ComputationGraph net, Vocabulary vocabulary, ModelCard card, Map<String, Object> result) {}
+
+    /** Loads the card's {@code dataset} (a name, {@code grammar} or {@code text:PATH}) at its {@code level}. */
+    public static Corpora.Loaded corpus(ModelCard card, DatasetStore store) {
+        return Corpora.load(card.getString("dataset"), TokenCorpus.Level.valueOf(card.getString("level").toUpperCase()),
+                card.getLong("seed"), card.getInt("grammar_tokens"), store);
+    }
+
+    /** Trains a language model from its card on the card's dataset; writes everything under runDir. */
+    public static TrainedModel train(ModelCard card, Path runDir, PrintStream out) {
+        return train(card, runDir, out, false, new DatasetStore());
+    }
+
+    public static TrainedModel train(ModelCard card, Path runDir, PrintStream out, boolean progressBar, DatasetStore store) {
+        RunDirectory run = new RunDirectory(runDir);
+        Corpora.Loaded loaded = corpus(card, store);
+        TokenCorpus corpus = loaded.corpus();
+        Vocabulary vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("model", card.name());
+        spec.put("card", card.asMap());
+        run.writeSpec(spec);
+        ComputationGraph net = ModelRegistry.build(card, vocab.size());
+        return fit(net, card, vocab, loaded, run, null, out, progressBar);
+    }
+
+    /** Continues a run from its newest epoch checkpoint (an interrupted epoch restarts from its beginning). */
+    public static TrainedModel resume(Path runDir, PrintStream out, boolean progressBar, DatasetStore store) {
+        RunDirectory run = new RunDirectory(runDir);
+        run.readSpec();
+        Path last = run.latestCheckpoint();
+        if (last == null) throw new ZooException("nothing to resume in " + runDir + ": no finished epoch (checkpoints/epoch-*.zip)");
+        Checkpoint ckpt = Checkpoint.load(last);
+        return fit(ckpt.net(), ckpt.card(), ckpt.vocabulary(), corpus(ckpt.card(), store), run, ckpt.state(), out, progressBar);
+    }
+
+    private static TrainedModel fit(ComputationGraph net, ModelCard card, Vocabulary vocab, Corpora.Loaded loaded,
+                                    RunDirectory run, Map<String, Object> state, PrintStream out, boolean progressBar) {
+        TokenCorpus corpus = loaded.corpus();
+        LanguageModelTask task = new LanguageModelTask(corpus, vocab, card.getInt("batch"), card.getInt("bptt"), card.getInt("eval_batch"));
+        if (loaded.grammar() != null) {
+            task.withReference("optimal_valid_ppl", loaded.grammar().optimalPerplexity("valid"));
+            task.withReference("optimal_test_ppl", loaded.grammar().optimalPerplexity("test"));
+        }
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("dataset", corpus.name());
+        provenance.put("level", corpus.level().name().toLowerCase());
+        provenance.put("train_tokens", corpus.train().size());
+        provenance.put("valid_tokens", corpus.valid().size());
+        provenance.put("test_tokens", corpus.test().size());
+        out.printf("%s on %s: %,d / %,d / %,d tokens, vocabulary %,d, %,d parameters, run dir %s%n", card.name(), corpus.name(),
+                corpus.train().size(), corpus.valid().size(), corpus.test().size(), vocab.size(), net.numParams(), run.path());
+        Map<String, Object> result = new Trainer(out, progressBar).train(net, card, vocab, task, run, state, provenance);
+        Checkpoint best = Checkpoint.load(run.bestCheckpoint());
+        return new TrainedModel(best.net(), vocab, card, result);
+    }
+
+    /** Samples a continuation of {@code prompt} (space-separated words, or characters at char level). */
+    public static String sample(ComputationGraph net, Vocabulary vocab, ModelCard card, String prompt, int length, Sampler.Settings s) {
+        boolean chars = card.getString("level").equals("char");
+        List<String> tokens = chars ? prompt.codePoints().mapToObj(Character::toString).toList()
+                : List.of(prompt.trim().isEmpty() ? new String[0] : prompt.trim().split("\\s+"));
+        return Sampler.detokenize(new Sampler(net, vocab).sample(tokens, length, s), chars);
+    }
+}

@@ -1,0 +1,48 @@
+package org.rnnzoo.cli;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rnnzoo.Zoo;
+import org.rnnzoo.data.Corpora;
+import org.rnnzoo.models.ModelCard;
+import org.rnnzoo.models.ModelRegistry;
+import org.rnnzoo.train.Checkpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+@Command(name = "info", description = "Print a model card, its ComputationGraph summary and parameter count (or a checkpoint's provenance).")
+final class InfoCommand implements Runnable {
+    @Parameters(paramLabel = "NAME|CHECKPOINT", description = "zoo model name, or a checkpoint .zip")
+    String name;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a card value")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--vocab", description = "vocabulary size to build the graph with (default: the built-in grammar's, or 10000)")
+    Integer vocab;
+
+    @Override
+    public void run() {
+        if (name.endsWith(".zip")) {
+            Checkpoint c = Checkpoint.load(Path.of(name));
+            System.out.println("# checkpoint " + name);
+            System.out.println("trainer state: " + c.state());
+            System.out.println("vocabulary: " + c.vocabulary().size() + " tokens");
+            System.out.print(c.card().toYaml());
+            System.out.println(c.net().summary());
+            System.out.printf("parameters: %,d%n", c.net().numParams());
+            return;
+        }
+        ModelCard card = Zoo.card(name).withAll(overrides);
+        int v = vocab != null ? vocab : card.getString("dataset").equals(Corpora.GRAMMAR)
+                ? org.rnnzoo.data.Vocabulary.build(Zoo.corpus(card, null).corpus().train(), 1, 0).size() : 10000;
+        System.out.print(card.toYaml());
+        ComputationGraph net = ModelRegistry.build(card, v);
+        System.out.println(net.summary());
+        System.out.printf("parameters: %,d (vocabulary %,d)%n", net.numParams(), v);
+    }
+}

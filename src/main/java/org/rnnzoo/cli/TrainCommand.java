@@ -1,0 +1,86 @@
+package org.rnnzoo.cli;
+
+import org.rnnzoo.Zoo;
+import org.rnnzoo.ZooException;
+import org.rnnzoo.datasets.DatasetStore;
+import org.rnnzoo.models.ModelCard;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "train", description = "Train a zoo model; prints perplexity per epoch and on test at the end.")
+final class TrainCommand implements Runnable {
+    @Parameters(paramLabel = "MODEL", description = "zoo model name (see: zoo list)")
+    String model;
+
+    @Option(names = "--dataset", description = "dataset name (zoo data list), 'grammar' (built-in) or text:PATH; default: the card's")
+    String dataset;
+
+    @Option(names = "--text", paramLabel = "PATH", description = "train on any UTF-8 text file (same as --dataset text:PATH)")
+    Path text;
+
+    @Option(names = "--level", description = "word or char (for --text)")
+    String level;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a card value, e.g. --set hidden=650")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "where metrics, checkpoints and result.json go (default: runs/MODEL-DATA-TIME)")
+    Path runDir;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue a run from its last checkpoint")
+    Path resume;
+
+    @Option(names = "--mirror", paramLabel = "DIR", description = "local dataset mirror laid out <dataset>/<file> (or ZOO_DATA_MIRROR)")
+    Path mirror;
+
+    @Option(names = "--no-progress", description = "no progress bar (a line every 30 s instead)")
+    boolean noProgress;
+
+    @Override
+    public void run() {
+        DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
+        boolean bar = !noProgress && System.console() != null;
+        Zoo.TrainedModel m;
+        if (resume != null) {
+            m = Zoo.resume(resume, System.out, bar, store);
+        } else {
+            ModelCard card = Zoo.card(model);
+            if (text != null && dataset != null) throw new ZooException("give either --text or --dataset, not both");
+            if (text != null) card = card.with("dataset", "text:" + text);
+            if (dataset != null) card = card.with("dataset", dataset);
+            if (level != null) {
+                if (!level.equals("word") && !level.equals("char")) throw new ZooException("bad value for --level: '" + level + "' (expected word or char)");
+                card = card.with("level", level);
+            }
+            card = card.withAll(overrides);
+            Path dir = runDir != null ? runDir : Path.of("runs", model + "-" + shortName(card.getString("dataset")) + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            if (Files.exists(dir.resolve("run.json")))
+                throw new ZooException("run directory " + dir + " already holds a run; use --resume " + dir + " or another --run-dir");
+            m = Zoo.train(card, dir, System.out, bar, store);
+        }
+        printSummary(m.result());
+    }
+
+    static String shortName(String dataset) {
+        return dataset.startsWith("text:") ? Path.of(dataset.substring(5)).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") : dataset;
+    }
+
+    private static void printSummary(Map<String, Object> r) {
+        System.out.printf("%nvalid perplexity %.3f   test perplexity %.3f", (Double) r.get("valid_ppl"), (Double) r.get("test_ppl"));
+        if (r.get("optimal_test_ppl") instanceof Double opt) {
+            System.out.printf("   optimal (Bayes) test perplexity %.3f   gap %+.1f%%", opt, 100 * ((Double) r.get("test_ppl") / opt - 1));
+        }
+        System.out.printf("%n%.0f tokens/s, %.1f s training; best checkpoint %s%n", (Double) r.get("tokens_per_s"),
+                (Double) r.get("train_seconds"), r.get("checkpoint"));
+    }
+}

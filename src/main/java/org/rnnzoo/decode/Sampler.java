@@ -1,0 +1,103 @@
+package org.rnnzoo.decode;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.ZooException;
+import org.rnnzoo.data.Vocabulary;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Ancestral sampling from a recurrent LM with {@code rnnTimeStep} (state kept inside the graph, one
+ * token per call), with temperature, top-k and nucleus (top-p; Holtzman et al. 2020) filtering.
+ */
+public final class Sampler {
+    /**
+     * @param temperature &gt; 0; &lt; 1 sharpens, &gt; 1 flattens (softmax(logits / T) = p^(1/T) renormalised)
+     * @param topK        keep the k most likely tokens (0 = all)
+     * @param topP        keep the smallest set whose mass reaches p (1 = all)
+     */
+    public record Settings(double temperature, int topK, double topP, long seed) {
+        public Settings {
+            if (!(temperature > 0)) throw new ZooException("bad value for --temperature: " + temperature + " (must be > 0)");
+            if (topK < 0) throw new ZooException("bad value for --top-k: " + topK + " (must be >= 0)");
+            if (!(topP > 0 && topP <= 1)) throw new ZooException("bad value for --top-p: " + topP + " (must be in (0, 1])");
+        }
+    }
+
+    private final ComputationGraph net;
+    private final Vocabulary vocab;
+
+    public Sampler(ComputationGraph net, Vocabulary vocab) {
+        this.net = net;
+        this.vocab = vocab;
+    }
+
+    /** Feeds the prompt (or a sentence boundary if empty), then samples {@code length} tokens. */
+    public List<String> sample(List<String> prompt, int length, Settings s) {
+        SplittableRandom rng = new SplittableRandom(s.seed());
+        net.clear();
+        net.rnnClearPreviousState();
+        int[] context = prompt.isEmpty() ? new int[]{Vocabulary.EOS_ID} : vocab.encode(prompt);
+        float[] ids = new float[context.length];
+        for (int i = 0; i < ids.length; i++) ids[i] = context[i];
+        INDArray probs = net.rnnTimeStep(Nd4j.create(ids, new long[]{1, ids.length}, DataType.FLOAT))[0];
+        List<String> out = new ArrayList<>(length);
+        INDArray in = Nd4j.create(DataType.FLOAT, 1, 1);
+        for (int i = 0; i < length; i++) {
+            long t = probs.size(2);
+            double[] p = probs.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(t - 1)).castTo(DataType.DOUBLE).toDoubleVector();
+            int next = draw(p, s, rng);
+            out.add(vocab.word(next));
+            in.putScalar(0, 0, next);
+            probs = net.rnnTimeStep(in)[0];
+        }
+        net.rnnClearPreviousState();
+        return out;
+    }
+
+    /** Draws one id from {@code p} after temperature, top-k and top-p; never draws reserved padding/BOS. */
+    static int draw(double[] p, Settings s, SplittableRandom rng) {
+        double[] q = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            if (i == Vocabulary.PAD_ID || i == Vocabulary.BOS_ID) continue;
+            q[i] = Math.pow(Math.max(p[i], 0), 1.0 / s.temperature());
+        }
+        Integer[] order = new Integer[q.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Double.compare(q[b], q[a]));
+        double total = 0;
+        for (double v : q) total += v;
+        int keep = s.topK() > 0 ? Math.min(s.topK(), q.length) : q.length;
+        double mass = 0;
+        for (int r = 0; r < keep; r++) {
+            mass += q[order[r]] / total;
+            if (mass >= s.topP()) { keep = r + 1; break; }
+        }
+        double kept = 0;
+        for (int r = 0; r < keep; r++) kept += q[order[r]];
+        double u = rng.nextDouble() * kept;
+        for (int r = 0; r < keep; r++) {
+            u -= q[order[r]];
+            if (u <= 0) return order[r];
+        }
+        return order[keep - 1];
+    }
+
+    /** Joins sampled tokens as text: words with spaces and a newline per {@code <eos>}; characters as-is. */
+    public static String detokenize(List<String> tokens, boolean charLevel) {
+        StringBuilder sb = new StringBuilder();
+        for (String t : tokens) {
+            if (t.equals(Vocabulary.EOS)) { sb.append('\n'); continue; }
+            if (!charLevel && sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') sb.append(' ');
+            sb.append(t);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,85 @@
+package org.rnnzoo.models;
+
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+import org.rnnzoo.ZooException;
+
+import java.util.function.BiFunction;
+
+/**
+ * The shape every recurrent LM in the zoo shares: token ids → embedding → a stack of recurrent
+ * layers → softmax over the vocabulary. The architecture files ({@link RnnLm}, {@link LstmLm})
+ * supply only the recurrent layer.
+ *
+ * <p>Graph inputs/outputs: input {@value #INPUT} holds ids {@code [batch, time]}; output
+ * {@value #OUTPUT} gives probabilities {@code [batch, vocab, time]}; labels are integer ids
+ * {@code [batch, 1, time]} (sparse cross-entropy: a one-hot [batch, 10k, time] label array costs
+ * more memory traffic than the LSTM itself).
+ */
+final class LanguageModelGraph {
+    static final String INPUT = "tokens";
+    static final String OUTPUT = "next";
+
+    private LanguageModelGraph() {}
+
+    /** @param recurrent (nIn, nOut) → the recurrent layer for one level of the stack */
+    static ComputationGraph build(ModelCard card, int vocabSize, BiFunction<Integer, Integer, Layer> recurrent) {
+        int emb = card.getInt("embedding"), hidden = card.getInt("hidden"), layers = card.getInt("layers");
+        double dropout = card.getDouble("dropout");
+        double scale = card.getDouble("init_scale");
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(card.getLong("seed"))
+                .updater(updater(card))
+                // Zaremba et al. 2014 initialise every weight uniformly in [-0.1, 0.1].
+                .weightInit(new UniformDistribution(-scale, scale))
+                .graphBuilder()
+                .addInputs(INPUT);
+        g.addLayer("embed", new EmbeddingSequenceLayer.Builder().nIn(vocabSize).nOut(emb)
+                // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (dl4j-notes).
+                .outputDataFormat(RNNFormat.NCW).build(), INPUT);
+        String prev = "embed";
+        int nIn = emb;
+        for (int i = 0; i < layers; i++) {
+            Layer rnn = recurrent.apply(nIn, hidden);
+            // Dropout only on non-recurrent connections (Zaremba et al. 2014, sec. 3).
+            // DL4J's Dropout takes the probability of *keeping* an activation.
+            if (dropout > 0) rnn.setIDropout(new Dropout(1.0 - dropout));
+            g.addLayer("rnn" + i, rnn, prev);
+            prev = "rnn" + i;
+            nIn = hidden;
+        }
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(new LossSparseMCXENT())
+                .nIn(hidden).nOut(vocabSize).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW);
+        if (dropout > 0) out.dropOut(1.0 - dropout);
+        g.addLayer(OUTPUT, out.build(), prev).setOutputs(OUTPUT);
+        // The trainer feeds one TBPTT segment per fit() and keeps state between calls, so the
+        // segment length and the TBPTT lengths coincide.
+        int bptt = card.getInt("bptt");
+        g.backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(bptt).tBPTTBackwardLength(bptt);
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        return net;
+    }
+
+    static IUpdater updater(ModelCard card) {
+        double lr = card.getDouble("lr");
+        return switch (card.getString("optimizer")) {
+            case "sgd" -> new Sgd(lr);
+            case "adam" -> new Adam(lr);
+            default -> throw new ZooException("bad value for optimizer: '" + card.getString("optimizer") + "' (expected sgd or adam)");
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package org.rnnzoo.train;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Training and validation perplexity against epochs, log scale, as a PNG (XChart, headless). */
+public final class CurvePlot {
+    private CurvePlot() {}
+
+    public static void write(Path png, String title, List<Map<String, Object>> metrics, Map<String, Double> references) {
+        System.setProperty("java.awt.headless", "true");
+        List<Double> tx = new ArrayList<>(), ty = new ArrayList<>(), vx = new ArrayList<>(), vy = new ArrayList<>();
+        for (Map<String, Object> m : metrics) {
+            double x = ((Number) m.get("epoch")).doubleValue();
+            if (m.get("train_ppl") instanceof Number n) { tx.add(x); ty.add(n.doubleValue()); }
+            if (m.get("valid_ppl") instanceof Number n) { vx.add(x); vy.add(n.doubleValue()); }
+        }
+        if (tx.isEmpty() && vx.isEmpty()) return;
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
+                .xAxisTitle("epoch").yAxisTitle("perplexity (log scale)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        if (!tx.isEmpty()) chart.addSeries("train (running, with dropout)", tx, ty).setMarker(SeriesMarkers.NONE);
+        if (!vx.isEmpty()) chart.addSeries("validation", vx, vy).setMarker(SeriesMarkers.CIRCLE);
+        double x0 = Math.min(tx.isEmpty() ? vx.get(0) : tx.get(0), vx.isEmpty() ? tx.get(0) : vx.get(0));
+        double x1 = Math.max(tx.isEmpty() ? 0 : tx.get(tx.size() - 1), vx.isEmpty() ? 0 : vx.get(vx.size() - 1));
+        references.forEach((name, value) -> {
+            if (name.endsWith("ppl")) {
+                XYSeries s = chart.addSeries(name.replace('_', ' '), new double[]{x0, x1}, new double[]{value, value});
+                s.setMarker(SeriesMarkers.NONE);
+            }
+        });
+        try {
+            Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "curve", ".png");
+            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            System.err.println("warning: could not write " + png + ": " + e.getMessage());
+        }
+    }
+}

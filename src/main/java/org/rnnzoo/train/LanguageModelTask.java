@@ -1,0 +1,79 @@
+package org.rnnzoo.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.rnnzoo.data.BatchifiedTokenStream;
+import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.data.Vocabulary;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Next-token prediction over a contiguous stream: truncated BPTT, perplexity on valid/test. */
+public final class LanguageModelTask implements Task {
+    private final Vocabulary vocab;
+    private final int[] train, valid, test;
+    private final int batch, bptt, evalBatch;
+    private final Map<String, Double> references = new LinkedHashMap<>();
+
+    public LanguageModelTask(TokenCorpus corpus, Vocabulary vocab, int batch, int bptt, int evalBatch) {
+        this.vocab = vocab;
+        this.train = vocab.encode(corpus.train());
+        this.valid = vocab.encode(corpus.valid());
+        this.test = vocab.encode(corpus.test());
+        this.batch = batch;
+        this.bptt = bptt;
+        this.evalBatch = evalBatch;
+    }
+
+    public Vocabulary vocabulary() { return vocab; }
+
+    public int[] ids(String split) {
+        return switch (split) {
+            case "train" -> train;
+            case "valid" -> valid;
+            case "test" -> test;
+            default -> throw new IllegalArgumentException("unknown split " + split);
+        };
+    }
+
+    /** Records a reference figure, e.g. {@code optimal_test_ppl} of the grammar corpus. */
+    public LanguageModelTask withReference(String name, double value) {
+        references.put(name, value);
+        return this;
+    }
+
+    @Override
+    public MultiDataSetIterator trainBatches(int epoch) { return new BatchifiedTokenStream(train, batch, bptt); }
+
+    @Override
+    public boolean carriesState() { return true; }
+
+    @Override
+    public long targetsPerEpoch() { return train.length - 1; }
+
+    @Override
+    public Map<String, Double> evaluate(ComputationGraph net, String split) {
+        PerplexityEvaluator e = PerplexityEvaluator.evaluate(net, ids(split), evalBatch, bptt);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("ppl", e.perplexity());
+        m.put("cross_entropy", e.crossEntropy());
+        m.put("tokens", (double) e.tokens());
+        return m;
+    }
+
+    @Override
+    public String selectionMetric() { return "ppl"; }
+
+    @Override
+    public boolean lowerIsBetter() { return true; }
+
+    @Override
+    public String describeTrainingScore(double score, int timeSteps) {
+        // DL4J's RNN score sums the loss over time steps and averages over examples.
+        return String.format("loss %.3f ppl %.1f", score / timeSteps, Math.exp(score / timeSteps));
+    }
+
+    @Override
+    public Map<String, Double> references() { return references; }
+}

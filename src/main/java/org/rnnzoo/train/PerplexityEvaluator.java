@@ -1,0 +1,69 @@
+package org.rnnzoo.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.rnnzoo.data.BatchifiedTokenStream;
+
+/**
+ * Perplexity = exp(total NLL / number of non-padding targets), from the model's own softmax
+ * probabilities. Not DL4J's score(): that adds regularisation and averages per example, so a
+ * batch with padding or a different length would weigh tokens unequally.
+ */
+public final class PerplexityEvaluator {
+    /** Smallest probability we take the log of; float softmax can underflow to exactly 0. */
+    private static final double MIN_PROB = Float.MIN_NORMAL;
+
+    private double nll;
+    private long tokens;
+
+    /**
+     * Adds one batch.
+     *
+     * @param probs  {@code [batch, vocab, time]} softmax output
+     * @param labels {@code [batch, 1, time]} (or {@code [batch, time]}) target ids
+     * @param mask   {@code [batch, time]} 1 for real targets, 0 for padding; null = all real
+     */
+    public void add(INDArray probs, INDArray labels, INDArray mask) {
+        long b = probs.size(0), v = probs.size(1), t = probs.size(2);
+        float[] p = probs.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] m = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        for (int i = 0; i < b; i++) {
+            for (int s = 0; s < t; s++) {
+                int k = (int) (i * t + s);
+                if (m != null && m[k] == 0f) continue;
+                int target = (int) y[k];
+                double prob = p[(int) (i * v * t + (long) target * t + s)];
+                nll -= Math.log(Math.max(prob, MIN_PROB));
+                tokens++;
+            }
+        }
+    }
+
+    public double nll() { return nll; }
+    public long tokens() { return tokens; }
+    public double crossEntropy() { return nll / tokens; }
+    public double perplexity() { return Math.exp(crossEntropy()); }
+
+    /**
+     * Perplexity of a whole token stream, read with the hidden state carried across segments
+     * (the same batchify layout as training, so no context is lost at segment boundaries).
+     */
+    public static PerplexityEvaluator evaluate(ComputationGraph net, int[] ids, int batch, int bptt) {
+        PerplexityEvaluator e = new PerplexityEvaluator();
+        BatchifiedTokenStream stream = new BatchifiedTokenStream(ids, batch, bptt);
+        // fit() leaves labels and masks set on the graph; a later inference with another batch
+        // size would trip over them (dl4j-notes).
+        net.clear();
+        net.rnnClearPreviousState();
+        while (stream.hasNext()) {
+            MultiDataSet ds = stream.next();
+            INDArray probs = net.rnnTimeStep(ds.getFeatures(0))[0];
+            e.add(probs, ds.getLabels(0), ds.getLabelsMaskArray(0));
+        }
+        net.rnnClearPreviousState();
+        return e;
+    }
+}

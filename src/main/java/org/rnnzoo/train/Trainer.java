@@ -1,0 +1,175 @@
+package org.rnnzoo.train;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.models.ModelCard;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one trainer of the zoo. Per epoch: fit every batch of the {@link Task} (carrying recurrent
+ * state across batches when the task is a contiguous stream: truncated BPTT), evaluate on
+ * validation, checkpoint, adjust the learning rate, maybe stop early. At the end the best
+ * checkpoint is scored on test and {@code result.json} + {@code curve.png} are written.
+ *
+ * <p>Teacher forcing is in the data: the input at step t is the true token t, never a sample.
+ */
+public final class Trainer {
+    private final PrintStream out;
+    private final boolean progressBar;
+
+    public Trainer(PrintStream out, boolean progressBar) {
+        this.out = out;
+        this.progressBar = progressBar;
+    }
+
+    /**
+     * @param state trainer state from a checkpoint to resume from, or null for a fresh run
+     * @param provenance what to record about the data (name, level, sha256 ...) in result.json
+     * @return the final figures, as written to result.json
+     */
+    public Map<String, Object> train(ComputationGraph net, ModelCard card, Vocabulary vocab, Task task,
+                                     RunDirectory run, Map<String, Object> state, Map<String, Object> provenance) {
+        long wallStart = System.nanoTime();
+        int epochs = card.getInt("epochs"), patience = card.getInt("patience");
+        LearningRateSchedule schedule = new LearningRateSchedule(card.getDouble("lr"), card.getDouble("lr_decay"),
+                card.getInt("decay_after"), card.getBool("plateau_decay"));
+        GlobalNormClipping clipping = new GlobalNormClipping(card.getDouble("clip"));
+        net.setListeners(clipping);
+        // DL4J clears the TBPTT state after every fit() by default; a contiguous stream needs it kept.
+        net.setClearTbpttState(!task.carriesState());
+
+        int firstEpoch = 1;
+        double lr = schedule.initial();
+        double best = Double.NaN;
+        int bestEpoch = 0, badEpochs = 0;
+        double trainSeconds = 0;
+        long trainTargets = 0;
+        if (state != null) {
+            firstEpoch = ((Number) state.get("epoch")).intValue() + 1;
+            lr = ((Number) state.get("next_lr")).doubleValue();
+            best = ((Number) state.get("best")).doubleValue();
+            bestEpoch = ((Number) state.get("best_epoch")).intValue();
+            badEpochs = ((Number) state.get("bad_epochs")).intValue();
+            trainSeconds = ((Number) state.get("train_seconds")).doubleValue();
+            trainTargets = ((Number) state.get("train_targets")).longValue();
+            run.truncateMetricsAfter(firstEpoch - 1);
+            out.printf("resuming %s at epoch %d (lr %.4g, best valid %s %.3f at epoch %d)%n",
+                    run.path(), firstEpoch, lr, task.selectionMetric(), best, bestEpoch);
+        }
+        Nd4j.getRandom().setSeed(card.getLong("seed") + firstEpoch);   // dropout masks: reproducible, also after resume
+
+        boolean stopped = false;
+        for (int epoch = firstEpoch; epoch <= epochs && !stopped && badEpochs < patience; epoch++) {
+            net.setLearningRate(lr);
+            EpochStats stats = fitEpoch(net, task, epoch, epochs);
+            trainSeconds += stats.seconds;
+            trainTargets += stats.targets;
+
+            Map<String, Double> valid = task.evaluate(net, "valid");
+            double v = valid.get(task.selectionMetric());
+            boolean improved = Double.isNaN(best) || (task.lowerIsBetter() ? v < best : v > best);
+            if (improved) { best = v; bestEpoch = epoch; badEpochs = 0; } else badEpochs++;
+            double nextLr = schedule.next(lr, epoch, improved);
+
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("epoch", epoch);
+            line.put("lr", lr);
+            line.put("train_ppl", Math.exp(stats.nll / Math.max(1, stats.targets)));
+            valid.forEach((k, x) -> line.put("valid_" + k, x));
+            line.put("tokens_per_s", stats.targets / stats.seconds);
+            line.put("grad_norm_last", clipping.lastNorm());
+            run.appendMetrics(line);
+            out.printf("epoch %d/%d  lr %.4g  train ppl %.2f  valid %s %.3f%s  %.0f tokens/s%n", epoch, epochs, lr,
+                    (double) line.get("train_ppl"), task.selectionMetric(), v, improved ? " *" : "",
+                    stats.targets / stats.seconds);
+
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("epoch", epoch);
+            s.put("next_lr", nextLr);
+            s.put("best", best);
+            s.put("best_epoch", bestEpoch);
+            s.put("bad_epochs", badEpochs);
+            s.put("train_seconds", trainSeconds);
+            s.put("train_targets", trainTargets);
+            Checkpoint ckpt = new Checkpoint(net, card, vocab, s);
+            ckpt.save(run.epochCheckpoint(epoch));
+            if (improved) ckpt.save(run.bestCheckpoint());
+            lr = nextLr;
+            if (badEpochs >= patience && epoch < epochs)
+                out.printf("early stop: no improvement for %d epochs%n", patience);
+        }
+
+        // Score the best-on-validation weights on test, as the papers do.
+        Checkpoint bestCkpt = Checkpoint.load(run.bestCheckpoint());
+        Map<String, Double> test = task.evaluate(bestCkpt.net(), "test");
+        Map<String, Double> validBest = task.evaluate(bestCkpt.net(), "valid");
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", card.name());
+        result.put("data", provenance);
+        result.put("valid_" + task.selectionMetric(), validBest.get(task.selectionMetric()));
+        result.put("test_" + task.selectionMetric(), test.get(task.selectionMetric()));
+        task.references().forEach(result::put);
+        result.put("best_epoch", bestEpoch);
+        result.put("tokens_per_s", trainTargets / Math.max(1e-9, trainSeconds));
+        result.put("train_seconds", trainSeconds);
+        result.put("wall_seconds_this_process", (System.nanoTime() - wallStart) / 1e9);
+        result.put("parameters", net.numParams());
+        result.put("vocabulary", vocab.size());
+        result.put("checkpoint", run.bestCheckpoint().toString());
+        result.put("card", card.asMap());
+        run.writeResult(result);
+        CurvePlot.write(run.curve(), card.name() + " on " + provenance.getOrDefault("dataset", "?"), run.readMetrics(), task.references());
+        return result;
+    }
+
+    private record EpochStats(double nll, long targets, double seconds) {}
+
+    private EpochStats fitEpoch(ComputationGraph net, Task task, int epoch, int epochs) {
+        MultiDataSetIterator batches = task.trainBatches(epoch);
+        long total = batches instanceof org.rnnzoo.data.BatchifiedTokenStream s ? s.segments() : -1;
+        net.rnnClearPreviousState();
+        double nll = 0;
+        long targets = 0;
+        long start = System.nanoTime();
+        try (ProgressBar bar = progressBar ? new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))
+                .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
+            int step = 0;
+            long lastLog = start;
+            while (batches.hasNext()) {
+                MultiDataSet ds = batches.next();
+                net.fit(ds);
+                INDArray mask = ds.getLabelsMaskArray(0);
+                long b = ds.getFeatures(0).size(0), t = ds.getFeatures(0).size(1);
+                long n = mask == null ? b * t : mask.sumNumber().longValue();
+                // DL4J's score of an RNN output: summed over time, averaged over examples (no regulariser here).
+                nll += net.score() * b;
+                targets += n;
+                step++;
+                double secs = (System.nanoTime() - start) / 1e9;
+                String msg = String.format("loss %.3f ppl %.1f %,.0f tok/s", nll / targets, Math.exp(nll / targets), targets / secs);
+                if (bar != null) {
+                    bar.stepTo(step);
+                    bar.setExtraMessage(" " + msg);
+                } else if (System.nanoTime() - lastLog > 30e9) {
+                    // No terminal (CI, logs): a line every 30 s instead of a redrawn bar.
+                    lastLog = System.nanoTime();
+                    out.printf("  epoch %d step %d/%d  %s%n", epoch, step, total, msg);
+                }
+            }
+        }
+        return new EpochStats(nll, targets, (System.nanoTime() - start) / 1e9);
+    }
+}
