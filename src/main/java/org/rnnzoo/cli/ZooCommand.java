@@ -24,6 +24,7 @@ public final class ZooCommand implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (isUserError(ex)) {
                 System.err.println("zoo: error: " + ex.getMessage());
+                if (System.getenv("ZOO_DEBUG") != null) ex.printStackTrace();
                 return 2;
             }
             System.err.println("zoo: internal error: " + ex);

@@ -32,7 +32,7 @@ import java.util.zip.ZipFile;
  */
 public record Checkpoint(ComputationGraph net, ModelCard card, Vocabulary vocabulary, Map<String, Object> state) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CARD = "rnnzoo/card.json", VOCAB = "rnnzoo/vocab.json", STATE = "rnnzoo/state.json";
+    private static final String CARD = "rnnzoo-card.json", VOCAB = "rnnzoo-vocab.json", STATE = "rnnzoo-state.json";
 
     public void save(Path path) {
         try {
@@ -41,7 +41,7 @@ public record Checkpoint(ComputationGraph net, ModelCard card, Vocabulary vocabu
             try {
                 ModelSerializer.writeModel(net, tmp.toFile(), true);
                 try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
-                    Files.createDirectories(zip.getPath("rnnzoo"));
+                    // Flat names: ModelSerializer's reader rejects any directory entry in the zip.
                     Files.writeString(zip.getPath(CARD), card.toJson());
                     Files.writeString(zip.getPath(VOCAB), JSON.writeValueAsString(vocabulary.words()));
                     Files.writeString(zip.getPath(STATE), JSON.writeValueAsString(state));

@@ -22,10 +22,13 @@ public final class GlobalNormClipping extends BaseTrainingListener {
     public void onGradientCalculation(Model model) {
         // The flattened gradient view: every layer's gradient arrays are views into it.
         INDArray g = model.getGradientsViewArray();
-        lastNorm = g.norm2Number().doubleValue();
+        // Here the gradient is still summed over the minibatch; DL4J's updater divides by the
+        // batch size afterwards. The papers clip the batch-mean gradient, so measure that one.
+        int batch = Math.max(1, model.batchSize());
+        lastNorm = g.norm2Number().doubleValue() / batch;
         if (maxNorm > 0 && lastNorm > maxNorm) g.muli(maxNorm / lastNorm);
     }
 
-    /** Global norm of the last gradient, before clipping (useful for plotting exploding gradients). */
+    /** Global norm of the last (batch-mean) gradient, before clipping (useful for plotting exploding gradients). */
     public double lastNorm() { return lastNorm; }
 }

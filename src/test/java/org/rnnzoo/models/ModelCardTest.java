@@ -1,0 +1,63 @@
+package org.rnnzoo.models;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.rnnzoo.ZooException;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelCardTest {
+
+    @Test
+    void setOverridesAnyCardValueWithItsType() {
+        ModelCard c = ModelRegistry.card("lstm-lm").withAll(List.of("hidden=650", "model.layers=2", "lr=0.5", "optimizer=sgd"));
+        assertEquals(650, c.getInt("hidden"));
+        assertEquals(2, c.getInt("layers"));
+        assertEquals(0.5, c.getDouble("lr"));
+        assertEquals("sgd", c.getString("optimizer"));
+        assertEquals(128, ModelRegistry.card("lstm-lm").getInt("hidden"), "cards are immutable");
+    }
+
+    @Test
+    void unknownKeyListsCloseMatches() {
+        ZooException e = assertThrows(ZooException.class, () -> ModelRegistry.card("lstm-lm").with("hiden", "3"));
+        assertTrue(e.getMessage().contains("unknown card key 'hiden'; did you mean hidden"), e.getMessage());
+    }
+
+    @Test
+    void unknownModelListsCloseMatches() {
+        ZooException e = assertThrows(ZooException.class, () -> ModelRegistry.card("lstm"));
+        assertTrue(e.getMessage().startsWith("unknown model 'lstm'; did you mean lstm-lm"), e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheKeyAndValue() {
+        ModelCard c = ModelRegistry.card("lstm-lm");
+        assertEquals("bad value for hidden: -5 (must be > 0)", assertThrows(ZooException.class, () -> c.with("hidden", "-5")).getMessage());
+        assertEquals("bad value for hidden: 'big' is not an integer", assertThrows(ZooException.class, () -> c.with("hidden", "big")).getMessage());
+        assertEquals("bad value for dropout: 1.5 (must be in [0, 1))", assertThrows(ZooException.class, () -> c.with("dropout", "1.5")).getMessage());
+    }
+
+    @Test
+    void cardRoundTripsThroughJson() {
+        ModelCard c = ModelRegistry.card("rnn-lm").with("hidden", 33);
+        assertEquals(c.asMap(), ModelCard.fromJson(c.toJson()).asMap());
+    }
+
+    @Test
+    void registryBuildsEveryZooModelAsAComputationGraph() {
+        for (String name : ModelRegistry.names()) {
+            ComputationGraph g = ModelRegistry.build(name, 50, "hidden=8", "embedding=4", "layers=2");
+            // embedding 50x4; two recurrent layers; output 8x50+50
+            assertTrue(g.numParams() > 50 * 4 + 8 * 50, name);
+            assertEquals(4, g.getNumLayers(), name + ": embed, rnn0, rnn1, next");
+        }
+        // LSTM params: 4 gates x (nIn*h + h*h + h)
+        long lstm = ModelRegistry.build("lstm-lm", 50, "hidden=8", "embedding=4", "layers=1").numParams();
+        assertEquals(50 * 4 + 4 * (4 * 8 + 8 * 8 + 8) + (8 * 50 + 50), lstm);
+    }
+}
