@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.data.Vocabulary;
 
@@ -50,9 +51,10 @@ public final class Sampler {
         List<String> out = new ArrayList<>(length);
         INDArray in = Nd4j.create(DataType.FLOAT, 1, 1);
         for (int i = 0; i < length; i++) {
-            long t = probs.size(2);
-            double[] p = probs.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.point(t - 1)).castTo(DataType.DOUBLE).toDoubleVector();
+            // rnnTimeStep drops the time axis when it is fed a single step: [1, vocab] instead of [1, vocab, 1].
+            INDArray last = probs.rank() == 2 ? probs.getRow(0)
+                    : probs.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(probs.size(2) - 1));
+            double[] p = last.castTo(DataType.DOUBLE).toDoubleVector();
             int next = draw(p, s, rng);
             out.add(vocab.word(next));
             in.putScalar(0, 0, next);

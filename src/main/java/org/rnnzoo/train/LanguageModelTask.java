@@ -21,6 +21,10 @@ public final class LanguageModelTask implements Task {
         this.train = vocab.encode(corpus.train());
         this.valid = vocab.encode(corpus.valid());
         this.test = vocab.encode(corpus.test());
+        for (String split : new String[]{"train", "valid", "test"})
+            if (corpus.split(split).size() < 2)
+                throw new org.rnnzoo.ZooException(corpus.name() + " is too small: its " + split + " split has "
+                        + corpus.split(split).size() + " tokens (a language model needs at least 2 per split)");
         this.batch = batch;
         this.bptt = bptt;
         this.evalBatch = evalBatch;

@@ -1,0 +1,96 @@
+package org.rnnzoo.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input: a one-line error naming the culprit, exit code 2, nothing on disk lost. */
+class ZooCommandErrorsTest {
+    @TempDir
+    Path tmp;
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureStderr() {
+        savedErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStderr() { System.setErr(savedErr); }
+
+    private String failWith(String... args) {
+        int code = ZooCommand.execute(args);
+        String out = err.toString(StandardCharsets.UTF_8).trim();
+        assertEquals(2, code, out);
+        assertEquals(1, out.lines().count(), "one line: " + out);
+        assertTrue(out.startsWith("zoo: error: "), out);
+        return out;
+    }
+
+    @Test
+    void unknownModelListsCloseMatches() {
+        assertTrue(failWith("train", "lstm").contains("did you mean lstm-lm"));
+    }
+
+    @Test
+    void unknownSetKeyListsCloseMatches() {
+        assertTrue(failWith("train", "lstm-lm", "--set", "hiden=650").contains("did you mean hidden"));
+    }
+
+    @Test
+    void negativeHiddenSizeIsRejected() {
+        assertTrue(failWith("info", "lstm-lm", "--set", "hidden=-3").contains("bad value for hidden: -3"));
+    }
+
+    @Test
+    void missingTextFileIsNamed() {
+        Path missing = tmp.resolve("no-such-book.txt");
+        assertTrue(failWith("train", "lstm-lm", "--text", missing.toString(), "--run-dir", tmp.resolve("r").toString())
+                .contains(missing.toString()));
+        assertTrue(Files.notExists(tmp.resolve("r")), "a failed start writes nothing");
+    }
+
+    @Test
+    void emptyTextFileIsNamed() throws Exception {
+        Path empty = Files.createFile(tmp.resolve("empty.txt"));
+        assertTrue(failWith("train", "lstm-lm", "--text", empty.toString()).contains(empty.toString()));
+    }
+
+    @Test
+    void binaryTextFileIsNamed() throws Exception {
+        Path bin = Files.write(tmp.resolve("image.bin"), new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, (byte) 0xff, (byte) 0xfe});
+        assertTrue(failWith("train", "lstm-lm", "--text", bin.toString()).contains(bin.toString()));
+    }
+
+    @Test
+    void unreadableCheckpointIsNamed() throws Exception {
+        Path junk = Files.writeString(tmp.resolve("model.zip"), "not a zip");
+        assertTrue(failWith("eval", junk.toString()).contains(junk.toString()));
+        assertEquals("not a zip", Files.readString(junk), "the file is left as it was");
+    }
+
+    @Test
+    void anExistingRunIsNeverOverwritten() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("run.json"), "{\"model\":\"lstm-lm\"}");
+        assertTrue(failWith("train", "lstm-lm", "--run-dir", run.toString()).contains("--resume"));
+        assertEquals("{\"model\":\"lstm-lm\"}", Files.readString(run.resolve("run.json")));
+    }
+
+    @Test
+    void badSamplingFlagsAreNamed() {
+        assertTrue(failWith("sample", tmp.resolve("x.zip").toString(), "--temperature", "0").contains("--temperature"));
+    }
+}

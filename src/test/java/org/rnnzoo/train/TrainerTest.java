@@ -1,0 +1,76 @@
+package org.rnnzoo.train;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnzoo.Zoo;
+import org.rnnzoo.models.ModelCard;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One small end-to-end run on the built-in grammar corpus, shared by the tests below. */
+class TrainerTest {
+    @TempDir
+    static Path tmp;
+    static ModelCard card;
+    static Zoo.TrainedModel full;
+
+    @BeforeAll
+    static void trainTwoEpochs() {
+        card = Zoo.card("lstm-lm").withAll(List.of("grammar_tokens=20000", "hidden=24", "embedding=12", "epochs=2",
+                "batch=16", "bptt=20"));
+        full = Zoo.train(card, tmp.resolve("full"), quiet());
+    }
+
+    static PrintStream quiet() { return new PrintStream(new ByteArrayOutputStream()); }
+
+    @Test
+    void aRunDirectoryHoldsMetricsResultCurveAndCheckpoints() throws Exception {
+        RunDirectory run = new RunDirectory(tmp.resolve("full"));
+        assertEquals(2, run.readMetrics().size());
+        for (Path p : List.of(run.result(), run.curve(), run.spec(), run.bestCheckpoint(), run.epochCheckpoint(1), run.epochCheckpoint(2)))
+            assertTrue(Files.size(p) > 0, p.toString());
+        Map<String, Object> r = full.result();
+        for (String k : List.of("valid_ppl", "test_ppl", "optimal_test_ppl", "tokens_per_s", "parameters", "card"))
+            assertTrue(r.containsKey(k), k);
+    }
+
+    @Test
+    void theModelLearnsSomethingTheUniformModelDoesNot() {
+        double test = (Double) full.result().get("test_ppl");
+        double optimal = (Double) full.result().get("optimal_test_ppl");
+        assertTrue(test < full.vocabulary().size() / 2.0, "test ppl " + test + " vs vocabulary " + full.vocabulary().size());
+        assertTrue(test >= optimal * 0.98, "no model beats the Bayes perplexity by more than noise: " + test + " vs " + optimal);
+    }
+
+    @Test
+    void aCheckpointAloneReproducesTheTestPerplexity() {
+        Checkpoint c = Checkpoint.load(Path.of((String) full.result().get("checkpoint")));
+        LanguageModelTask task = new LanguageModelTask(Zoo.corpus(c.card(), null).corpus(), c.vocabulary(),
+                c.card().getInt("batch"), c.card().getInt("bptt"), c.card().getInt("eval_batch"));
+        assertEquals((Double) full.result().get("test_ppl"), task.evaluate(c.net(), "test").get("ppl"), 1e-9);
+    }
+
+    @Test
+    void aRunResumedAfterAKillReachesTheSamePerplexity() throws Exception {
+        // Simulate a kill during epoch 2: only epoch 1's checkpoints and metrics survive.
+        RunDirectory src = new RunDirectory(tmp.resolve("full")), killed = new RunDirectory(tmp.resolve("killed"));
+        Files.createDirectories(killed.checkpoints());
+        Files.copy(src.spec(), killed.spec());
+        Files.copy(src.epochCheckpoint(1), killed.epochCheckpoint(1));
+        Files.copy(src.epochCheckpoint(1), killed.bestCheckpoint());
+        Files.writeString(killed.metrics(), Files.readAllLines(src.metrics()).get(0) + "\n");
+
+        Zoo.TrainedModel resumed = Zoo.resume(killed.path(), quiet(), false, null);
+        assertEquals((Double) full.result().get("test_ppl"), (Double) resumed.result().get("test_ppl"), 1e-6);
+        assertEquals(2, killed.readMetrics().size());
+    }
+}
