@@ -75,9 +75,9 @@ final class SentenceSampler {
     private void relativeClause(GrammaticalNumber head, int depth) {
         emit(THAT);
         if (flip(P_SUBJECT_RELATIVE)) {
-            verbPhrase(head, depth + 1);              // "the dog that chases the cats"
+            verbPhrase(head, depth + 1);                            // "the dog that chases the cats"
         } else {
-            GrammaticalNumber inner = nounPhrase(depth + 1);      // "the dog that the cats chase"
+            GrammaticalNumber inner = nounPhrase(depth + 1);        // "the dog that the cats chase"
             emit(pick(transitive(inner)));
         }
     }
