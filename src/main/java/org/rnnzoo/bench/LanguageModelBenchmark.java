@@ -1,0 +1,123 @@
+package org.rnnzoo.bench;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.rnnzoo.data.BatchifiedTokenStream;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.decode.Sampler;
+import org.rnnzoo.models.ModelCard;
+import org.rnnzoo.train.GlobalNormClipping;
+import org.rnnzoo.train.PerplexityEvaluator;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Times a language model the way the trainer runs it: fit() on consecutive TBPTT segments of real
+ * data with the state carried over and global-norm clipping on; then scoring (rnnTimeStep over
+ * segments) and batch-1 sampling. Each figure is the median of several timed repeats after warm-up.
+ */
+public final class LanguageModelBenchmark {
+    public record Settings(int warmupSteps, int steps, int repeats, int sampleTokens) {}
+
+    private LanguageModelBenchmark() {}
+
+    public static Map<String, Object> run(ComputationGraph net, ModelCard card, Vocabulary vocab, int[] train, int[] valid, Settings s) {
+        int batch = card.getInt("batch"), bptt = card.getInt("bptt");
+        net.setListeners(new GlobalNormClipping(card.getDouble("clip")));
+        net.setClearTbpttState(false);
+        BatchifiedTokenStream stream = new BatchifiedTokenStream(train, batch, bptt);
+        List<MultiDataSet> segments = new ArrayList<>();
+        int needed = s.warmupSteps() + s.steps();
+        while (stream.hasNext() && segments.size() < needed) segments.add(stream.next());
+        if (segments.size() < needed) throw new org.rnnzoo.ZooException("training split too small for "
+                + needed + " steps of " + batch + "x" + bptt + " tokens");
+
+        for (int i = 0; i < s.warmupSteps(); i++) net.fit(segments.get(i));
+        double[] stepMs = new double[s.repeats()];
+        for (int r = 0; r < s.repeats(); r++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < s.steps(); i++) net.fit(segments.get(s.warmupSteps() + i));
+            stepMs[r] = (System.nanoTime() - t0) / 1e6 / s.steps();
+        }
+        double ms = median(stepMs);
+        long tokensPerStep = (long) batch * bptt;
+        double flops = trainingFlopsPerToken(card, vocab.size()) * tokensPerStep;
+
+        // Scoring: perplexity over a prefix of valid, state carried across segments.
+        int evalBatch = card.getInt("eval_batch");
+        int[] evalIds = Arrays.copyOf(valid, Math.min(valid.length, evalBatch * bptt * 20 + 1));
+        PerplexityEvaluator.evaluate(net, evalIds, evalBatch, bptt);   // warm-up
+        double[] scoreTps = new double[s.repeats()];
+        for (int r = 0; r < s.repeats(); r++) {
+            long t0 = System.nanoTime();
+            PerplexityEvaluator e = PerplexityEvaluator.evaluate(net, evalIds, evalBatch, bptt);
+            scoreTps[r] = e.tokens() / ((System.nanoTime() - t0) / 1e9);
+        }
+
+        Sampler sampler = new Sampler(net, vocab);
+        Sampler.Settings ss = new Sampler.Settings(1.0, 0, 1.0, 1);
+        sampler.sample(List.of(), Math.min(200, s.sampleTokens()), ss);   // warm-up
+        double[] sampleTps = new double[s.repeats()];
+        for (int r = 0; r < s.repeats(); r++) {
+            long t0 = System.nanoTime();
+            sampler.sample(List.of(), s.sampleTokens(), ss);
+            sampleTps[r] = s.sampleTokens() / ((System.nanoTime() - t0) / 1e9);
+        }
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", card.name());
+        out.put("batch", batch);
+        out.put("bptt", bptt);
+        out.put("vocabulary", vocab.size());
+        out.put("parameters", net.numParams());
+        out.put("train_tokens_per_s", tokensPerStep / (ms / 1e3));
+        out.put("train_ms_per_step", ms);
+        out.put("train_ms_per_step_min", Arrays.stream(stepMs).min().orElse(0));
+        out.put("train_ms_per_step_max", Arrays.stream(stepMs).max().orElse(0));
+        out.put("train_gflops", flops / (ms / 1e3) / 1e9);
+        out.put("score_tokens_per_s", median(scoreTps));
+        out.put("sample_tokens_per_s", median(sampleTps));
+        out.put("peak_rss_mb", peakRssMb());
+        out.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
+        out.put("repeats", s.repeats());
+        out.put("steps_per_repeat", s.steps());
+        return out;
+    }
+
+    /**
+     * Matmul FLOPs per predicted token for one training step (forward + backward ≈ 3× forward):
+     * each recurrent layer multiplies [x_t, h_{t-1}] by its gate matrix, the output layer h_t by
+     * [H, V]. Element-wise work is ignored, so this is a lower bound of the work done.
+     */
+    public static double trainingFlopsPerToken(ModelCard card, int vocab) {
+        int e = card.getInt("embedding"), h = card.getInt("hidden"), layers = card.getInt("layers");
+        int gates = card.architecture().equals("LstmLm") ? 4 : 1;
+        double fwd = 0;
+        for (int l = 0; l < layers; l++) fwd += 2.0 * ((l == 0 ? e : h) + h) * gates * h;
+        fwd += 2.0 * h * vocab;
+        return 3 * fwd;
+    }
+
+    static double median(double[] xs) {
+        double[] c = xs.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+    }
+
+    /** Peak resident set size of this process (VmHWM), in MiB; -1 where /proc is not available. */
+    static double peakRssMb() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+                if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,65 @@
+package org.rnnzoo.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rnnzoo.Zoo;
+import org.rnnzoo.bench.LanguageModelBenchmark;
+import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.datasets.DatasetStore;
+import org.rnnzoo.models.ModelCard;
+import org.rnnzoo.models.ModelRegistry;
+import org.rnnzoo.train.Checkpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "bench", description = "Time training steps, scoring and sampling of a zoo model on real data.")
+final class BenchCommand implements Runnable {
+    @Parameters(paramLabel = "MODEL") String model;
+    @Option(names = "--dataset", description = "default: the card's") String dataset;
+    @Option(names = "--set", paramLabel = "KEY=VALUE") List<String> overrides = new ArrayList<>();
+    @Option(names = "--warmup", description = "untimed training steps first (default: ${DEFAULT-VALUE})") int warmup = 10;
+    @Option(names = "--steps", description = "timed training steps per repeat (default: ${DEFAULT-VALUE})") int steps = 30;
+    @Option(names = "--repeats", description = "default: ${DEFAULT-VALUE}") int repeats = 5;
+    @Option(names = "--sample-tokens", description = "tokens sampled per repeat (default: ${DEFAULT-VALUE})") int sampleTokens = 2000;
+    @Option(names = "--json", paramLabel = "PATH", description = "also write the figures as JSON") Path json;
+    @Option(names = "--mirror", paramLabel = "DIR") Path mirror;
+
+    @Override
+    public void run() {
+        if (warmup < 0 || steps <= 0 || repeats <= 0 || sampleTokens <= 0)
+            throw new org.rnnzoo.ZooException("--warmup must be >= 0 and --steps, --repeats, --sample-tokens > 0");
+        ModelCard card = Zoo.card(model);
+        if (dataset != null) card = card.with("dataset", dataset);
+        card = card.withAll(overrides);
+        DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
+        TokenCorpus corpus = Zoo.corpus(card, store).corpus();
+        Vocabulary vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
+        ComputationGraph net = ModelRegistry.build(card, vocab.size());
+        Map<String, Object> r = LanguageModelBenchmark.run(net, card, vocab, vocab.encode(corpus.train()), vocab.encode(corpus.valid()),
+                new LanguageModelBenchmark.Settings(warmup, steps, repeats, sampleTokens));
+        r.put("dataset", corpus.name());
+        System.out.printf("%s on %s (batch %s, bptt %s, vocabulary %,d, %,d parameters)%n", model, corpus.name(), r.get("batch"),
+                r.get("bptt"), vocab.size(), net.numParams());
+        System.out.printf("  training   %,10.0f tokens/s   %.1f ms/step (min %.1f, max %.1f over %d repeats)   %.1f GFLOP/s%n",
+                r.get("train_tokens_per_s"), r.get("train_ms_per_step"), r.get("train_ms_per_step_min"),
+                r.get("train_ms_per_step_max"), repeats, r.get("train_gflops"));
+        System.out.printf("  scoring    %,10.0f tokens/s%n", r.get("score_tokens_per_s"));
+        System.out.printf("  sampling   %,10.0f tokens/s (batch 1, rnnTimeStep)%n", r.get("sample_tokens_per_s"));
+        System.out.printf("  peak RSS   %,10.0f MiB   OMP_NUM_THREADS=%s%n", r.get("peak_rss_mb"), r.get("omp_num_threads"));
+        if (json != null) {
+            try {
+                Checkpoint.writeAtomically(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r) + "\n");
+            } catch (java.io.IOException e) {
+                throw new org.rnnzoo.ZooException("cannot write " + json + ": " + e.getMessage());
+            }
+        }
+    }
+}
