@@ -10,6 +10,8 @@ import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.models.ModelRegistry;
 import org.rnnzoo.train.Checkpoint;
 import org.rnnzoo.train.LanguageModelTask;
+import org.rnnzoo.train.NgramLanguageModelTask;
+import org.rnnzoo.train.Task;
 import org.rnnzoo.train.RunDirectory;
 import org.rnnzoo.train.Trainer;
 
@@ -78,10 +80,10 @@ public final class Zoo {
     private static TrainedModel fit(ComputationGraph net, ModelCard card, Vocabulary vocab, Corpora.Loaded loaded,
                                     RunDirectory run, Map<String, Object> state, PrintStream out, boolean progressBar) {
         TokenCorpus corpus = loaded.corpus();
-        LanguageModelTask task = new LanguageModelTask(corpus, vocab, card.getInt("batch"), card.getInt("bptt"), card.getInt("eval_batch"));
+        Task task = task(card, corpus, vocab);
         if (loaded.grammar() != null) {
-            task.withReference("optimal_valid_ppl", loaded.grammar().optimalPerplexity("valid"));
-            task.withReference("optimal_test_ppl", loaded.grammar().optimalPerplexity("test"));
+            task.references().put("optimal_valid_ppl", loaded.grammar().optimalPerplexity("valid"));
+            task.references().put("optimal_test_ppl", loaded.grammar().optimalPerplexity("test"));
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("dataset", corpus.name());
@@ -94,6 +96,16 @@ public final class Zoo {
         Map<String, Object> result = new Trainer(out, progressBar).train(net, card, vocab, task, run, state, provenance);
         Checkpoint best = Checkpoint.load(run.bestCheckpoint());
         return new TrainedModel(best.net(), vocab, card, result);
+    }
+
+    /** The task a card trains on: its {@code task} field picks how the data is cut into batches. */
+    public static Task task(ModelCard card, TokenCorpus corpus, Vocabulary vocab) {
+        return switch (card.task()) {
+            case "language-model" -> new LanguageModelTask(corpus, vocab, card.getInt("batch"), card.getInt("bptt"), card.getInt("eval_batch"));
+            case "ngram-language-model" -> new NgramLanguageModelTask(corpus, vocab, card.getInt("context"), card.getInt("batch"),
+                    card.getInt("eval_batch"), card.getLong("seed"));
+            default -> throw new ZooException("card " + card.name() + " has unknown task '" + card.task() + "'");
+        };
     }
 
     /** Samples a continuation of {@code prompt} (space-separated words, or characters at char level). */

@@ -15,9 +15,10 @@ import java.util.function.BiFunction;
  */
 public final class ModelRegistry {
     private static final Map<String, BiFunction<ModelCard, Integer, ComputationGraph>> ARCHITECTURES = new LinkedHashMap<>();
-    private static final List<String> NAMES = List.of("rnn-lm", "lstm-lm");
+    private static final List<String> NAMES = List.of("nplm", "rnn-lm", "lstm-lm");
 
     static {
+        ARCHITECTURES.put("Nplm", Nplm::build);
         ARCHITECTURES.put("RnnLm", RnnLm::build);
         ARCHITECTURES.put("LstmLm", LstmLm::build);
     }

@@ -14,7 +14,7 @@ public final class LanguageModelTask implements Task {
     private final Vocabulary vocab;
     private final int[] train, valid, test;
     private final int batch, bptt, evalBatch;
-    private final Map<String, Double> references = new LinkedHashMap<>();
+    private final Map<String, Double> references = new LinkedHashMap<>();   // mutable: callers add reference figures
 
     public LanguageModelTask(TokenCorpus corpus, Vocabulary vocab, int batch, int bptt, int evalBatch) {
         this.vocab = vocab;
@@ -73,9 +73,9 @@ public final class LanguageModelTask implements Task {
     public boolean lowerIsBetter() { return true; }
 
     @Override
-    public String describeTrainingScore(double score, int timeSteps) {
-        // DL4J's RNN score sums the loss over time steps and averages over examples.
-        return String.format("loss %.3f ppl %.1f", score / timeSteps, Math.exp(score / timeSteps));
+    public long targets(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
+        org.nd4j.linalg.api.ndarray.INDArray mask = batch.getLabelsMaskArray(0);
+        return mask == null ? batch.getLabels(0).length() : mask.sumNumber().longValue();
     }
 
     @Override

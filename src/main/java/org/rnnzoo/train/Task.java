@@ -29,8 +29,8 @@ public interface Task {
 
     boolean lowerIsBetter();
 
-    /** Per-step training figure shown in the progress bar, from DL4J's score of one batch. */
-    String describeTrainingScore(double score, int timeSteps);
+    /** Number of predicted targets in one training batch (padding excluded). */
+    long targets(org.nd4j.linalg.dataset.api.MultiDataSet batch);
 
     /** Figures worth printing next to ours (e.g. the optimal perplexity of a synthetic corpus). */
     Map<String, Double> references();

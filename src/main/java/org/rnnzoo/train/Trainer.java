@@ -5,7 +5,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -151,10 +150,8 @@ public final class Trainer {
             while (batches.hasNext()) {
                 MultiDataSet ds = batches.next();
                 net.fit(ds);
-                INDArray mask = ds.getLabelsMaskArray(0);
-                long b = ds.getFeatures(0).size(0), t = ds.getFeatures(0).size(1);
-                long n = mask == null ? b * t : mask.sumNumber().longValue();
-                // DL4J's score of an RNN output: summed over time, averaged over examples (no regulariser here).
+                long b = ds.getFeatures(0).size(0), n = task.targets(ds);
+                // DL4J's score: the loss summed over time steps and averaged over examples (no regulariser here).
                 nll += net.score() * b;
                 targets += n;
                 step++;

@@ -1,0 +1,97 @@
+package org.rnnzoo.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.rnnzoo.data.NgramWindowIterator;
+import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.data.Vocabulary;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Next-word prediction from a fixed window of n−1 words (feed-forward n-gram models). Every token
+ * of a split is a target, as in the recurrent task, so the perplexities are comparable.
+ */
+public final class NgramLanguageModelTask implements Task {
+    private final int[] train, valid, test;
+    private final int context, batch, evalBatch;
+    private final long seed;
+    private final Map<String, Double> references = new LinkedHashMap<>();   // mutable: callers add reference figures
+
+    public NgramLanguageModelTask(TokenCorpus corpus, Vocabulary vocab, int context, int batch, int evalBatch, long seed) {
+        this.train = vocab.encode(corpus.train());
+        this.valid = vocab.encode(corpus.valid());
+        this.test = vocab.encode(corpus.test());
+        this.context = context;
+        this.batch = batch;
+        this.evalBatch = evalBatch;
+        this.seed = seed;
+    }
+
+    public int[] ids(String split) {
+        return switch (split) {
+            case "train" -> train;
+            case "valid" -> valid;
+            case "test" -> test;
+            default -> throw new IllegalArgumentException("unknown split " + split);
+        };
+    }
+
+    /** Probabilities of every target of a split, in stream order. */
+    public double[] targetProbabilities(ComputationGraph net, String split) {
+        int[] ids = ids(split);
+        double[] out = new double[ids.length];
+        NgramWindowIterator it = new NgramWindowIterator(ids, context, evalBatch, false, 0);
+        net.clear();
+        int k = 0;
+        while (it.hasNext()) {
+            MultiDataSet ds = it.next();
+            INDArray p = net.output(ds.getFeatures(0))[0];
+            float[] flat = p.dup('c').data().asFloat();
+            long v = p.size(1);
+            for (int i = 0; i < p.size(0); i++) out[k++] = flat[(int) (i * v + ds.getLabels(0).getInt(i, 0))];
+        }
+        return out;
+    }
+
+    public NgramLanguageModelTask withReference(String name, double value) {
+        references.put(name, value);
+        return this;
+    }
+
+    @Override
+    public MultiDataSetIterator trainBatches(int epoch) { return new NgramWindowIterator(train, context, batch, true, seed + epoch); }
+
+    @Override
+    public boolean carriesState() { return false; }
+
+    @Override
+    public long targetsPerEpoch() { return train.length; }
+
+    @Override
+    public long targets(MultiDataSet batch) { return batch.getLabels(0).size(0); }
+
+    @Override
+    public Map<String, Double> evaluate(ComputationGraph net, String split) {
+        double[] p = targetProbabilities(net, split);
+        double nll = 0;
+        for (double x : p) nll -= Math.log(Math.max(x, Float.MIN_NORMAL));
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("ppl", Math.exp(nll / p.length));
+        m.put("cross_entropy", nll / p.length);
+        m.put("tokens", (double) p.length);
+        return m;
+    }
+
+    @Override
+    public String selectionMetric() { return "ppl"; }
+
+    @Override
+    public boolean lowerIsBetter() { return true; }
+
+    @Override
+    public Map<String, Double> references() { return references; }
+}
