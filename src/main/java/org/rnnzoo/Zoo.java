@@ -7,10 +7,12 @@ import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.decode.Sampler;
 import org.rnnzoo.models.ModelCard;
+import org.rnnzoo.models.KneserNeyLm;
 import org.rnnzoo.models.ModelRegistry;
 import org.rnnzoo.train.Checkpoint;
 import org.rnnzoo.train.LanguageModelTask;
 import org.rnnzoo.train.NgramLanguageModelTask;
+import org.rnnzoo.train.PerplexityEvaluator;
 import org.rnnzoo.train.Task;
 import org.rnnzoo.train.RunDirectory;
 import org.rnnzoo.train.Trainer;
@@ -63,6 +65,7 @@ public final class Zoo {
         spec.put("model", card.name());
         spec.put("card", card.asMap());
         run.writeSpec(spec);
+        if (card.task().equals("count-language-model")) return fitCounts(card, vocab, loaded, run, out);
         ComputationGraph net = ModelRegistry.build(card, vocab.size());
         return fit(net, card, vocab, loaded, run, null, out, progressBar);
     }
@@ -96,6 +99,64 @@ public final class Zoo {
         Map<String, Object> result = new Trainer(out, progressBar).train(net, card, vocab, task, run, state, provenance);
         Checkpoint best = Checkpoint.load(run.bestCheckpoint());
         return new TrainedModel(best.net(), vocab, card, result);
+    }
+
+    /**
+     * Count models have no training loop: count, smooth, score with the same perplexity code as the
+     * networks, export ARPA. {@code TrainedModel.net()} is null for them.
+     */
+    private static TrainedModel fitCounts(ModelCard card, Vocabulary vocab, Corpora.Loaded loaded, RunDirectory run, PrintStream out) {
+        TokenCorpus corpus = loaded.corpus();
+        long t0 = System.nanoTime();
+        KneserNeyLm lm = KneserNeyLm.train(sentences(vocab.encode(corpus.train())), vocab.size(), card.getInt("order"),
+                Vocabulary.BOS_ID, Vocabulary.EOS_ID);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", card.name());
+        result.put("data", Map.of("dataset", corpus.name(), "level", corpus.level().name().toLowerCase(),
+                "train_tokens", corpus.train().size(), "valid_tokens", corpus.valid().size(), "test_tokens", corpus.test().size()));
+        for (String split : List.of("valid", "test")) {
+            PerplexityEvaluator e = new PerplexityEvaluator();
+            for (int[] sentence : sentences(vocab.encode(corpus.split(split)))) {
+                int[] history = new int[sentence.length + 1];
+                history[0] = Vocabulary.BOS_ID;
+                for (int i = 0; i <= sentence.length; i++) {
+                    int next = i < sentence.length ? sentence[i] : Vocabulary.EOS_ID;
+                    e.add(Math.exp(lm.logProb(history, i + 1, next)));
+                    if (i < sentence.length) history[i + 1] = sentence[i];
+                }
+            }
+            result.put(split + "_ppl", e.perplexity());
+            result.put(split + "_targets", e.tokens());
+        }
+        if (loaded.grammar() != null) result.put("optimal_test_ppl", loaded.grammar().optimalPerplexity("test"));
+        result.put("train_seconds", seconds);
+        result.put("vocabulary", vocab.size());
+        Path arpa = run.path().resolve("model.arpa");
+        try {
+            lm.writeArpa(arpa, vocab.words().toArray(new String[0]));
+        } catch (java.io.IOException e) {
+            throw new ZooException("cannot write " + arpa + ": " + e.getMessage(), e);
+        }
+        result.put("arpa", arpa.toString());
+        result.put("card", card.asMap());
+        run.writeResult(result);
+        out.printf("%s (order %d) on %s: %,d training tokens, vocabulary %,d, counted in %.1f s; ARPA %s%n", card.name(),
+                card.getInt("order"), corpus.name(), corpus.train().size(), vocab.size(), seconds, arpa);
+        return new TrainedModel(null, vocab, card, result);
+    }
+
+    /** Cuts a stream at {@code <eos>} into sentences without the marker (a trailing partial sentence is kept). */
+    static List<int[]> sentences(int[] ids) {
+        List<int[]> out = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= ids.length; i++) {
+            if (i == ids.length || ids[i] == Vocabulary.EOS_ID) {
+                if (i > start || i < ids.length) out.add(java.util.Arrays.copyOfRange(ids, start, i));
+                start = i + 1;
+            }
+        }
+        return out;
     }
 
     /** The task a card trains on: its {@code task} field picks how the data is cut into batches. */

@@ -38,6 +38,11 @@ final class InfoCommand implements Runnable {
             return;
         }
         ModelCard card = Zoo.card(name).withAll(overrides);
+        if (card.task().equals("count-language-model")) {
+            System.out.print(card.toYaml());
+            System.out.println("(a count model: no ComputationGraph; `zoo train " + name + "` counts and writes an ARPA file)");
+            return;
+        }
         int v = vocab != null ? vocab : card.getString("dataset").equals(Corpora.GRAMMAR)
                 ? org.rnnzoo.data.Vocabulary.build(Zoo.corpus(card, null).corpus().train(), 1, 0).size() : 10000;
         System.out.print(card.toYaml());

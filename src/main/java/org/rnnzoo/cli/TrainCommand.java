@@ -80,7 +80,10 @@ final class TrainCommand implements Runnable {
         if (r.get("optimal_test_ppl") instanceof Double opt) {
             System.out.printf("   optimal (Bayes) test perplexity %.3f   gap %+.1f%%", opt, 100 * ((Double) r.get("test_ppl") / opt - 1));
         }
-        System.out.printf("%n%.0f tokens/s, %.1f s training; best checkpoint %s%n", (Double) r.get("tokens_per_s"),
-                (Double) r.get("train_seconds"), r.get("checkpoint"));
+        System.out.println();
+        if (r.get("tokens_per_s") instanceof Double tps)
+            System.out.printf("%.0f tokens/s, %.1f s training; best checkpoint %s%n", tps, (Double) r.get("train_seconds"), r.get("checkpoint"));
+        else
+            System.out.printf("counted in %.1f s; ARPA model %s%n", (Double) r.get("train_seconds"), r.get("arpa"));
     }
 }

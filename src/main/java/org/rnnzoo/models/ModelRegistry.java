@@ -15,7 +15,7 @@ import java.util.function.BiFunction;
  */
 public final class ModelRegistry {
     private static final Map<String, BiFunction<ModelCard, Integer, ComputationGraph>> ARCHITECTURES = new LinkedHashMap<>();
-    private static final List<String> NAMES = List.of("nplm", "rnn-lm", "lstm-lm");
+    private static final List<String> NAMES = List.of("kn-lm", "nplm", "rnn-lm", "lstm-lm");
 
     static {
         ARCHITECTURES.put("Nplm", Nplm::build);
@@ -35,6 +35,8 @@ public final class ModelRegistry {
 
     /** A freshly initialised ComputationGraph for the card, with the given vocabulary size. */
     public static ComputationGraph build(ModelCard card, int vocabSize) {
+        if (card.task().equals("count-language-model"))
+            throw new ZooException(card.name() + " is a count model, not a network: train it with `zoo train " + card.name() + "`");
         BiFunction<ModelCard, Integer, ComputationGraph> b = ARCHITECTURES.get(card.architecture());
         if (b == null) throw new ZooException(Names.unknown("architecture", card.architecture(), ARCHITECTURES.keySet())
                 + " in card " + card.name());

@@ -18,19 +18,30 @@ public final class LanguageModelTask implements Task {
 
     public LanguageModelTask(TokenCorpus corpus, Vocabulary vocab, int batch, int bptt, int evalBatch) {
         this.vocab = vocab;
-        this.train = vocab.encode(corpus.train());
-        this.valid = vocab.encode(corpus.valid());
-        this.test = vocab.encode(corpus.test());
+        this.train = withBoundary(vocab.encode(corpus.train()));
+        this.valid = withBoundary(vocab.encode(corpus.valid()));
+        this.test = withBoundary(vocab.encode(corpus.test()));
         for (String split : new String[]{"train", "valid", "test"})
-            if (corpus.split(split).size() < 2)
+            if (corpus.split(split).isEmpty())
                 throw new org.rnnzoo.ZooException(corpus.name() + " is too small: its " + split + " split has "
-                        + corpus.split(split).size() + " tokens (a language model needs at least 2 per split)");
+                        + corpus.split(split).size() + " tokens (a language model needs at least 1 per split)");
         this.batch = batch;
         this.bptt = bptt;
         this.evalBatch = evalBatch;
     }
 
     public Vocabulary vocabulary() { return vocab; }
+
+    /**
+     * Prepends a sentence boundary, so the first token of a split is predicted too (from "a
+     * sentence starts") and every token counts: PTB test is 82,430 targets, as in Mikolov's tables.
+     */
+    static int[] withBoundary(int[] ids) {
+        int[] out = new int[ids.length + 1];
+        out[0] = Vocabulary.EOS_ID;
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
 
     public int[] ids(String split) {
         return switch (split) {

@@ -35,11 +35,15 @@ public final class PerplexityEvaluator {
                 int k = (int) (i * t + s);
                 if (m != null && m[k] == 0f) continue;
                 int target = (int) y[k];
-                double prob = p[(int) (i * v * t + (long) target * t + s)];
-                nll -= Math.log(Math.max(prob, MIN_PROB));
-                tokens++;
+                add(p[(int) (i * v * t + (long) target * t + s)]);
             }
         }
+    }
+
+    /** Adds one target's probability under the model: the single path every zoo model's perplexity goes through. */
+    public void add(double probability) {
+        nll -= Math.log(Math.max(probability, MIN_PROB));
+        tokens++;
     }
 
     public double nll() { return nll; }
@@ -61,6 +65,8 @@ public final class PerplexityEvaluator {
         while (stream.hasNext()) {
             MultiDataSet ds = stream.next();
             INDArray probs = net.rnnTimeStep(ds.getFeatures(0))[0];
+            // a one-step segment comes back without its time axis
+            if (probs.rank() == 2) probs = probs.reshape(probs.size(0), probs.size(1), 1);
             e.add(probs, ds.getLabels(0), ds.getLabelsMaskArray(0));
         }
         net.rnnClearPreviousState();
