@@ -8,6 +8,7 @@ import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.decode.Sampler;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.models.KneserNeyLm;
+import org.rnnzoo.models.NgramMixture;
 import org.rnnzoo.models.ModelRegistry;
 import org.rnnzoo.train.Checkpoint;
 import org.rnnzoo.train.LanguageModelTask;
@@ -98,6 +99,10 @@ public final class Zoo {
                 corpus.train().size(), corpus.valid().size(), corpus.test().size(), vocab.size(), net.numParams(), run.path());
         Map<String, Object> result = new Trainer(out, progressBar).train(net, card, vocab, task, run, state, provenance);
         Checkpoint best = Checkpoint.load(run.bestCheckpoint());
+        if (task instanceof NgramLanguageModelTask ngram && card.has("mixture_order") && card.getInt("mixture_order") > 0) {
+            mixWithKneserNey(ngram, best.net(), card.getInt("mixture_order"), vocab, corpus, result, out);
+            run.writeResult(result);
+        }
         return new TrainedModel(best.net(), vocab, card, result);
     }
 
@@ -144,6 +149,23 @@ public final class Zoo {
         out.printf("%s (order %d) on %s: %,d training tokens, vocabulary %,d, counted in %.1f s; ARPA %s%n", card.name(),
                 card.getInt("order"), corpus.name(), corpus.train().size(), vocab.size(), seconds, arpa);
         return new TrainedModel(null, vocab, card, result);
+    }
+
+    /** Bengio et al. 2003's mixture of the neural model with an interpolated n-gram, weight fitted on valid. */
+    private static void mixWithKneserNey(NgramLanguageModelTask task, ComputationGraph net, int order, Vocabulary vocab,
+                                         TokenCorpus corpus, Map<String, Object> result, PrintStream out) {
+        KneserNeyLm kn = KneserNeyLm.train(sentences(vocab.encode(corpus.train())), vocab.size(), order,
+                Vocabulary.BOS_ID, Vocabulary.EOS_ID);
+        double[] nnValid = task.targetProbabilities(net, "valid"), nnTest = task.targetProbabilities(net, "test");
+        double[] knValid = NgramMixture.streamProbabilities(kn, task.ids("valid"));
+        double[] knTest = NgramMixture.streamProbabilities(kn, task.ids("test"));
+        double lambda = NgramMixture.fitWeight(nnValid, knValid);
+        result.put("kn" + order + "_test_ppl", NgramMixture.perplexity(nnTest, knTest, 0.0));
+        result.put("mixture_weight", lambda);
+        result.put("mixture_valid_ppl", NgramMixture.perplexity(nnValid, knValid, lambda));
+        result.put("mixture_test_ppl", NgramMixture.perplexity(nnTest, knTest, lambda));
+        out.printf("mixture with interpolated KN %d-gram (weight %.3f on the network, fitted on valid): test perplexity %.3f%n",
+                order, lambda, (Double) result.get("mixture_test_ppl"));
     }
 
     /** Cuts a stream at {@code <eos>} into sentences without the marker (a trailing partial sentence is kept). */

@@ -23,6 +23,9 @@ import java.util.Map;
 @Command(name = "bench", description = "Time training steps, scoring and sampling of a zoo model on real data.")
 final class BenchCommand implements Runnable {
     @Parameters(paramLabel = "MODEL") String model;
+    @Option(names = "--preset", description = "apply a named recipe from the card's presets (e.g. zaremba-small)")
+    String preset;
+
     @Option(names = "--dataset", description = "default: the card's") String dataset;
     @Option(names = "--set", paramLabel = "KEY=VALUE") List<String> overrides = new ArrayList<>();
     @Option(names = "--warmup", description = "untimed training steps first (default: ${DEFAULT-VALUE})") int warmup = 10;
@@ -37,6 +40,7 @@ final class BenchCommand implements Runnable {
         if (warmup < 0 || steps <= 0 || repeats <= 0 || sampleTokens <= 0)
             throw new org.rnnzoo.ZooException("--warmup must be >= 0 and --steps, --repeats, --sample-tokens > 0");
         ModelCard card = Zoo.card(model);
+        if (preset != null) card = card.withPreset(preset);
         if (dataset != null) card = card.with("dataset", dataset);
         card = card.withAll(overrides);
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();

@@ -19,6 +19,9 @@ final class InfoCommand implements Runnable {
     @Parameters(paramLabel = "NAME|CHECKPOINT", description = "zoo model name, or a checkpoint .zip")
     String name;
 
+    @Option(names = "--preset", description = "apply a named recipe from the card's presets (e.g. zaremba-small)")
+    String preset;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a card value")
     List<String> overrides = new ArrayList<>();
 
@@ -37,7 +40,9 @@ final class InfoCommand implements Runnable {
             System.out.printf("parameters: %,d%n", c.net().numParams());
             return;
         }
-        ModelCard card = Zoo.card(name).withAll(overrides);
+        ModelCard card = Zoo.card(name);
+        if (preset != null) card = card.withPreset(preset);
+        card = card.withAll(overrides);
         if (card.task().equals("count-language-model")) {
             System.out.print(card.toYaml());
             System.out.println("(a count model: no ComputationGraph; `zoo train " + name + "` counts and writes an ARPA file)");

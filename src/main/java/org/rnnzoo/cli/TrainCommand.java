@@ -21,6 +21,9 @@ final class TrainCommand implements Runnable {
     @Parameters(paramLabel = "MODEL", description = "zoo model name (see: zoo list)")
     String model;
 
+    @Option(names = "--preset", description = "apply a named recipe from the card's presets (e.g. zaremba-small)")
+    String preset;
+
     @Option(names = "--dataset", description = "dataset name (zoo data list), 'grammar' (built-in) or text:PATH; default: the card's")
     String dataset;
 
@@ -54,6 +57,7 @@ final class TrainCommand implements Runnable {
             m = Zoo.resume(resume, System.out, bar, store);
         } else {
             ModelCard card = Zoo.card(model);
+            if (preset != null) card = card.withPreset(preset);
             if (text != null && dataset != null) throw new ZooException("give either --text or --dataset, not both");
             if (text != null) card = card.with("dataset", "text:" + text);
             if (dataset != null) card = card.with("dataset", dataset);

@@ -113,6 +113,23 @@ public final class ModelCard {
         return new ModelCard(copy);
     }
 
+    /** Named sets of overrides in the card's {@code presets} section (e.g. a paper's recipe). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> presets() {
+        Object p = root.get("presets");
+        return p instanceof Map ? (Map<String, Object>) p : Map.of();
+    }
+
+    /** Applies a preset: every key it names is set as {@link #with} would. */
+    @SuppressWarnings("unchecked")
+    public ModelCard withPreset(String preset) {
+        Object p = presets().get(preset);
+        if (!(p instanceof Map)) throw new ZooException(Names.unknown("preset", preset, presets().keySet()) + " in card " + name());
+        ModelCard c = this;
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) p).entrySet()) c = c.with(e.getKey(), e.getValue());
+        return c;
+    }
+
     /** Applies {@code key=value} strings as given on the command line. */
     public ModelCard withAll(List<String> assignments) {
         ModelCard c = this;
