@@ -1,0 +1,80 @@
+package org.rnnzoo.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.rnnzoo.Names;
+import org.rnnzoo.ZooException;
+import org.rnnzoo.train.Checkpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code zoo reproduce TABLE}: runs every row of a results table with the exact `zoo train`
+ * command it documents, keeps each row's result.json under {@code docs/results/TABLE/}, and
+ * regenerates {@code docs/results.md} from all stored rows (so re-running one row keeps the rest).
+ */
+@Command(name = "reproduce", description = "Run a results table (ptb, brown) and rewrite docs/results.md.")
+final class ReproduceCommand implements Runnable {
+    @Parameters(paramLabel = "TABLE", description = "ptb or brown") String table;
+    @Option(names = "--rows", split = ",", description = "only these rows (default: all)") List<String> rows;
+    @Option(names = "--docs", description = "docs folder (default: ${DEFAULT-VALUE})") Path docs = Path.of("docs");
+    @Option(names = "--runs", description = "run directories go here (default: ${DEFAULT-VALUE})") Path runs = Path.of("runs", "reproduce");
+    @Option(names = "--mirror", paramLabel = "DIR") Path mirror;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public void run() {
+        Map<String, List<ResultsTables.Row>> tables = ResultsTables.all();
+        List<ResultsTables.Row> all = tables.get(table);
+        if (all == null) throw new ZooException(Names.unknown("table", table, tables.keySet()));
+        for (ResultsTables.Row row : all) {
+            if (rows != null && !rows.contains(row.id())) continue;
+            Path dir = runs.resolve(table + "-" + row.id());
+            List<String> args = new ArrayList<>(List.of("train"));
+            args.addAll(row.args());
+            args.addAll(List.of("--run-dir", dir.toString(), "--no-progress"));
+            if (mirror != null) args.addAll(List.of("--mirror", mirror.toString()));
+            System.out.println("== " + table + "/" + row.id() + ": ./zoo " + String.join(" ", row.args()));
+            deleteRun(dir);
+            long t0 = System.nanoTime();
+            int code = ZooCommand.execute(args.toArray(new String[0]));
+            if (code != 0) throw new ZooException("row " + row.id() + " failed (exit " + code + "); see the messages above");
+            Map<String, Object> result = readJson(dir.resolve("result.json"));
+            result.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
+            result.put("command", "./zoo " + String.join(" ", row.args()));
+            try {
+                Checkpoint.writeAtomically(docs.resolve("results").resolve(table).resolve(row.id() + ".json"), JSON.writeValueAsString(result));
+            } catch (IOException e) { throw new ZooException("cannot write result of " + row.id() + ": " + e.getMessage()); }
+        }
+        Checkpoint.writeAtomically(docs.resolve("results.md"), ResultsTables.markdown(tables, docs.resolve("results")));
+        System.out.println("wrote " + docs.resolve("results.md"));
+    }
+
+    static Map<String, Object> readJson(Path p) {
+        try {
+            return JSON.readValue(p.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
+        } catch (IOException e) {
+            throw new ZooException("cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteRun(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new ZooException("cannot clear " + dir + ": " + e.getMessage());
+        }
+    }
+}
