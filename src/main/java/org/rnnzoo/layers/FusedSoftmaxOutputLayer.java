@@ -1,0 +1,197 @@
+package org.rnnzoo.layers;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Softmax + sparse cross-entropy over {@code [batch, nIn, time]} inputs, fused:
+ * <ol>
+ *   <li>one gemm for the logits of all batch×time positions,</li>
+ *   <li>a vectorised row softmax in Java ({@link VectorMath}),</li>
+ *   <li>the loss from the target's probability, and the logit gradient p − onehot(target) made
+ *       in place (masked positions zeroed) — no one-hot label array ever exists,</li>
+ *   <li>two gemms for dW and the input gradient, one column sum for db.</li>
+ * </ol>
+ * The softmax is shared between {@link #computeScore} and {@link #backpropGradient}, whichever
+ * DL4J calls first; DL4J's own layer computes the logits twice.
+ *
+ * <p>Conventions match DL4J's: score = summed NLL of unmasked targets / batch size (+ the
+ * regularisation term DL4J passes in); gradients are sums over the batch (the updater divides).
+ */
+public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
+    private INDArray probs;          // [batch·time, vocab] c-order; becomes dLoss/dlogits in place
+    private INDArray x2d;            // [batch·time, nIn], row n = (b, t) with n = b·T + t
+    private int[] targets;           // -1 where masked
+    private INDArray logitsBuffer;   // reused: a fresh 16 MB native buffer per step costs more than the softmax
+    private double nll;
+    private long cachedFor = -1;     // identity of the (input, labels, mask) the probabilities belong to
+    private long scoredFor = -1;     // ... and the one nll belongs to (it outlives the probabilities)
+    private long version;
+
+    public FusedSoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        super.setInput(input, workspaceMgr);
+        version++;
+    }
+
+    @Override
+    public void setLabels(INDArray labels) {
+        super.setLabels(labels);
+        version++;
+    }
+
+    @Override
+    public void setMaskArray(INDArray maskArray) {
+        super.setMaskArray(maskArray);
+        version++;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        boolean rank2 = input.rank() == 2;    // rnnTimeStep feeds single steps as [batch, nIn]
+        long b = input.size(0), t = rank2 ? 1 : input.size(2), v = layerConf().getNOut();
+        INDArray x = flatten(input);
+        INDArray probs = softmax(x, false);
+        INDArray out = rank2 ? probs : probs.reshape('c', b, t, v).permute(0, 2, 1);
+        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out.dup('f'));
+    }
+
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        // DL4J asks for the score after backprop has consumed the probabilities; the nll is still valid.
+        if (scoredFor != version) forwardForLoss(training, workspaceMgr);
+        this.score = nll / input.size(0) + fullNetRegTerm;
+        return score;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        forwardForLoss(true, workspaceMgr);
+        long n = x2d.size(0), v = layerConf().getNOut(), nIn = layerConf().getNIn();
+        // dLoss/dlogits = p − onehot(target) at real positions, 0 at padding, made in place in the
+        // probabilities' own native buffer; the cache is consumed.
+        INDArray dz = probs;
+        if (dz.dataType() == DataType.FLOAT) {
+            ByteBuffer bb = dz.data().asNio().order(ByteOrder.nativeOrder());
+            for (int i = 0; i < n; i++) {
+                if (targets[i] < 0) dz.getRow(i).assign(0);
+                else {
+                    int at = (int) ((i * v + targets[i]) * 4);
+                    bb.putFloat(at, bb.getFloat(at) - 1f);
+                }
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (targets[i] < 0) dz.getRow(i).assign(0);
+                else dz.putScalar(i, targets[i], dz.getDouble(i, targets[i]) - 1.0);
+            }
+        }
+        cachedFor = -1;
+
+        INDArray wGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray bGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+        Nd4j.gemm(x2d, dz, wGrad, true, false, 1.0, 0.0);
+        bGrad.assign(dz.sum(0).reshape(bGrad.shape()));
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+        INDArray dx = dz.mmul(w.transpose());                       // [n, nIn]
+
+        long b = input.size(0);
+        boolean rank2 = input.rank() == 2;
+        INDArray eps = rank2 ? dx : dx.reshape('c', b, n / b, nIn).permute(0, 2, 1);
+        eps = backpropDropOutIfPresent(workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps.dup('f')));
+
+        Gradient g = new DefaultGradient();
+        g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, wGrad);
+        g.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, bGrad);
+        weightNoiseParams.clear();
+        return new Pair<>(g, eps);
+    }
+
+    /** Softmax of the current input and the NLL of the labels, computed once per (input, labels, mask). */
+    private void forwardForLoss(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (cachedFor == version) return;
+        if (labels == null) throw new IllegalStateException("no labels set on output layer " + layerId());
+        applyDropOutIfNecessary(training, workspaceMgr);
+        x2d = flatten(input);
+        int n = (int) x2d.size(0);
+        long b = input.size(0), t = n / b;
+        float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();        // [b, 1, t] ids
+        float[] m = maskArray == null ? null : mask2d(maskArray, b, t).castTo(DataType.FLOAT).dup('c').data().asFloat();
+        targets = new int[n];
+        for (int i = 0; i < n; i++) targets[i] = (m != null && m[i] == 0f) ? -1 : (int) y[i];
+
+        probs = softmax(x2d, true);
+        int v = (int) probs.size(1);
+        double sum = 0;
+        if (probs.dataType() == DataType.FLOAT) {
+            ByteBuffer bb = probs.data().asNio().order(ByteOrder.nativeOrder());
+            for (int i = 0; i < n; i++)
+                if (targets[i] >= 0) sum -= Math.log(Math.max(bb.getFloat((int) ((long) i * v + targets[i]) * 4), Float.MIN_NORMAL));
+        } else {
+            for (int i = 0; i < n; i++)
+                if (targets[i] >= 0) sum -= Math.log(Math.max(probs.getDouble(i, targets[i]), Double.MIN_NORMAL));
+        }
+        nll = sum;
+        cachedFor = version;
+        scoredFor = version;
+    }
+
+    /**
+     * The label mask as {@code [b, t]}. ComputationGraph hands output layers the mask already
+     * flattened to a column {@code [b·t, 1]} in 'f' order (time-major: row t·b + i), not [b, t].
+     */
+    private static INDArray mask2d(INDArray mask, long b, long t) {
+        if (mask.rank() == 2 && mask.size(0) == b && mask.size(1) == t) return mask;
+        return mask.reshape('f', b, t);
+    }
+
+    /** {@code [b, nIn, t]} (or {@code [b, nIn]}) → {@code [b·t, nIn]}, c-order, row b·t + s. */
+    private INDArray flatten(INDArray in) {
+        if (in.rank() == 2) return in.dup('c');
+        long b = in.size(0), f = in.size(1), t = in.size(2);
+        return in.permute(0, 2, 1).dup('c').reshape('c', b * t, f);
+    }
+
+    /**
+     * Row softmax of x·W + b. Float: in the native buffer of a reused array, bias added inside the
+     * softmax pass (returned array is overwritten by the next call). Double (gradient checks): plain.
+     */
+    private INDArray softmax(INDArray x, boolean reuse) {
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
+        INDArray bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, LayerWorkspaceMgr.noWorkspaces());
+        int n = (int) x.size(0), v = (int) w.size(1);
+        if (x.dataType() == DataType.DOUBLE) {
+            INDArray z = x.mmul(w).addiRowVector(bias);
+            double[] p = z.dup('c').data().asDouble();
+            VectorMath.softmaxRows(p, n, v);
+            return Nd4j.create(p, new long[]{n, v}, DataType.DOUBLE);
+        }
+        INDArray z;
+        if (reuse) {
+            if (logitsBuffer == null || logitsBuffer.size(0) != n || logitsBuffer.size(1) != v)
+                logitsBuffer = Nd4j.createUninitializedDetached(DataType.FLOAT, n, v);
+            z = logitsBuffer;
+        } else {
+            z = Nd4j.createUninitializedDetached(DataType.FLOAT, n, v);
+        }
+        Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
+        VectorMath.softmaxRows(z.data().asNio(), n, v, bias.castTo(DataType.FLOAT).toFloatVector());
+        return z;
+    }
+}

@@ -1,0 +1,123 @@
+package org.rnnzoo.layers;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fused layer is DL4J's RnnOutputLayer(softmax, sparse MCXENT), only faster: same numbers. */
+class FusedSoftmaxOutputTest {
+    private static final int V = 13, H = 6, B = 3, T = 5;
+
+    private static ComputationGraph graph(Layer out, DataType type) {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(7).dataType(type)
+                .updater(new NoOp()).weightInit(new NormalDistribution(0, 0.5))
+                .graphBuilder().addInputs("in")
+                .addLayer("emb", new EmbeddingSequenceLayer.Builder().nIn(V).nOut(4).outputDataFormat(RNNFormat.NCW).build(), "in")
+                .addLayer("lstm", new LSTM.Builder().nIn(4).nOut(H).activation(Activation.TANH).dataFormat(RNNFormat.NCW).build(), "emb")
+                .addLayer("out", out, "lstm").setOutputs("out")
+                .backpropType(BackpropType.Standard).build());
+        g.init();
+        return g;
+    }
+
+    private static RnnOutputLayer dl4jOutput() {
+        return new RnnOutputLayer.Builder(new LossSparseMCXENT()).nIn(H).nOut(V).activation(Activation.SOFTMAX)
+                .dataFormat(RNNFormat.NCW).build();
+    }
+
+    private static MultiDataSet data(DataType type, boolean masked) {
+        Random r = new Random(11);
+        INDArray x = Nd4j.create(type, B, T), y = Nd4j.create(type, B, 1, T), m = Nd4j.ones(type, B, T);
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T; t++) {
+                x.putScalar(b, t, r.nextInt(V));
+                y.putScalar(b, 0, t, r.nextInt(V));
+            }
+        if (masked) { m.putScalar(0, 4, 0); m.putScalar(0, 3, 0); m.putScalar(2, 4, 0); }
+        return new MultiDataSet(new INDArray[]{x}, new INDArray[]{y}, null, masked ? new INDArray[]{m} : null);
+    }
+
+    @Test
+    void scoreGradientsAndOutputsEqualDl4jsOwnLayer() {
+        for (boolean masked : new boolean[]{false, true}) {
+            ComputationGraph ours = graph(FusedSoftmaxOutput.create(H, V, 0), DataType.FLOAT);
+            ComputationGraph theirs = graph(dl4jOutput(), DataType.FLOAT);
+            theirs.setParams(ours.params().dup());
+            MultiDataSet ds = data(DataType.FLOAT, masked);
+            for (ComputationGraph g : new ComputationGraph[]{ours, theirs}) {
+                g.setInputs(ds.getFeatures());
+                g.setLabels(ds.getLabels());
+                g.setLayerMaskArrays(null, ds.getLabelsMaskArrays());
+                g.computeGradientAndScore();
+            }
+            assertEquals(theirs.score(), ours.score(), 1e-5 * Math.abs(theirs.score()), "score, masked=" + masked);
+            INDArray diff = ours.getFlattenedGradients().sub(theirs.getFlattenedGradients());
+            double scale = theirs.getFlattenedGradients().norm2Number().doubleValue();
+            assertTrue(diff.norm2Number().doubleValue() < 1e-5 * scale, "gradients, masked=" + masked + ": " + diff.norm2Number());
+            // DL4J's output() would reuse the training label mask (zeroing those steps): clear it first
+            ours.clearLayerMaskArrays();
+            theirs.clearLayerMaskArrays();
+            INDArray po = ours.output(ds.getFeatures(0))[0], pt = theirs.output(ds.getFeatures(0))[0];
+            assertTrue(po.equalsWithEps(pt, 1e-6), "probabilities");
+        }
+    }
+
+    @Test
+    void passesDl4jsGradientCheckInDoublePrecision() {
+        org.nd4j.linalg.api.buffer.util.DataTypeUtil.setDTypeForContext(DataType.DOUBLE);
+        ComputationGraph g = graph(FusedSoftmaxOutput.create(H, V, 0), DataType.DOUBLE);
+        MultiDataSet ds = data(DataType.DOUBLE, true);
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                .inputs(ds.getFeatures()).labels(ds.getLabels()).labelMask(ds.getLabelsMaskArrays())
+                .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
+        assertTrue(ok);
+    }
+
+    @Test
+    void survivesACheckpointRoundTrip() throws Exception {
+        ComputationGraph g = graph(FusedSoftmaxOutput.create(H, V, 0.2), DataType.FLOAT);
+        File f = Files.createTempFile("fused", ".zip").toFile();
+        ModelSerializer.writeModel(g, f, true);
+        ComputationGraph back = ModelSerializer.restoreComputationGraph(f, true);
+        INDArray x = data(DataType.FLOAT, false).getFeatures(0);
+        assertTrue(back.getLayer("out") instanceof FusedSoftmaxOutputLayer);
+        assertEquals(g.output(x)[0], back.output(x)[0]);
+        f.delete();
+    }
+
+    @Test
+    void vectorisedSoftmaxMatchesTheScalarOne() {
+        Random r = new Random(3);
+        int rows = 7, cols = 1003;
+        float[] a = new float[rows * cols];
+        double[] d = new double[rows * cols];
+        for (int i = 0; i < a.length; i++) { a[i] = (float) (r.nextGaussian() * 8); d[i] = a[i]; }
+        VectorMath.softmaxRows(a, rows, cols);
+        VectorMath.softmaxRows(d, rows, cols);
+        for (int i = 0; i < a.length; i++) assertEquals(d[i], a[i], 1e-6 + 1e-5 * d[i]);
+        assertTrue(VectorMath.vectorApi(), "tests run with --add-modules jdk.incubator.vector");
+    }
+}
