@@ -17,8 +17,8 @@ public final class LstmLm {
     public static ComputationGraph build(ModelCard card, int vocabSize) {
         return LanguageModelGraph.build(card, vocabSize, (nIn, nOut) -> new LSTM.Builder()
                 .nIn(nIn).nOut(nOut).activation(Activation.TANH)
-                // Forget-gate bias 1 (Jozefowicz et al. 2015): start by remembering.
-                .forgetGateBiasInit(1.0)
+                // Forget-gate bias 1 (Jozefowicz et al. 2015) starts by remembering; Zaremba's recipe uses 0.
+                .forgetGateBiasInit(card.getDouble("forget_bias"))
                 .dataFormat(RNNFormat.NCW).build());
     }
 }
