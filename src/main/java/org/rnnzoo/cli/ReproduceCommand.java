@@ -45,14 +45,14 @@ final class ReproduceCommand implements Runnable {
             args.addAll(row.args());
             args.addAll(List.of("--run-dir", dir.toString(), "--no-progress"));
             if (mirror != null) args.addAll(List.of("--mirror", mirror.toString()));
-            System.out.println("== " + table + "/" + row.id() + ": ./zoo " + String.join(" ", row.args()));
+            System.out.println("== " + table + "/" + row.id() + ": ./zoo train " + String.join(" ", row.args()));
             deleteRun(dir);
             long t0 = System.nanoTime();
             int code = ZooCommand.execute(args.toArray(new String[0]));
             if (code != 0) throw new ZooException("row " + row.id() + " failed (exit " + code + "); see the messages above");
             Map<String, Object> result = readJson(dir.resolve("result.json"));
             result.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
-            result.put("command", "./zoo " + String.join(" ", row.args()));
+            result.put("command", "./zoo train " + String.join(" ", row.args()));
             try {
                 Checkpoint.writeAtomically(docs.resolve("results").resolve(table).resolve(row.id() + ".json"), JSON.writeValueAsString(result));
             } catch (IOException e) { throw new ZooException("cannot write result of " + row.id() + ": " + e.getMessage()); }
