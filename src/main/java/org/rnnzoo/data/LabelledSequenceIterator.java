@@ -3,12 +3,9 @@ package org.rnnzoo.data;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Variable-length labelled sequences (sentence classification), right-padded with {@code <pad>}
@@ -19,63 +16,35 @@ import java.util.NoSuchElementException;
  * mask matters: DL4J's LSTM inside a ComputationGraph does not see it on the forward pass, so a
  * model must pick the last real step through it (e.g. LastTimeStep / the mask-aware reverse).
  */
-public final class LabelledSequenceIterator implements MultiDataSetIterator {
+public final class LabelledSequenceIterator extends ShuffledBatchIterator {
     public record Example(int label, int[] ids) {}
 
     private final List<Example> examples;
-    private final int batch;
-    private final boolean shuffle;
-    private final long seed;
-    private int[] order;
-    private int cursor, pass;
-    private MultiDataSetPreProcessor preProcessor;
 
     public LabelledSequenceIterator(List<Example> examples, int batch, boolean shuffle, long seed) {
+        super(examples.size(), batch, shuffle, seed);
         for (Example e : examples)
             if (e.ids().length == 0) throw new IllegalArgumentException("empty sequence (label " + e.label() + ")");
         this.examples = examples;
-        this.batch = batch;
-        this.shuffle = shuffle;
-        this.seed = seed;
-        reset();
     }
 
     @Override
-    public boolean hasNext() { return cursor < order.length; }
-
-    @Override
-    public MultiDataSet next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        int b = Math.min(batch, order.length - cursor);
+    protected MultiDataSet batch(int[] items) {
+        int b = items.length;
         int t = 0;
-        for (int i = 0; i < b; i++) t = Math.max(t, examples.get(order[cursor + i]).ids().length);
+        for (int item : items) t = Math.max(t, examples.get(item).ids().length);
         float[] x = new float[b * t], m = new float[b * t], y = new float[b];
         for (int i = 0; i < b; i++) {
-            Example e = examples.get(order[cursor + i]);
+            Example e = examples.get(items[i]);
             for (int s = 0; s < e.ids().length; s++) {
                 x[i * t + s] = e.ids()[s];
                 m[i * t + s] = 1f;
             }
             y[i] = e.label();
         }
-        cursor += b;
-        MultiDataSet ds = new org.nd4j.linalg.dataset.MultiDataSet(
+        return new org.nd4j.linalg.dataset.MultiDataSet(
                 new INDArray[]{Nd4j.create(x, new long[]{b, t}, DataType.FLOAT)},
                 new INDArray[]{Nd4j.create(y, new long[]{b, 1}, DataType.FLOAT)},
                 new INDArray[]{Nd4j.create(m, new long[]{b, t}, DataType.FLOAT)}, null);
-        if (preProcessor != null) preProcessor.preProcess(ds);
-        return ds;
     }
-
-    @Override
-    public void reset() {
-        order = Permutations.of(examples.size(), shuffle, seed + pass++);
-        cursor = 0;
-    }
-
-    @Override public MultiDataSet next(int num) { throw new UnsupportedOperationException(); }
-    @Override public void setPreProcessor(MultiDataSetPreProcessor p) { this.preProcessor = p; }
-    @Override public MultiDataSetPreProcessor getPreProcessor() { return preProcessor; }
-    @Override public boolean resetSupported() { return true; }
-    @Override public boolean asyncSupported() { return true; }
 }

@@ -3,12 +3,9 @@ package org.rnnzoo.data;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Source/target pairs for an encoder–decoder trained with teacher forcing: the decoder reads the
@@ -18,42 +15,29 @@ import java.util.NoSuchElementException;
  * ids {@code [batch, T]} with their masks — and one label array of target ids
  * {@code [batch, 1, T]} with mask {@code [batch, T]}; all right-padded with {@code <pad>}.
  */
-public final class Seq2SeqPairIterator implements MultiDataSetIterator {
+public final class Seq2SeqPairIterator extends ShuffledBatchIterator {
     public record Pair(int[] source, int[] target) {}
 
     private final List<Pair> pairs;
-    private final int batch;
-    private final boolean shuffle;
-    private final long seed;
-    private int[] order;
-    private int cursor, pass;
-    private MultiDataSetPreProcessor preProcessor;
 
     public Seq2SeqPairIterator(List<Pair> pairs, int batch, boolean shuffle, long seed) {
+        super(pairs.size(), batch, shuffle, seed);
         this.pairs = pairs;
-        this.batch = batch;
-        this.shuffle = shuffle;
-        this.seed = seed;
-        reset();
     }
 
     @Override
-    public boolean hasNext() { return cursor < order.length; }
-
-    @Override
-    public MultiDataSet next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        int b = Math.min(batch, order.length - cursor);
+    protected MultiDataSet batch(int[] items) {
+        int b = items.length;
         int s = 1, t = 1;
-        for (int i = 0; i < b; i++) {
-            Pair p = pairs.get(order[cursor + i]);
+        for (int item : items) {
+            Pair p = pairs.get(item);
             s = Math.max(s, p.source().length);
             t = Math.max(t, p.target().length + 1);
         }
         float[] src = new float[b * s], srcMask = new float[b * s];
         float[] dec = new float[b * t], tgt = new float[b * t], tgtMask = new float[b * t];
         for (int i = 0; i < b; i++) {
-            Pair p = pairs.get(order[cursor + i]);
+            Pair p = pairs.get(items[i]);
             for (int k = 0; k < p.source().length; k++) {
                 src[i * s + k] = p.source()[k];
                 srcMask[i * s + k] = 1f;
@@ -65,26 +49,11 @@ public final class Seq2SeqPairIterator implements MultiDataSetIterator {
                 tgtMask[i * t + k] = 1f;
             }
         }
-        cursor += b;
         INDArray decMask = Nd4j.create(tgtMask, new long[]{b, t}, DataType.FLOAT);
-        MultiDataSet ds = new org.nd4j.linalg.dataset.MultiDataSet(
+        return new org.nd4j.linalg.dataset.MultiDataSet(
                 new INDArray[]{Nd4j.create(src, new long[]{b, s}, DataType.FLOAT), Nd4j.create(dec, new long[]{b, t}, DataType.FLOAT)},
                 new INDArray[]{Nd4j.create(tgt, new long[]{b, 1, t}, DataType.FLOAT)},
                 new INDArray[]{Nd4j.create(srcMask, new long[]{b, s}, DataType.FLOAT), decMask},
                 new INDArray[]{decMask.dup()});
-        if (preProcessor != null) preProcessor.preProcess(ds);
-        return ds;
     }
-
-    @Override
-    public void reset() {
-        order = Permutations.of(pairs.size(), shuffle, seed + pass++);
-        cursor = 0;
-    }
-
-    @Override public MultiDataSet next(int num) { throw new UnsupportedOperationException(); }
-    @Override public void setPreProcessor(MultiDataSetPreProcessor p) { this.preProcessor = p; }
-    @Override public MultiDataSetPreProcessor getPreProcessor() { return preProcessor; }
-    @Override public boolean resetSupported() { return true; }
-    @Override public boolean asyncSupported() { return true; }
 }

@@ -69,12 +69,7 @@ public final class LanguageModelTask implements Task {
 
     @Override
     public Map<String, Double> evaluate(ComputationGraph net, String split) {
-        PerplexityEvaluator e = PerplexityEvaluator.evaluate(net, ids(split), evalBatch, bptt);
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("ppl", e.perplexity());
-        m.put("cross_entropy", e.crossEntropy());
-        m.put("tokens", (double) e.tokens());
-        return m;
+        return PerplexityEvaluator.evaluate(net, ids(split), evalBatch, bptt).metrics();
     }
 
     @Override

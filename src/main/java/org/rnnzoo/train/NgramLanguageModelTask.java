@@ -76,14 +76,9 @@ public final class NgramLanguageModelTask implements Task {
 
     @Override
     public Map<String, Double> evaluate(ComputationGraph net, String split) {
-        double[] p = targetProbabilities(net, split);
-        double nll = 0;
-        for (double x : p) nll -= Math.log(Math.max(x, Float.MIN_NORMAL));
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("ppl", Math.exp(nll / p.length));
-        m.put("cross_entropy", nll / p.length);
-        m.put("tokens", (double) p.length);
-        return m;
+        PerplexityEvaluator e = new PerplexityEvaluator();
+        for (double p : targetProbabilities(net, split)) e.add(p);
+        return e.metrics();
     }
 
     @Override

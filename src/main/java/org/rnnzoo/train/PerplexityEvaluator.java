@@ -6,6 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.rnnzoo.data.BatchifiedTokenStream;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Perplexity = exp(total NLL / number of non-padding targets), from the model's own softmax
  * probabilities. Not DL4J's score(): that adds regularisation and averages per example, so a
@@ -50,6 +53,15 @@ public final class PerplexityEvaluator {
     public long tokens() { return tokens; }
     public double crossEntropy() { return nll / tokens; }
     public double perplexity() { return Math.exp(crossEntropy()); }
+
+    /** The figures a language-model task reports for a split. */
+    public Map<String, Double> metrics() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("ppl", perplexity());
+        m.put("cross_entropy", crossEntropy());
+        m.put("tokens", (double) tokens);
+        return m;
+    }
 
     /**
      * Perplexity of a whole token stream, read with the hidden state carried across segments
