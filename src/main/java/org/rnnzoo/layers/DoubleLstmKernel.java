@@ -173,15 +173,16 @@ final class DoubleLstmKernel extends LstmKernel {
                 double g = z[zr + j], f = z[zr + H + j], o = z[zr + 2 * H + j], i = z[zr + 3 * H + j];
                 double tc = tanhC[hr + j];
                 double dh = last ? eps[hr + j] : eps[hr + j] + dhRec[b * H + j];
-                // DL4J differentiates tanh at the (masked) cell state; identical to tc when unmasked.
+                // As DL4J's LSTM (whose backward pass gets no mask): tanh is differentiated at the
+                // stored, masked cell state, and the gate gradients are not masked.
                 double tcm = m == 1.0 ? tc : Math.tanh(c[hr + j]);
                 double dc = dh * o * (1.0 - tcm * tcm);
                 if (!last) dc += z[nr + H + j] * dcNext[b * H + j];
                 dcNext[b * H + j] = dc;
-                dz[zr + j] = m * dc * i * (1.0 - g * g);
-                dz[zr + H + j] = m * dc * cPrev[pr + j] * f * (1.0 - f);
-                dz[zr + 2 * H + j] = m * dh * tc * o * (1.0 - o);
-                dz[zr + 3 * H + j] = m * dc * g * i * (1.0 - i);
+                dz[zr + j] = dc * i * (1.0 - g * g);
+                dz[zr + H + j] = dc * cPrev[pr + j] * f * (1.0 - f);
+                dz[zr + 2 * H + j] = dh * tc * o * (1.0 - o);
+                dz[zr + 3 * H + j] = dc * g * i * (1.0 - i);
             }
         }
         nio(gateGradient).put(0, dz, t * batch * G, batch * G);

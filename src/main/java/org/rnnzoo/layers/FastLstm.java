@@ -24,7 +24,7 @@ import java.util.Set;
  * Configuration of a standard LSTM layer (no peepholes; Greff et al. 2015, "LSTM: A Search Space
  * Odyssey", the "NP" variant): sigmoid gates, tanh cell input and output. It computes the same
  * function as DL4J's {@link org.deeplearning4j.nn.conf.layers.LSTM} with the default activations,
- * with the same parameters (W [nIn, 4·nOut], RW [nOut, 4·nOut], b [1, 4·nOut], same initialisation),
+ * with the same parameters (W [nIn, 4·nOut], RW [nOut, 4·nOut], b [4·nOut] (rank 1 in M2.1), same initialisation),
  * but runs as {@link FastLstmLayer}: ND4J only for the matrix products, gate maths in Java.
  *
  * <p>Gate order inside the 4·nOut columns is DL4J's, so parameters copy one-to-one between the two

@@ -86,7 +86,7 @@ public final class FastLstmParams implements ParamInitializer {
             rwInit.init(fanIn, fanOut, new long[]{h, 4 * h}, IWeightInit.DEFAULT_WEIGHT_INIT_ORDER, views.get(RECURRENT_WEIGHT_KEY));
             INDArray b = views.get(BIAS_KEY);
             b.assign(l.getBiasInit());
-            b.get(NDArrayIndex.point(0), NDArrayIndex.interval(h, 2 * h)).assign(l.getForgetGateBiasInit());
+            b.get(NDArrayIndex.interval(h, 2 * h)).assign(l.getForgetGateBiasInit()); // block f
         }
         return Collections.synchronizedMap(views);
     }
@@ -96,7 +96,7 @@ public final class FastLstmParams implements ParamInitializer {
         return split(conf, gradientView);
     }
 
-    /** Views of W ('f' order [nIn, 4h]), RW ('f' order [h, 4h]) and b ([1, 4h]) into a flat row vector. */
+    /** Views of W ('f' order [nIn, 4h]), RW ('f' order [h, 4h]) and b ([4h]) into a flat row vector. */
     private Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray flat) {
         FastLstm l = (FastLstm) conf.getLayer();
         long nIn = l.getNIn(), h = l.getNOut();
@@ -107,7 +107,7 @@ public final class FastLstmParams implements ParamInitializer {
         Map<String, INDArray> out = new LinkedHashMap<>();
         out.put(INPUT_WEIGHT_KEY, range(flat, 0, nW).reshape('f', nIn, 4 * h));
         out.put(RECURRENT_WEIGHT_KEY, range(flat, nW, nW + nRW).reshape('f', h, 4 * h));
-        out.put(BIAS_KEY, range(flat, nW + nRW, nW + nRW + nB).reshape(1, nB));
+        out.put(BIAS_KEY, range(flat, nW + nRW, nW + nRW + nB)); // [4h], as DL4J M2.1 has it
         return out;
     }
 
