@@ -1,0 +1,277 @@
+package org.rnnzoo.layers;
+
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+/**
+ * The runtime side of {@link FastLstm}. DL4J's LSTM spends its time in a per-step loop of small
+ * native ops (dl4j-notes.md); here each direction is one big product for all steps plus one small
+ * product per step, with the gate maths in {@link LstmKernel} on Java arrays:
+ * <pre>
+ *   forward:  Z = X·W (all steps)            then per step  Z_t += h_{t-1}·RW,  gates, c_t, h_t
+ *   backward: per step dh_t = ε_t + dZ_{t+1}·RWᵀ, dZ_t    then  dW = Xᵀ·dZ, dRW = H_{-1}ᵀ·dZ, ε_x = dZ·Wᵀ
+ * </pre>
+ *
+ * <p>Recurrent-layer semantics follow DL4J's LSTM exactly (that is what the equivalence tests check):
+ * state keys {@code prevAct}/{@code prevMem}; {@code rnnTimeStep} uses and updates the
+ * {@code stateMap}; {@code rnnActivateUsingStoredState} uses the TBPTT map and stores into it; the
+ * TBPTT backward pass starts from the {@code stateMap} state (as DL4J's does) and refreshes the TBPTT
+ * map; a feature mask set on the layer zeroes output and cell at masked steps; like DL4J's LSTM the
+ * layer passes masks through without keeping them, so inside a ComputationGraph it sees none (padding
+ * is handled by the output layer's label mask).
+ */
+public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
+    /** DL4J's LSTM keys, so state maps move between the two layers. */
+    public static final String STATE_KEY_PREV_ACTIVATION = "prevAct";
+    public static final String STATE_KEY_PREV_MEMCELL = "prevMem";
+
+    private LstmKernel kernel;
+    private NativeBuffers buffers;
+    /** The (post-dropout) input of the kernel's stored training pass, or null. */
+    private INDArray passInput;
+    private long passGeneration = -1;
+
+    public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    // ---- Layer ----
+
+    @Override
+    public Type type() {
+        return Type.RECURRENT;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public Gradient gradient() {
+        throw new UnsupportedOperationException("FastLstm has no layerwise pretraining gradient " + layerId());
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState, int minibatchSize) {
+        // Same as DL4J's LSTM: masks pass through untouched; masking happens in the loss.
+        return new Pair<>(maskArray, MaskState.Passthrough);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        return forward(training, null, null, workspaceMgr);
+    }
+
+    @Override
+    public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        return activate(training, workspaceMgr);
+    }
+
+    // ---- RecurrentLayer ----
+
+    @Override
+    public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        INDArray out = forward(false, stateMap.get(STATE_KEY_PREV_ACTIVATION), stateMap.get(STATE_KEY_PREV_MEMCELL), workspaceMgr);
+        storeLastState(stateMap);
+        return out;
+    }
+
+    @Override
+    public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
+                                                LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        INDArray out = forward(training, tBpttStateMap.get(STATE_KEY_PREV_ACTIVATION),
+                tBpttStateMap.get(STATE_KEY_PREV_MEMCELL), workspaceMgr);
+        if (storeLastForTBPTT) storeLastState(tBpttStateMap);
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        return backward(epsilon, false, -1, workspaceMgr);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackwardLength, LayerWorkspaceMgr workspaceMgr) {
+        return backward(epsilon, true, tbpttBackwardLength, workspaceMgr);
+    }
+
+    private void storeLastState(Map<String, INDArray> into) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            into.put(STATE_KEY_PREV_ACTIVATION, kernel.lastOutput());
+            into.put(STATE_KEY_PREV_MEMCELL, kernel.lastCell());
+        }
+    }
+
+    // ---- forward ----
+
+    /** Runs the forward pass from state (h0, c0) (null: zeros) and returns the output [B, H, T] (NCW). */
+    private INDArray forward(boolean training, INDArray h0, INDArray c0, LayerWorkspaceMgr ws) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, ws);
+        INDArray x = timeMajor(input);          // [T, B, nIn] view
+        int steps = (int) x.size(0), batch = (int) x.size(1), size = (int) layerConf().getNOut();
+        if (x.size(2) != layerConf().getNIn()) {
+            throw new IllegalArgumentException("FastLstm " + layerId() + ": input has size " + x.size(2)
+                    + " along the feature axis, layer nIn is " + layerConf().getNIn());
+        }
+        prepare(batch, steps, size);
+        INDArray w = getParamWithNoise(FastLstmParams.INPUT_WEIGHT_KEY, training, ws);
+        INDArray rw = getParamWithNoise(FastLstmParams.RECURRENT_WEIGHT_KEY, training, ws);
+        INDArray b = getParamWithNoise(FastLstmParams.BIAS_KEY, training, ws);
+
+        NativeBuffers nb = buffers;
+        nb.input3d.assign(x);
+        Nd4j.gemm(nb.input, w, nb.projection, false, false, 1.0, 0.0);
+        kernel.loadProjection(nb.projection);
+        kernel.loadBias(b);
+        kernel.loadInitialState(h0, c0);
+        kernel.loadMask(maskArray);
+        boolean hasState = h0 != null;
+        if (hasState) kernel.writePreviousOutputs(nb.previousOutputs); // h0 into row block 0
+        for (int t = 0; t < steps; t++) {
+            if (t > 0 || hasState) {
+                // h_{t-1}: the previous step's output, or h0 (row block 0 of previousOutputs)
+                INDArray hPrev = t == 0 ? nb.previousOutputs.get(rows(0, batch)) : nb.step;
+                Nd4j.gemm(hPrev, rw, nb.recurrent, false, false, 1.0, 0.0);
+                kernel.forwardStep(t, nb.recurrent, nb.step);
+            } else {
+                kernel.forwardStep(t, null, nb.step);
+            }
+        }
+        INDArray out = ws.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{steps, batch, size}, 'c');
+        kernel.writeOutputs(out);
+        passInput = training ? input : null;
+        passGeneration = kernel.generation;
+        return layerConf().getRnnDataFormat() == RNNFormat.NWC ? out.permute(1, 0, 2) : out.permute(1, 2, 0);
+    }
+
+    private static org.nd4j.linalg.indexing.INDArrayIndex[] rows(int from, int to) {
+        return new org.nd4j.linalg.indexing.INDArrayIndex[]{org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()};
+    }
+
+    /** The layer input as a [T, B, nIn] view (2-d input [B, nIn] is one step). */
+    private INDArray timeMajor(INDArray in) {
+        INDArray x = in.dataType() == dataType ? in : in.castTo(dataType);
+        if (x.rank() == 2) return x.reshape(1, x.size(0), x.size(1));
+        if (x.rank() != 3) throw new IllegalArgumentException("FastLstm " + layerId() + " expects 3-d input, got shape "
+                + java.util.Arrays.toString(x.shape()));
+        return layerConf().getRnnDataFormat() == RNNFormat.NWC ? x.permute(1, 0, 2) : x.permute(2, 0, 1);
+    }
+
+    private void prepare(int batch, int steps, int size) {
+        if (kernel == null || !kernel.fits(dataType, batch, steps, size)) {
+            kernel = LstmKernel.create(dataType, batch, steps, size);
+            passInput = null;
+        }
+        if (buffers == null || !buffers.fits(batch, steps)) {
+            buffers = new NativeBuffers(dataType, batch, steps, (int) layerConf().getNIn(), size);
+        }
+    }
+
+    // ---- backward ----
+
+    private Pair<Gradient, INDArray> backward(INDArray epsilon, boolean tbptt, int tbpttLength, LayerWorkspaceMgr ws) {
+        assertInputSet(true);
+        applyDropOutIfNecessary(true, ws);
+        // DL4J's LSTM recomputes its forward pass here, from the stateMap state under TBPTT; reuse
+        // the stored pass when it is that same computation.
+        INDArray h0 = tbptt ? stateMap.get(STATE_KEY_PREV_ACTIVATION) : null;
+        INDArray c0 = tbptt ? stateMap.get(STATE_KEY_PREV_MEMCELL) : null;
+        boolean stored = passInput == input && kernel != null && passGeneration == kernel.generation
+                && kernel.startedFrom(h0, c0);
+        if (!stored) forward(true, h0, c0, ws);
+        if (tbptt) storeLastState(tBpttStateMap);
+
+        int steps = kernel.steps, batch = kernel.batch, size = kernel.size;
+        NativeBuffers nb = buffers;
+        INDArray w = getParamWithNoise(FastLstmParams.INPUT_WEIGHT_KEY, true, ws);
+        INDArray rw = getParamWithNoise(FastLstmParams.RECURRENT_WEIGHT_KEY, true, ws);
+
+        INDArray eps = epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType);
+        nb.epsilon3d.assign(timeMajor3(eps));
+        kernel.loadEpsilon(nb.epsilon);
+        int first = tbptt ? Math.max(0, steps - tbpttLength) : 0;
+        for (int t = steps - 1; t >= first; t--) {
+            if (t == steps - 1) {
+                kernel.backwardStep(t, null, nb.gateStep);
+            } else {
+                Nd4j.gemm(nb.gateStep, rw, nb.step, false, true, 1.0, 0.0);
+                kernel.backwardStep(t, nb.step, nb.gateStep);
+            }
+        }
+        kernel.writeGateGradients(nb.gates, first);
+        kernel.writePreviousOutputs(nb.previousOutputs);
+
+        INDArray gW = gradientViews.get(FastLstmParams.INPUT_WEIGHT_KEY);
+        INDArray gRW = gradientViews.get(FastLstmParams.RECURRENT_WEIGHT_KEY);
+        INDArray gB = gradientViews.get(FastLstmParams.BIAS_KEY);
+        Nd4j.gemm(nb.input, nb.gates, gW, true, false, 1.0, 0.0);
+        Nd4j.gemm(nb.previousOutputs, nb.gates, gRW, true, false, 1.0, 0.0);
+        gB.assign(kernel.biasGradient(first).reshape(gB.shape()));
+
+        INDArray epsOut = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[]{steps, batch, layerConf().getNIn()}, 'c');
+        Nd4j.gemm(nb.gates, w, epsOut.reshape(steps * batch, layerConf().getNIn()), false, true, 1.0, 0.0);
+
+        Gradient g = new DefaultGradient();
+        g.gradientForVariable().put(FastLstmParams.INPUT_WEIGHT_KEY, gW);
+        g.gradientForVariable().put(FastLstmParams.RECURRENT_WEIGHT_KEY, gRW);
+        g.gradientForVariable().put(FastLstmParams.BIAS_KEY, gB);
+        weightNoiseParams.clear();
+
+        INDArray epsNext = layerConf().getRnnDataFormat() == RNNFormat.NWC ? epsOut.permute(1, 0, 2) : epsOut.permute(1, 2, 0);
+        return new Pair<>(g, backpropDropOutIfPresent(epsNext));
+    }
+
+    /** dL/dout as a [T, B, H] view. */
+    private INDArray timeMajor3(INDArray eps) {
+        if (eps.rank() == 2) return eps.reshape(1, eps.size(0), eps.size(1));
+        return layerConf().getRnnDataFormat() == RNNFormat.NWC ? eps.permute(1, 0, 2) : eps.permute(2, 0, 1);
+    }
+
+    /** Contiguous native buffers reused across calls (allocated outside any workspace). */
+    private static final class NativeBuffers {
+        final int batch, steps;
+        final INDArray input, input3d, projection, recurrent, step, previousOutputs, epsilon, epsilon3d, gates, gateStep;
+
+        NativeBuffers(DataType type, int batch, int steps, int nIn, int size) {
+            this.batch = batch;
+            this.steps = steps;
+            long rows = (long) batch * steps;
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                input = Nd4j.create(type, new long[]{rows, nIn}, 'c');
+                projection = Nd4j.create(type, new long[]{rows, 4L * size}, 'c');
+                recurrent = Nd4j.create(type, new long[]{batch, 4L * size}, 'c');
+                step = Nd4j.create(type, new long[]{batch, size}, 'c');
+                previousOutputs = Nd4j.create(type, new long[]{rows, size}, 'c');
+                epsilon = Nd4j.create(type, new long[]{rows, size}, 'c');
+                gates = Nd4j.create(type, new long[]{rows, 4L * size}, 'c');
+                gateStep = Nd4j.create(type, new long[]{batch, 4L * size}, 'c');
+                input3d = input.reshape('c', steps, batch, nIn);
+                epsilon3d = epsilon.reshape('c', steps, batch, size);
+            }
+        }
+
+        boolean fits(int batch, int steps) {
+            return batch == this.batch && steps == this.steps;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package org.rnnzoo.layers;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * {@link LstmKernel} in float. {@link DoubleLstmKernel} is this file with float → double (generated
+ * with sed; change both together).
+ */
+final class FloatLstmKernel extends LstmKernel {
+    private final int gates;
+    private final float[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
+    private float[] mask;
+    private boolean hasInitialState;
+
+    FloatLstmKernel(int batch, int steps, int size) {
+        super(batch, steps, size);
+        gates = 4 * size;
+        int rows = steps * batch;
+        z = new float[rows * gates];
+        dz = new float[rows * gates];
+        c = new float[rows * size];
+        tanhC = new float[rows * size];
+        h = new float[rows * size];
+        eps = new float[rows * size];
+        bias = new float[gates];
+        h0 = new float[batch * size];
+        c0 = new float[batch * size];
+        rec = new float[batch * gates];
+        dhRec = new float[batch * size];
+        dcNext = new float[batch * size];
+    }
+
+    @Override
+    DataType dataType() {
+        return DataType.FLOAT;
+    }
+
+    /** The native memory of a contiguous, offset-0 'c' array of this precision. */
+    private static FloatBuffer nio(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** Any array's elements in 'c' order, converted to this precision. */
+    static float[] values(INDArray a) {
+        INDArray x = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        if (x.isView() || x.ordering() != 'c' || x.data().length() != x.length()) x = x.dup('c');
+        return x.data().asFloat();
+    }
+
+    @Override
+    void loadProjection(INDArray projection) {
+        generation++;
+        nio(projection).get(0, z, 0, z.length);
+    }
+
+    @Override
+    void loadBias(INDArray b) {
+        System.arraycopy(values(b), 0, bias, 0, gates);
+    }
+
+    @Override
+    void loadInitialState(INDArray h0, INDArray c0) {
+        hasInitialState = h0 != null || c0 != null;
+        load(h0, this.h0);
+        load(c0, this.c0);
+    }
+
+    private void load(INDArray state, float[] into) {
+        if (state == null) {
+            Arrays.fill(into, 0f);
+        } else {
+            if (state.length() != into.length) {
+                throw new IllegalStateException("stored state has " + state.length() / size + " examples, input has "
+                        + batch + "; call rnnClearPreviousState() between sequences of different batch size");
+            }
+            System.arraycopy(values(state), 0, into, 0, into.length);
+        }
+    }
+
+    @Override
+    boolean startedFrom(INDArray h0, INDArray c0) {
+        if ((h0 != null || c0 != null) != hasInitialState) return false;
+        if (!hasInitialState) return true;
+        return same(h0, this.h0) && same(c0, this.c0);
+    }
+
+    private static boolean same(INDArray state, float[] stored) {
+        if (state == null) {
+            for (float v : stored) if (v != 0f) return false;
+            return true;
+        }
+        return state.length() == stored.length && Arrays.equals(values(state), stored);
+    }
+
+    @Override
+    void loadMask(INDArray m) {
+        mask = m == null ? null : values(m);
+        if (mask != null && mask.length != batch * steps) {
+            throw new IllegalStateException("mask has shape " + Arrays.toString(m.shape()) + ", expected [" + batch + ", " + steps + "]");
+        }
+    }
+
+    @Override
+    void forwardStep(int t, INDArray recurrent, INDArray output) {
+        final int H = size, G = gates;
+        if (recurrent != null) nio(recurrent).get(0, rec, 0, rec.length);
+        float[] cPrev = t == 0 ? c0 : c;
+        for (int b = 0; b < batch; b++) {
+            int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
+            if (recurrent != null) {
+                for (int j = 0, rr = b * G; j < G; j++) z[zr + j] += bias[j] + rec[rr + j];
+            } else {
+                for (int j = 0; j < G; j++) z[zr + j] += bias[j];
+            }
+            GateFunctions.tanh(z, zr, z, zr, H);           // g
+            GateFunctions.sigmoid(z, zr + H, 3 * H);        // f, o, i
+            for (int j = 0; j < H; j++) {
+                c[hr + j] = z[zr + H + j] * cPrev[pr + j] + z[zr + 3 * H + j] * z[zr + j];
+            }
+            GateFunctions.tanh(c, hr, tanhC, hr, H);
+            for (int j = 0; j < H; j++) h[hr + j] = z[zr + 2 * H + j] * tanhC[hr + j];
+            if (mask != null) {
+                // As DL4J's LSTM: a masked step outputs zero and passes a zero cell on.
+                float m = mask[b * steps + t];
+                if (m != 1f) {
+                    for (int j = 0; j < H; j++) {
+                        c[hr + j] *= m;
+                        h[hr + j] *= m;
+                    }
+                }
+            }
+        }
+        nio(output).put(0, h, t * batch * H, batch * H);
+    }
+
+    @Override
+    void writeOutputs(INDArray out) {
+        nio(out).put(0, h, 0, h.length);
+    }
+
+    @Override
+    INDArray lastOutput() {
+        return Nd4j.create(Arrays.copyOfRange(h, (steps - 1) * batch * size, steps * batch * size), new long[]{batch, size}, 'c');
+    }
+
+    @Override
+    INDArray lastCell() {
+        return Nd4j.create(Arrays.copyOfRange(c, (steps - 1) * batch * size, steps * batch * size), new long[]{batch, size}, 'c');
+    }
+
+    @Override
+    void loadEpsilon(INDArray epsilon) {
+        nio(epsilon).get(0, eps, 0, eps.length);
+    }
+
+    @Override
+    void backwardStep(int t, INDArray recurrent, INDArray gateGradient) {
+        final int H = size, G = gates;
+        boolean last = recurrent == null;
+        if (!last) nio(recurrent).get(0, dhRec, 0, dhRec.length);
+        float[] cPrev = t == 0 ? c0 : c;
+        for (int b = 0; b < batch; b++) {
+            int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
+            int nr = zr + batch * G; // next step's gates
+            float m = mask == null ? 1f : mask[b * steps + t];
+            for (int j = 0; j < H; j++) {
+                float g = z[zr + j], f = z[zr + H + j], o = z[zr + 2 * H + j], i = z[zr + 3 * H + j];
+                float tc = tanhC[hr + j];
+                float dh = last ? eps[hr + j] : eps[hr + j] + dhRec[b * H + j];
+                // As DL4J's LSTM (whose backward pass gets no mask): tanh is differentiated at the
+                // stored, masked cell state, and the gate gradients are not masked.
+                float tcm = m == 1f ? tc : (float) Math.tanh(c[hr + j]);
+                float dc = dh * o * (1f - tcm * tcm);
+                if (!last) dc += z[nr + H + j] * dcNext[b * H + j];
+                dcNext[b * H + j] = dc;
+                dz[zr + j] = dc * i * (1f - g * g);
+                dz[zr + H + j] = dc * cPrev[pr + j] * f * (1f - f);
+                dz[zr + 2 * H + j] = dh * tc * o * (1f - o);
+                dz[zr + 3 * H + j] = dc * g * i * (1f - i);
+            }
+        }
+        nio(gateGradient).put(0, dz, t * batch * G, batch * G);
+    }
+
+    @Override
+    void writeGateGradients(INDArray out, int firstStep) {
+        Arrays.fill(dz, 0, firstStep * batch * gates, 0f);
+        nio(out).put(0, dz, 0, dz.length);
+    }
+
+    @Override
+    void writePreviousOutputs(INDArray out) {
+        FloatBuffer buf = nio(out);
+        buf.put(0, h0, 0, h0.length);
+        buf.put(h0.length, h, 0, (steps - 1) * batch * size);
+    }
+
+    @Override
+    INDArray biasGradient(int firstStep) {
+        float[] sum = new float[gates];
+        for (int r = firstStep * batch, rows = steps * batch; r < rows; r++) {
+            for (int j = 0, off = r * gates; j < gates; j++) sum[j] += dz[off + j];
+        }
+        return Nd4j.create(sum, new long[]{1, gates}, 'c');
+    }
+}

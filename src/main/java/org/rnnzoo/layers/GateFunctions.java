@@ -1,0 +1,42 @@
+package org.rnnzoo.layers;
+
+/**
+ * The LSTM's element-wise non-linearities over Java arrays. For float, the JDK 17 Vector API
+ * ({@link VectorGateFunctions}, vectorised exp/tanh: ~25x ND4J's scalar exp on this machine) when the
+ * {@code jdk.incubator.vector} module is in the boot layer, plain loops otherwise. Double (used for
+ * gradient checks) is always plain Java.
+ */
+final class GateFunctions {
+    /** True when the Vector API module was added with {@code --add-modules jdk.incubator.vector}. */
+    static final boolean VECTORISED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("rnnzoo.noVectorApi");
+
+    private GateFunctions() {
+    }
+
+    /** a[off, off+len) = sigmoid(a[...]) in place. */
+    static void sigmoid(float[] a, int off, int len) {
+        if (VECTORISED) {
+            VectorGateFunctions.sigmoid(a, off, len);
+            return;
+        }
+        for (int i = off, end = off + len; i < end; i++) a[i] = (float) (1.0 / (1.0 + Math.exp(-a[i])));
+    }
+
+    /** out[outOff, outOff+len) = tanh(a[off, off+len)); a and out may be the same range. */
+    static void tanh(float[] a, int off, float[] out, int outOff, int len) {
+        if (VECTORISED) {
+            VectorGateFunctions.tanh(a, off, out, outOff, len);
+            return;
+        }
+        for (int i = 0; i < len; i++) out[outOff + i] = (float) Math.tanh(a[off + i]);
+    }
+
+    static void sigmoid(double[] a, int off, int len) {
+        for (int i = off, end = off + len; i < end; i++) a[i] = 1.0 / (1.0 + Math.exp(-a[i]));
+    }
+
+    static void tanh(double[] a, int off, double[] out, int outOff, int len) {
+        for (int i = 0; i < len; i++) out[outOff + i] = Math.tanh(a[off + i]);
+    }
+}

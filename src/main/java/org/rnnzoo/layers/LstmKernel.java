@@ -1,0 +1,89 @@
+package org.rnnzoo.layers;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The per-time-step part of {@link FastLstmLayer} on Java arrays: everything except the matrix
+ * products, which the layer runs through ND4J into contiguous native buffers that the kernel reads
+ * and writes with one bulk copy each. Holds the forward pass (gate activations, cells, outputs) for
+ * the backward pass. One implementation per precision: {@link FloatLstmKernel} (training, sampling)
+ * and {@link DoubleLstmKernel} (gradient checks).
+ *
+ * <p>Layouts (row-major): time-major [T][B][·]; gates per row in DL4J's order [g | f | o | i].
+ */
+abstract class LstmKernel {
+    final int batch, steps, size;
+    /** Bumped by every forward pass, so the layer can tell whether a stored pass is still this one. */
+    long generation;
+
+    LstmKernel(int batch, int steps, int size) {
+        this.batch = batch;
+        this.steps = steps;
+        this.size = size;
+    }
+
+    static LstmKernel create(DataType type, int batch, int steps, int size) {
+        return switch (type) {
+            case FLOAT -> new FloatLstmKernel(batch, steps, size);
+            case DOUBLE -> new DoubleLstmKernel(batch, steps, size);
+            default -> throw new IllegalArgumentException("FastLstm supports FLOAT and DOUBLE networks, not " + type);
+        };
+    }
+
+    boolean fits(DataType type, int batch, int steps, int size) {
+        return type == dataType() && batch == this.batch && steps == this.steps && size == this.size;
+    }
+
+    abstract DataType dataType();
+
+    // ---- forward ----
+
+    /** x·W for all steps: a contiguous 'c' [T·B, 4H] buffer. */
+    abstract void loadProjection(INDArray projection);
+
+    abstract void loadBias(INDArray bias);
+
+    /** Initial output and cell state [B, H]; null: zeros. */
+    abstract void loadInitialState(INDArray h0, INDArray c0);
+
+    /** Whether the stored pass started from this state (null: zeros). */
+    abstract boolean startedFrom(INDArray h0, INDArray c0);
+
+    /** Feature mask [B, T] (1 = real step) or null. */
+    abstract void loadMask(INDArray mask);
+
+    /**
+     * One step: gates from x·W (loaded), h·RW (the contiguous [B, 4H] {@code recurrent}, null when the
+     * previous output is known to be zero) and b; writes h_t into the contiguous [B, H] {@code output}.
+     */
+    abstract void forwardStep(int t, INDArray recurrent, INDArray output);
+
+    /** All outputs into a contiguous 'c' [T, B, H] array. */
+    abstract void writeOutputs(INDArray out);
+
+    /** New [B, H] arrays of the last output and cell state (the caller picks the workspace). */
+    abstract INDArray lastOutput();
+
+    abstract INDArray lastCell();
+
+    // ---- backward ----
+
+    /** dL/dh for all steps from a contiguous 'c' [T·B, H] buffer. */
+    abstract void loadEpsilon(INDArray epsilon);
+
+    /**
+     * One step back: {@code recurrent} is dz_{t+1}·RWᵀ ([B, H], null at the last step); writes
+     * dz_t (pre-activation gate gradients) into the contiguous [B, 4H] {@code gateGradient}.
+     */
+    abstract void backwardStep(int t, INDArray recurrent, INDArray gateGradient);
+
+    /** dz for all steps into a contiguous [T·B, 4H] buffer; steps before {@code firstStep} are zero (TBPTT). */
+    abstract void writeGateGradients(INDArray out, int firstStep);
+
+    /** h_{t-1} for all steps (h0 or zeros first) into a contiguous [T·B, H] buffer, for dRW. */
+    abstract void writePreviousOutputs(INDArray out);
+
+    /** Σ dz over steps and examples, [1, 4H]. */
+    abstract INDArray biasGradient(int firstStep);
+}
