@@ -11,7 +11,6 @@ import org.rnnzoo.train.PerplexityEvaluator;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,19 +29,17 @@ public final class LanguageModelBenchmark {
     public static Map<String, Object> run(ComputationGraph net, ModelCard card, Vocabulary vocab, int[] train, int[] valid, Settings s) {
         int batch = card.getInt("batch"), bptt = card.getInt("bptt");
         net.setListeners(new GlobalNormClipping(card.getDouble("clip")));
-        net.setClearTbpttState(false);
-        BatchifiedTokenStream stream = new BatchifiedTokenStream(train, batch, bptt);
-        List<MultiDataSet> segments = new ArrayList<>();
-        int needed = s.warmupSteps() + s.steps();
-        while (stream.hasNext() && segments.size() < needed) segments.add(stream.next());
-        if (segments.size() < needed) throw new org.rnnzoo.ZooException("training split too small for "
-                + needed + " steps of " + batch + "x" + bptt + " tokens");
-
-        for (int i = 0; i < s.warmupSteps(); i++) net.fit(segments.get(i));
+        // As in training: one fit() over many consecutive segments (DL4J's TBPTT carries the state).
+        int tokensNeeded = batch * bptt * (s.warmupSteps() + s.steps()) + 1;
+        if (train.length < tokensNeeded) throw new org.rnnzoo.ZooException("training split too small for "
+                + (s.warmupSteps() + s.steps()) + " steps of " + batch + "x" + bptt + " tokens");
+        MultiDataSet warm = new BatchifiedTokenStream(Arrays.copyOf(train, batch * bptt * Math.max(1, s.warmupSteps()) + 1), batch, Integer.MAX_VALUE).next();
+        MultiDataSet timed = new BatchifiedTokenStream(Arrays.copyOfRange(train, 0, batch * bptt * s.steps() + 1), batch, Integer.MAX_VALUE).next();
+        if (s.warmupSteps() > 0) net.fit(warm);
         double[] stepMs = new double[s.repeats()];
         for (int r = 0; r < s.repeats(); r++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < s.steps(); i++) net.fit(segments.get(s.warmupSteps() + i));
+            net.fit(timed);
             stepMs[r] = (System.nanoTime() - t0) / 1e6 / s.steps();
         }
         double ms = median(stepMs);

@@ -13,12 +13,14 @@ import java.util.NoSuchElementException;
  * One contiguous token stream cut into {@code batch} parallel rows, read left to right in
  * segments of {@code bptt} steps: the PTB "batchify" scheme (Zaremba et al. 2014; PyTorch's
  * word_language_model). Segment k+1 of row b continues exactly where segment k stopped, so the
- * trainer can carry the hidden state across segments — truncated BPTT over the whole corpus.
+ * hidden state can be carried across segments — truncated BPTT over the whole corpus. With
+ * {@code bptt = Integer.MAX_VALUE} the whole stream is one MultiDataSet, which is how the trainer
+ * feeds DL4J (whose TBPTT carries state between segments only inside one fit() call).
  *
  * <p>Unlike the usual batchify, the tail is not dropped: the last row is padded and masked, so
  * every target of the stream is predicted exactly once (test perplexity counts every token).
  *
- * <p>Each {@link MultiDataSet}: features {@code [batch, T]} ids (teacher forcing: the input at t is
+ * <p>Each {@link MultiDataSet}: features {@code [batch, 1, T]} ids (teacher forcing: the input at t is
  * the true token t), labels {@code [batch, 1, T]} ids of token t+1, label mask {@code [batch, T]}.
  */
 public final class BatchifiedTokenStream implements MultiDataSetIterator {
@@ -39,7 +41,7 @@ public final class BatchifiedTokenStream implements MultiDataSetIterator {
     public int rows() { return batch; }
 
     /** Number of segments in one pass. */
-    public int segments() { return (rowLen + bptt - 1) / bptt; }
+    public int segments() { return (int) ((rowLen + (long) bptt - 1) / bptt); }
 
     /** Number of predicted (non-padding) targets in one pass: every token but the first. */
     public long targets() { return pairs; }
@@ -67,7 +69,9 @@ public final class BatchifiedTokenStream implements MultiDataSetIterator {
             }
         }
         column += t;
-        INDArray features = Nd4j.create(x, new long[]{batch, t}, DataType.FLOAT);
+        // [batch, 1, T], not [batch, T]: DL4J's TBPTT cuts only rank-3 arrays into segments, so a
+        // rank-2 id matrix would reach the embedding whole while the labels are cut.
+        INDArray features = Nd4j.create(x, new long[]{batch, 1, t}, DataType.FLOAT);
         INDArray labels = Nd4j.create(y, new long[]{batch, 1, t}, DataType.FLOAT);
         INDArray mask = anyPadding ? Nd4j.create(m, new long[]{batch, t}, DataType.FLOAT) : null;
         MultiDataSet ds = new org.nd4j.linalg.dataset.MultiDataSet(

@@ -133,6 +133,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         long b = input.size(0), t = n / b;
         float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();        // [b, 1, t] ids
         float[] m = maskArray == null ? null : mask2d(maskArray, b, t).castTo(DataType.FLOAT).dup('c').data().asFloat();
+        if (y.length != n) throw new IllegalStateException("output layer " + layerId() + ": labels " + java.util.Arrays.toString(labels.shape())
+                + " do not match its input " + java.util.Arrays.toString(input.shape()));
         targets = new int[n];
         for (int i = 0; i < n; i++) targets[i] = (m != null && m[i] == 0f) ? -1 : (int) y[i];
 

@@ -63,8 +63,8 @@ final class LanguageModelGraph {
             nIn = hidden;
         }
         g.addLayer(OUTPUT, outputLayer(card.getString("output"), hidden, vocabSize, dropout), prev).setOutputs(OUTPUT);
-        // The trainer feeds one TBPTT segment per fit() and keeps state between calls, so the
-        // segment length and the TBPTT lengths coincide.
+        // The trainer fits a whole epoch's batchified stream at once; DL4J cuts it into segments of
+        // bptt steps, carrying the hidden state forward and stopping gradients at each boundary.
         int bptt = card.getInt("bptt");
         g.backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(bptt).tBPTTBackwardLength(bptt);
         ComputationGraph net = new ComputationGraph(g.build());

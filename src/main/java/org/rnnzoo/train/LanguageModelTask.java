@@ -59,10 +59,12 @@ public final class LanguageModelTask implements Task {
     }
 
     @Override
-    public MultiDataSetIterator trainBatches(int epoch) { return new BatchifiedTokenStream(train, batch, bptt); }
+    public MultiDataSetIterator trainBatches(int epoch) {
+        return new BatchifiedTokenStream(train, batch, Integer.MAX_VALUE);   // the whole epoch; the graph's TBPTT length cuts it
+    }
 
     @Override
-    public boolean carriesState() { return true; }
+    public long stepsPerEpoch() { return new BatchifiedTokenStream(train, batch, bptt).segments(); }
 
     @Override
     public long targetsPerEpoch() { return train.length - 1; }

@@ -66,7 +66,7 @@ public final class NgramLanguageModelTask implements Task {
     public MultiDataSetIterator trainBatches(int epoch) { return new NgramWindowIterator(train, context, batch, true, seed + epoch); }
 
     @Override
-    public boolean carriesState() { return false; }
+    public long stepsPerEpoch() { return (train.length + batch - 1) / batch; }
 
     @Override
     public long targetsPerEpoch() { return train.length; }

@@ -12,11 +12,17 @@ import java.util.Map;
  * trainer.
  */
 public interface Task {
-    /** Batches of one training epoch, in the order they must be seen. */
+    /**
+     * Batches of one training epoch, in the order they must be seen. A contiguous stream comes as
+     * one MultiDataSet holding the whole epoch: DL4J's truncated BPTT cuts it into segments and
+     * carries the hidden state from one to the next — within a fit() call only, since
+     * ComputationGraph clears recurrent state at the start of every fit() (M2.1, whatever
+     * setClearTbpttState says).
+     */
     MultiDataSetIterator trainBatches(int epoch);
 
-    /** True when batch k+1 continues batch k's sequences, so recurrent state must be carried over. */
-    boolean carriesState();
+    /** Optimisation steps in one epoch (TBPTT segments or batches), for progress reporting. */
+    long stepsPerEpoch();
 
     /** Predicted targets in one training epoch (for tokens/s). */
     long targetsPerEpoch();

@@ -4,7 +4,10 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,9 +47,6 @@ public final class Trainer {
         LearningRateSchedule schedule = new LearningRateSchedule(card.getDouble("lr"), card.getDouble("lr_decay"),
                 card.getInt("decay_after"), card.getBool("plateau_decay"));
         GlobalNormClipping clipping = new GlobalNormClipping(card.getDouble("clip"));
-        net.setListeners(clipping);
-        // DL4J clears the TBPTT state after every fit() by default; a contiguous stream needs it kept.
-        net.setClearTbpttState(!task.carriesState());
 
         int firstEpoch = 1;
         double lr = schedule.initial();
@@ -71,7 +71,7 @@ public final class Trainer {
         boolean stopped = false;
         for (int epoch = firstEpoch; epoch <= epochs && !stopped && badEpochs < patience; epoch++) {
             net.setLearningRate(lr);
-            EpochStats stats = fitEpoch(net, task, epoch, epochs);
+            EpochStats stats = fitEpoch(net, task, epoch, epochs, clipping);
             trainSeconds += stats.seconds;
             trainTargets += stats.targets;
 
@@ -135,38 +135,63 @@ public final class Trainer {
 
     private record EpochStats(double nll, long targets, double seconds) {}
 
-    private EpochStats fitEpoch(ComputationGraph net, Task task, int epoch, int epochs) {
+    private EpochStats fitEpoch(ComputationGraph net, Task task, int epoch, int epochs, GlobalNormClipping clipping) {
         MultiDataSetIterator batches = task.trainBatches(epoch);
-        long total = batches instanceof org.rnnzoo.data.BatchifiedTokenStream s ? s.segments() : -1;
-        net.rnnClearPreviousState();
-        double nll = 0;
-        long targets = 0;
         long start = System.nanoTime();
+        StepProgress progress = new StepProgress(task.stepsPerEpoch(), start);
+        net.setListeners(clipping, progress);
+        net.rnnClearPreviousState();
+        long targets = 0;
         try (ProgressBar bar = progressBar ? new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))
-                .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                .setInitialMax(task.stepsPerEpoch()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
-            int step = 0;
-            long lastLog = start;
+            progress.bar = bar;
+            progress.label = "epoch " + epoch;
             while (batches.hasNext()) {
                 MultiDataSet ds = batches.next();
                 net.fit(ds);
-                long b = ds.getFeatures(0).size(0), n = task.targets(ds);
-                // DL4J's score: the loss summed over time steps and averaged over examples (no regulariser here).
-                nll += net.score() * b;
-                targets += n;
-                step++;
-                double secs = (System.nanoTime() - start) / 1e9;
-                String msg = String.format("loss %.3f ppl %.1f %,.0f tok/s", nll / targets, Math.exp(nll / targets), targets / secs);
-                if (bar != null) {
-                    bar.stepTo(step);
-                    bar.setExtraMessage(" " + msg);
-                } else if (System.nanoTime() - lastLog > 30e9) {
-                    // No terminal (CI, logs): a line every 30 s instead of a redrawn bar.
-                    lastLog = System.nanoTime();
-                    out.printf("  epoch %d step %d/%d  %s%n", epoch, step, total, msg);
-                }
+                targets += task.targets(ds);
             }
         }
-        return new EpochStats(nll, targets, (System.nanoTime() - start) / 1e9);
+        return new EpochStats(progress.nll, targets, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Counts DL4J optimisation steps: one per fit() for independent batches, one per TBPTT segment
+     * when a whole stream goes through a single fit() (DL4J splits it and carries the state).
+     */
+    private final class StepProgress extends BaseTrainingListener {
+        final long total, start;
+        ProgressBar bar;
+        String label;
+        double nll;
+        long tokens, step, lastLog;
+
+        StepProgress(long total, long start) {
+            this.total = total;
+            this.start = start;
+            this.lastLog = start;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            ComputationGraph g = (ComputationGraph) model;
+            boolean sequence = g.getConfiguration().getBackpropType() == BackpropType.TruncatedBPTT;
+            long b = g.getInput(0).size(0), t = sequence ? g.getInput(0).size(g.getInput(0).rank() - 1) : 1;   // tokens predicted in this step
+            // DL4J's score: the loss summed over time steps and averaged over examples (no regulariser here).
+            nll += model.score() * b;
+            tokens += b * t;
+            step++;
+            double secs = (System.nanoTime() - start) / 1e9;
+            String msg = String.format("loss %.3f ppl %.1f %,.0f tok/s", nll / tokens, Math.exp(nll / tokens), tokens / secs);
+            if (bar != null) {
+                bar.stepTo(step);
+                bar.setExtraMessage(" " + msg);
+            } else if (System.nanoTime() - lastLog > 30e9) {
+                // No terminal (CI, logs): a line every 30 s instead of a redrawn bar.
+                lastLog = System.nanoTime();
+                out.printf("  %s step %d/%d  %s%n", label, step, total, msg);
+            }
+        }
     }
 }

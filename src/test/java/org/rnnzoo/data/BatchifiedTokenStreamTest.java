@@ -25,9 +25,9 @@ class BatchifiedTokenStreamTest {
             MultiDataSet ds = s.next();
             INDArray x = ds.getFeatures(0), y = ds.getLabels(0), m = ds.getLabelsMaskArray(0);
             for (int b = 0; b < x.size(0); b++)
-                for (int t = 0; t < x.size(1); t++) {
+                for (int t = 0; t < x.size(2); t++) {
                     if (m != null && m.getDouble(b, t) == 0) continue;
-                    int in = x.getInt(b, t), out = y.getInt(b, 0, t);
+                    int in = x.getInt(b, 0, t), out = y.getInt(b, 0, t);
                     assertEquals(in + 1, out, "teacher forcing: the input is the true previous token");
                     seen.add(new int[]{in, out});
                 }
@@ -46,7 +46,7 @@ class BatchifiedTokenStreamTest {
         MultiDataSet a = s.next(), b = s.next();
         assertNull(a.getLabelsMaskArray(0), "no padding when the stream divides evenly");
         for (int row = 0; row < 2; row++)
-            assertEquals(a.getLabels(0).getInt(row, 0, 4), b.getFeatures(0).getInt(row, 0));
-        assertEquals(25, b.getFeatures(0).getInt(1, 0), "row 1 holds pairs 20..39; its second segment starts at 25");
+            assertEquals(a.getLabels(0).getInt(row, 0, 4), b.getFeatures(0).getInt(row, 0, 0));
+        assertEquals(25, b.getFeatures(0).getInt(1, 0, 0), "row 1 holds pairs 20..39; its second segment starts at 25");
     }
 }
