@@ -53,8 +53,19 @@ public final class DatasetCard {
         this.download = List.copyOf(ds);
     }
 
-    /** Loads {@code datasets/NAME.yaml} from the classpath. */
+    private static final Map<String, DatasetCard> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Loads {@code datasets/NAME.yaml} from the classpath (once: cards are immutable). */
     public static DatasetCard load(String name) {
+        DatasetCard c = LOADED.get(name);
+        if (c == null) {
+            c = read(name);
+            LOADED.put(name, c);
+        }
+        return c;
+    }
+
+    private static DatasetCard read(String name) {
         try (InputStream in = DatasetCard.class.getResourceAsStream("/datasets/" + name + ".yaml")) {
             if (in == null) throw new DatasetException(Names.unknown("dataset", name, Datasets.names()));
             return new DatasetCard(YAML.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() {}));

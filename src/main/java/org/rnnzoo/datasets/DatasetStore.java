@@ -38,7 +38,8 @@ import java.util.zip.ZipFile;
  *
  * <p>Cache: {@code ~/.rnnzoo/datasets}, or {@code $ZOO_HOME/datasets}. Mirror: {@link #withMirror}
  * ({@code --mirror DIR}), else {@code $ZOO_DATA_MIRROR}, else the system property {@code zoo.mirror}.
- * With a mirror set, the network is never used.
+ * With a mirror set, the network is never used; {@code ZOO_OFFLINE=1} (or {@link #offline()})
+ * forbids it too, and a missing file is then an error saying where to put it.
  */
 public final class DatasetStore {
     /** Where a file came from on this call. */
@@ -53,21 +54,28 @@ public final class DatasetStore {
 
     private final Path cacheDir;
     private final Path mirrorDir;
+    private final boolean offline;
     /** Files already hashed by this store, keyed by path, valid while size and mtime are unchanged. */
     private final Map<Path, String> verified = new ConcurrentHashMap<>();
 
     /** The default store: cache under {@code $ZOO_HOME} or {@code ~/.rnnzoo}; mirror from the environment, if any. */
-    public DatasetStore() { this(defaultCacheDir(), defaultMirrorDir()); }
+    public DatasetStore() { this(defaultCacheDir(), defaultMirrorDir(), System.getenv("ZOO_OFFLINE") != null); }
 
     /** @param mirrorDir a folder laid out {@code <dataset>/<file>}, or {@code null} to download */
-    public DatasetStore(Path cacheDir, Path mirrorDir) {
+    public DatasetStore(Path cacheDir, Path mirrorDir) { this(cacheDir, mirrorDir, false); }
+
+    private DatasetStore(Path cacheDir, Path mirrorDir, boolean offline) {
         this.cacheDir = cacheDir.toAbsolutePath().normalize();
         this.mirrorDir = mirrorDir == null ? null : mirrorDir.toAbsolutePath().normalize();
+        this.offline = offline;
     }
 
-    public DatasetStore withMirror(Path mirror) { return new DatasetStore(cacheDir, mirror); }
+    public DatasetStore withMirror(Path mirror) { return new DatasetStore(cacheDir, mirror, offline); }
 
-    public DatasetStore withCache(Path cache) { return new DatasetStore(cache, mirrorDir); }
+    public DatasetStore withCache(Path cache) { return new DatasetStore(cache, mirrorDir, offline); }
+
+    /** The same store without network access: files come from the cache or the mirror only. */
+    public DatasetStore offline() { return new DatasetStore(cacheDir, mirrorDir, true); }
 
     public Path cacheDir() { return cacheDir; }
 
@@ -93,20 +101,83 @@ public final class DatasetStore {
     /** A verified local copy of one file of a dataset, fetched first if needed. */
     public Path path(String dataset, String file) {
         DatasetCard card = DatasetCard.load(dataset);
-        return fetch(card, card.file(file), new HashMap<>()).path();
+        return fetch(card, List.of(card.file(file))).get(0).path();
     }
 
-    /** Makes every file of the dataset present and verified in the cache. */
+    /**
+     * Makes every file of the dataset present and verified in the cache. All or nothing: the
+     * missing files are staged and verified first and only then renamed into place, so when one
+     * fails, no file of the dataset has changed.
+     */
     public List<Fetched> fetch(String dataset) {
         DatasetCard card = DatasetCard.load(dataset);
-        Map<String, Path> archives = new HashMap<>();
-        try {
-            List<Fetched> out = new ArrayList<>();
-            for (DatasetCard.FileEntry f : card.files()) out.add(fetch(card, f, archives));
-            return out;
-        } finally {
-            for (Path a : archives.values()) deleteQuietly(a);
+        return fetch(card, card.files());
+    }
+
+    private List<Fetched> fetch(DatasetCard card, List<DatasetCard.FileEntry> files) {
+        String name = card.name();
+        Fetched[] out = new Fetched[files.size()];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path target = cachePath(name, files.get(i).name());
+            if (Files.isRegularFile(target) && problem(target, files.get(i)) == null) out[i] = new Fetched(files.get(i).name(), target, Origin.CACHE);
+            else missing.add(i);
         }
+        if (missing.isEmpty()) return List.of(out);
+        Path dir = cacheDir.resolve(name);
+        Path createdTop = createDirectories(name, files.get(missing.get(0)).name(), dir);
+        Map<String, Path> archives = new HashMap<>();
+        Map<Integer, Path> staged = new HashMap<>();
+        try {
+            for (int i : missing) {
+                DatasetCard.FileEntry f = files.get(i);
+                Path tmp = Files.createTempFile(dir, "." + f.name() + ".", ".part");
+                staged.put(i, tmp);
+                out[i] = new Fetched(f.name(), cachePath(name, f.name()), stage(card, f, tmp, archives));
+            }
+            for (int i : missing) {
+                Path target = cachePath(name, files.get(i).name());
+                move(staged.remove(i), target);
+                verified.put(target, key(target) + files.get(i).sha256());
+            }
+            return List.of(out);
+        } catch (IOException e) {
+            throw DatasetException.of(name, files.get(missing.get(0)).name(), "cannot write to the cache " + dir + ": " + e);
+        } finally {
+            for (Path p : staged.values()) deleteQuietly(p);
+            for (Path a : archives.values()) deleteQuietly(a);
+            removeIfEmpty(dir, createdTop);
+        }
+    }
+
+    /** Copies or downloads one file into {@code tmp} and verifies it there; throws if it is not the card's file. */
+    private Origin stage(DatasetCard card, DatasetCard.FileEntry f, Path tmp, Map<String, Path> archives) throws IOException {
+        String name = card.name();
+        Path target = cachePath(name, f.name());
+        Origin origin;
+        String from;
+        if (mirrorDir != null) {
+            Path src = mirrorDir.resolve(name).resolve(f.name());
+            if (!Files.isRegularFile(src))
+                throw DatasetException.of(name, f.name(), "not in the mirror: put the file at " + src
+                        + " (mirror layout <mirror>/" + name + "/" + f.name() + "), or put a verified copy at " + target
+                        + ", or unset the mirror to download it from " + card.sources(f).get(0).url());
+            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+            origin = Origin.MIRROR;
+            from = src.toString();
+        } else if (offline) {
+            throw DatasetException.of(name, f.name(), "not cached and the network is off: put the file at " + target
+                    + ", or in a mirror folder as <mirror>/" + name + "/" + f.name()
+                    + " and pass --mirror DIR or set ZOO_DATA_MIRROR (source: " + card.sources(f).get(0).url() + ")");
+        } else {
+            from = download(card, f, tmp, archives);
+            origin = Origin.DOWNLOAD;
+        }
+        String problem = problem(tmp, f);
+        if (problem != null)
+            throw DatasetException.of(name, f.name(), "copy from " + from + " rejected: " + problem
+                    + (Files.exists(target) ? "; the cached " + target + " was left as it was" : "; nothing was cached"));
+        return origin;
     }
 
     /** Re-hashes the cached copy of every file (or the mirror's, for a file not cached). Never throws for a bad file. */
@@ -126,45 +197,6 @@ public final class DatasetStore {
             out.add(new Check(f.name(), p, problem == null ? Status.OK : Status.BAD, problem == null ? "sha256 " + f.sha256() : problem));
         }
         return out;
-    }
-
-    private Fetched fetch(DatasetCard card, DatasetCard.FileEntry f, Map<String, Path> archives) {
-        String name = card.name();
-        Path target = cachePath(name, f.name());
-        if (Files.isRegularFile(target) && problem(target, f) == null) return new Fetched(f.name(), target, Origin.CACHE);
-        Path dir = target.getParent();
-        Path createdTop = createDirectories(name, f.name(), dir);
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(dir, "." + f.name() + ".", ".part");
-            Origin origin;
-            String from;
-            if (mirrorDir != null) {
-                Path src = mirrorDir.resolve(name).resolve(f.name());
-                if (!Files.isRegularFile(src))
-                    throw DatasetException.of(name, f.name(), "not in the mirror: put the file at " + src
-                            + " (mirror layout <mirror>/" + name + "/" + f.name() + "), or put a verified copy at " + target
-                            + ", or unset the mirror to download it from " + card.sources(f).get(0).url());
-                Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-                origin = Origin.MIRROR;
-                from = src.toString();
-            } else {
-                from = download(card, f, tmp, archives);
-                origin = Origin.DOWNLOAD;
-            }
-            String problem = problem(tmp, f);
-            if (problem != null)
-                throw DatasetException.of(name, f.name(), "copy from " + from + " rejected: " + problem
-                        + (Files.exists(target) ? "; the cached " + target + " was left as it was" : "; nothing was cached"));
-            move(tmp, target);
-            verified.put(target, key(target) + f.sha256());
-            return new Fetched(f.name(), target, origin);
-        } catch (IOException e) {
-            throw DatasetException.of(name, f.name(), "cannot write to the cache " + dir + ": " + e);
-        } finally {
-            if (tmp != null) deleteQuietly(tmp);
-            removeIfEmpty(dir, createdTop);
-        }
     }
 
     /** Downloads the file (or the archive holding it) into {@code tmp}; returns a description of the source. */

@@ -27,10 +27,10 @@ public final class EnglishFrench {
 
     private EnglishFrench() {}
 
-    public static SentencePairs load(DatasetStore store) { return load(store, 0); }
+    /** @param maxTokens keep only pairs whose both sides have at most this many tokens; applied after the split, so it never moves a pair */
+    public static SentencePairs load(DatasetStore store, int maxTokens) { return load(store).maxTokens(maxTokens); }
 
-    /** @param maxTokens keep only pairs whose both sides have at most this many tokens (0 = all); applied after the split */
-    public static SentencePairs load(DatasetStore store, int maxTokens) {
+    public static SentencePairs load(DatasetStore store) {
         DatasetCard card = DatasetCard.load(NAME);
         Path p = store.path(NAME, "fra.txt");
         List<String> lines = TextLines.read(p, StandardCharsets.UTF_8);
@@ -58,11 +58,7 @@ public final class EnglishFrench {
             seen += g.size();
         }
         List<List<SentencePairs.Pair>> splits = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (int i = 0; i < pairs.size(); i++) { // file order within each split
-            SentencePairs.Pair pair = pairs.get(i);
-            if (maxTokens <= 0 || pair.source().size() <= maxTokens && pair.target().size() <= maxTokens)
-                splits.get(splitOf[i]).add(pair);
-        }
+        for (int i = 0; i < pairs.size(); i++) splits.get(splitOf[i]).add(pairs.get(i)); // file order within each split
         return new SentencePairs(NAME, splits.get(0), splits.get(1), splits.get(2));
     }
 

@@ -12,6 +12,15 @@ public record SentencePairs(String name, List<Pair> train, List<Pair> valid, Lis
         test = List.copyOf(test);
     }
 
+    /** The pairs whose source and target both have at most {@code maxTokens} tokens (a common seq2seq filter). */
+    public SentencePairs maxTokens(int maxTokens) {
+        return new SentencePairs(name, shortOnes(train, maxTokens), shortOnes(valid, maxTokens), shortOnes(test, maxTokens));
+    }
+
+    private static List<Pair> shortOnes(List<Pair> pairs, int max) {
+        return pairs.stream().filter(p -> p.source().size() <= max && p.target().size() <= max).toList();
+    }
+
     public List<Pair> split(String split) {
         return switch (split) {
             case "train" -> train;
