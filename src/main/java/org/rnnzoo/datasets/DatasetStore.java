@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -55,6 +56,8 @@ public final class DatasetStore {
     private final Path cacheDir;
     private final Path mirrorDir;
     private final boolean offline;
+    /** Rewrites card URLs before downloading; identity except in tests, which serve the files locally. */
+    private UnaryOperator<String> urlRewrite = UnaryOperator.identity();
     /** Files already hashed by this store, keyed by path, valid while size and mtime are unchanged. */
     private final Map<Path, String> verified = new ConcurrentHashMap<>();
 
@@ -73,6 +76,13 @@ public final class DatasetStore {
     public DatasetStore withMirror(Path mirror) { return new DatasetStore(cacheDir, mirror, offline); }
 
     public DatasetStore withCache(Path cache) { return new DatasetStore(cache, mirrorDir, offline); }
+
+    /** For tests: download from {@code rewrite.apply(url)} instead of the card's URL. */
+    DatasetStore withUrlRewrite(UnaryOperator<String> rewrite) {
+        DatasetStore s = new DatasetStore(cacheDir, mirrorDir, offline);
+        s.urlRewrite = rewrite;
+        return s;
+    }
 
     /** The same store without network access: files come from the cache or the mirror only. */
     public DatasetStore offline() { return new DatasetStore(cacheDir, mirrorDir, true); }
@@ -152,6 +162,7 @@ public final class DatasetStore {
 
     /** Copies or downloads one file into {@code tmp} and verifies it there; throws if it is not the card's file. */
     private Origin stage(DatasetCard card, DatasetCard.FileEntry f, Path tmp, Map<String, Path> archives) throws IOException {
+        // download() verifies each source itself (a bad mirror URL must not stop the next one)
         String name = card.name();
         Path target = cachePath(name, f.name());
         Origin origin;
@@ -199,34 +210,50 @@ public final class DatasetStore {
         return out;
     }
 
-    /** Downloads the file (or the archive holding it) into {@code tmp}; returns a description of the source. */
-    private String download(DatasetCard card, DatasetCard.FileEntry f, Path tmp, Map<String, Path> archives) throws IOException {
+    /**
+     * Downloads the file (or the archive holding it, once per fetch) into {@code tmp}, trying the
+     * card's sources in order until one gives the right bytes; returns a description of that source.
+     */
+    private String download(DatasetCard card, DatasetCard.FileEntry f, Path tmp, Map<String, Path> archives) {
         List<String> failures = new ArrayList<>();
-        for (DatasetCard.Source s : card.sources(f)) {
+        boolean reachedOne = false;
+        for (DatasetCard.Source listed : card.sources(f)) {
+            DatasetCard.Source s = new DatasetCard.Source(urlRewrite.apply(listed.url()), listed.member());
             try {
                 if (!s.isArchive()) {
                     httpGet(s.url(), tmp, f.name());
-                    return s.url();
+                } else {
+                    Path archive = archives.get(s.url());
+                    if (archive == null) {
+                        archive = Files.createTempFile(tmp.getParent(), ".download-", ".part");
+                        archives.put(s.url(), archive);
+                        try {
+                            httpGet(s.url(), archive, s.url().substring(s.url().lastIndexOf('/') + 1));
+                        } catch (IOException e) { // a partial archive must not serve the next file
+                            archives.remove(s.url());
+                            deleteQuietly(archive);
+                            throw e;
+                        }
+                    }
+                    try (ZipFile zip = new ZipFile(archive.toFile())) {
+                        ZipEntry e = zip.getEntry(s.member());
+                        if (e == null) throw new IOException("the archive has no member " + s.member());
+                        try (InputStream in = zip.getInputStream(e)) { Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING); }
+                    }
                 }
-                Path archive = archives.get(s.url());
-                if (archive == null) {
-                    archive = Files.createTempFile(tmp.getParent(), ".download-", ".part");
-                    archives.put(s.url(), archive);
-                    httpGet(s.url(), archive, s.url().substring(s.url().lastIndexOf('/') + 1));
-                }
-                try (ZipFile zip = new ZipFile(archive.toFile())) {
-                    ZipEntry e = zip.getEntry(s.member());
-                    if (e == null) throw new IOException("the archive has no member " + s.member());
-                    try (InputStream in = zip.getInputStream(e)) { Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING); }
-                }
-                return s.url() + " member " + s.member();
+                reachedOne = true;
+                String from = s.url() + (s.isArchive() ? " member " + s.member() : "");
+                String problem = problem(tmp, f);
+                if (problem == null) return from;
+                failures.add(from + ": " + problem);
             } catch (IOException e) {
                 failures.add(s.url() + " (" + e.getMessage() + ")");
             }
         }
-        throw DatasetException.of(card.name(), f.name(), "cannot download from " + String.join(", ", failures)
-                + "; offline, put the file at " + cachePath(card.name(), f.name()) + " or in a mirror folder as <mirror>/"
-                + card.name() + "/" + f.name() + " and pass --mirror DIR or set ZOO_DATA_MIRROR");
+        String hint = reachedOne ? "" : "; offline, put the file at " + cachePath(card.name(), f.name())
+                + " or in a mirror folder as <mirror>/" + card.name() + "/" + f.name() + " and pass --mirror DIR or set ZOO_DATA_MIRROR";
+        throw DatasetException.of(card.name(), f.name(), (reachedOne ? "download rejected, nothing was cached: " : "cannot download from ")
+                + String.join("; ", failures) + hint);
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
