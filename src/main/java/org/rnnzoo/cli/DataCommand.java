@@ -138,8 +138,8 @@ public class DataCommand implements Runnable {
                 List<DatasetStore.Fetched> got = store.fetch(n);
                 long fromCache = got.stream().filter(f -> f.origin() == DatasetStore.Origin.CACHE).count();
                 long fromMirror = got.stream().filter(f -> f.origin() == DatasetStore.Origin.MIRROR).count();
-                out.printf("%-16s %d files verified in %s (%d already cached, %d from the mirror, %d downloaded)%n", n, got.size(),
-                        store.cacheDir().resolve(n), fromCache, fromMirror, got.size() - fromCache - fromMirror);
+                out.printf("%-16s %d file%s verified in %s (%d already cached, %d from the mirror, %d downloaded)%n", n, got.size(),
+                        got.size() == 1 ? "" : "s", store.cacheDir().resolve(n), fromCache, fromMirror, got.size() - fromCache - fromMirror);
             }
         }
     }
