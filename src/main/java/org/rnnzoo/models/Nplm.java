@@ -4,15 +4,13 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+import org.rnnzoo.layers.FusedSoftmaxOutput;
 
 /**
  * Bengio, Ducharme, Vincent &amp; Jauvin (2003), "A Neural Probabilistic Language Model":
@@ -42,18 +40,18 @@ public final class Nplm {
                         .outputDataFormat(RNNFormat.NWC).build(), INPUT)
                 // [batch, n−1, m] in NWC order → x = [batch, (n−1)·m]: the concatenation of the context words' features
                 .addVertex("x", new ReshapeVertex('c', new int[]{-1, context * m}, null), "C")
-                .addLayer("tanh", new DenseLayer.Builder().nIn(context * m).nOut(h).activation(Activation.TANH).build(), "x")
-                .addLayer("U", new DenseLayer.Builder().nIn(h).nOut(vocabSize).activation(Activation.IDENTITY).build(), "tanh");
-        String logits = "U";
+                .addLayer("tanh", new DenseLayer.Builder().nIn(context * m).nOut(h).activation(Activation.TANH).build(), "x");
+        // y = b + W·x + U·tanh(d + H·x) is one affine map of the concatenation [tanh(d + H·x), x]
+        // with weights [U; W]: the direct connections cost no extra layer, and the softmax + loss
+        // run fused over the vocabulary.
+        String features = "tanh";
+        int nIn = h;
         if (card.getBool("direct")) {
-            g.addLayer("W", new DenseLayer.Builder().nIn(context * m).nOut(vocabSize).hasBias(false)
-                    .activation(Activation.IDENTITY).build(), "x");
-            g.addVertex("y", new ElementWiseVertex(ElementWiseVertex.Op.Add), "U", "W");
-            logits = "y";
+            g.addVertex("tanh_x", new MergeVertex(), "tanh", "x");
+            features = "tanh_x";
+            nIn = h + context * m;
         }
-        g.addLayer("softmax", new ActivationLayer.Builder().activation(Activation.SOFTMAX).build(), logits)
-                .addLayer(OUTPUT, new LossLayer.Builder(new LossSparseMCXENT()).activation(Activation.IDENTITY).build(), "softmax")
-                .setOutputs(OUTPUT);
+        g.addLayer(OUTPUT, FusedSoftmaxOutput.create(nIn, vocabSize, 0), features).setOutputs(OUTPUT);
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         return net;
