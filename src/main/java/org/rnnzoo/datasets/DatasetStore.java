@@ -247,7 +247,8 @@ public final class DatasetStore {
                 if (problem == null) return from;
                 failures.add(from + ": " + problem);
             } catch (IOException e) {
-                failures.add(s.url() + " (" + e.getMessage() + ")");
+                // e.g. ConnectException has a null message: name the exception instead
+                failures.add(s.url() + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
             }
         }
         String hint = reachedOne ? "" : "; offline, put the file at " + cachePath(card.name(), f.name())
