@@ -65,13 +65,15 @@ class ZooCommandErrorsTest {
     @Test
     void emptyTextFileIsNamed() throws Exception {
         Path empty = Files.createFile(tmp.resolve("empty.txt"));
-        assertTrue(failWith("train", "lstm-lm", "--text", empty.toString()).contains(empty.toString()));
+        assertTrue(failWith("train", "lstm-lm", "--text", empty.toString(), "--run-dir", tmp.resolve("r").toString()).contains(empty.toString()));
+        assertTrue(Files.notExists(tmp.resolve("r")), "a failed start writes nothing");
     }
 
     @Test
     void binaryTextFileIsNamed() throws Exception {
         Path bin = Files.write(tmp.resolve("image.bin"), new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, (byte) 0xff, (byte) 0xfe});
-        assertTrue(failWith("train", "lstm-lm", "--text", bin.toString()).contains(bin.toString()));
+        assertTrue(failWith("train", "lstm-lm", "--text", bin.toString(), "--run-dir", tmp.resolve("r").toString()).contains(bin.toString()));
+        assertTrue(Files.notExists(tmp.resolve("r")), "a failed start writes nothing");
     }
 
     @Test
