@@ -27,11 +27,15 @@ public final class CurvePlot {
             if (m.get("valid_ppl") instanceof Number n) { vx.add(x); vy.add(n.doubleValue()); }
         }
         if (tx.isEmpty() && vx.isEmpty()) return;
+        double lo = Double.MAX_VALUE, hi = 0;
+        for (List<Double> ys : List.of(ty, vy)) for (double y : ys) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+        boolean log = hi / lo > 10;   // a log axis only pays off over a decade or more; it has too few ticks otherwise
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-                .xAxisTitle("epoch").yAxisTitle("perplexity (log scale)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
+                .xAxisTitle("epoch").yAxisTitle(log ? "perplexity (log scale)" : "perplexity").build();
+        chart.getStyler().setYAxisLogarithmic(log);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.##");
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        if (!tx.isEmpty()) chart.addSeries("train (running, with dropout)", tx, ty).setMarker(SeriesMarkers.NONE);
+        if (!tx.isEmpty()) chart.addSeries("train (mean over the epoch, while learning)", tx, ty).setMarker(SeriesMarkers.NONE);
         if (!vx.isEmpty()) chart.addSeries("validation", vx, vy).setMarker(SeriesMarkers.CIRCLE);
         double x0 = Math.min(tx.isEmpty() ? vx.get(0) : tx.get(0), vx.isEmpty() ? tx.get(0) : vx.get(0));
         double x1 = Math.max(tx.isEmpty() ? 0 : tx.get(tx.size() - 1), vx.isEmpty() ? 0 : vx.get(vx.size() - 1));
