@@ -61,6 +61,8 @@ public final class Zoo {
         RunDirectory run = new RunDirectory(runDir);
         Corpora.Loaded loaded = corpus(card, store);
         TokenCorpus corpus = loaded.corpus();
+        // A dataset fixes its own level (tinyshakespeare is characters): record it, so a checkpoint samples right.
+        card = card.with("level", corpus.level().name().toLowerCase());
         Vocabulary vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("model", card.name());
@@ -194,6 +196,7 @@ public final class Zoo {
     /** Samples a continuation of {@code prompt} (space-separated words, or characters at char level). */
     public static String sample(ComputationGraph net, Vocabulary vocab, ModelCard card, String prompt, int length, Sampler.Settings s) {
         boolean chars = card.getString("level").equals("char");
+        if (chars && prompt.isEmpty()) prompt = "\n";    // a character model never saw <eos>; start at a line break
         List<String> tokens = chars ? prompt.codePoints().mapToObj(Character::toString).toList()
                 : List.of(prompt.trim().isEmpty() ? new String[0] : prompt.trim().split("\\s+"));
         return Sampler.detokenize(new Sampler(net, vocab).sample(tokens, length, s), chars);
