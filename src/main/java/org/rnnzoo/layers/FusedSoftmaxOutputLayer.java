@@ -67,7 +67,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         boolean rank2 = input.rank() == 2;    // rnnTimeStep feeds single steps as [batch, nIn]
         long b = input.size(0), t = rank2 ? 1 : input.size(2), v = layerConf().getNOut();
         INDArray x = flatten(input);
-        INDArray probs = softmax(x, false);
+        INDArray probs = x.size(0) <= 4 ? smallBatchSoftmax(x) : null;
+        if (probs == null) probs = softmax(x, false);
         INDArray out = rank2 ? probs : probs.reshape('c', b, t, v).permute(0, 2, 1);
         return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out.dup('f'));
     }
@@ -168,6 +169,27 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         if (in.rank() == 2) return in.dup('c');
         long b = in.size(0), f = in.size(1), t = in.size(2);
         return in.permute(0, 2, 1).dup('c').reshape('c', b * t, f);
+    }
+
+    /**
+     * Sampling path (a handful of rows): logits as dot products straight from W's native buffer,
+     * no gemm call. Null when it does not apply (double precision, W not a contiguous 'f' view).
+     */
+    private INDArray smallBatchSoftmax(INDArray x) {
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, false, LayerWorkspaceMgr.noWorkspaces());
+        if (x.dataType() != DataType.FLOAT || w.ordering() != 'f' || w.elementWiseStride() != 1) return null;
+        int n = (int) x.size(0), nIn = (int) w.size(0), v = (int) w.size(1);
+        float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, false, LayerWorkspaceMgr.noWorkspaces())
+                .castTo(DataType.FLOAT).toFloatVector();
+        float[] xs = x.dup('c').data().asFloat();
+        float[] p = new float[n * v], row = new float[v];
+        java.nio.ByteBuffer wb = w.data().asNio();
+        for (int r = 0; r < n; r++) {
+            VectorMath.affineColumns(wb, (int) (w.offset() * 4), nIn, v, java.util.Arrays.copyOfRange(xs, r * nIn, (r + 1) * nIn), bias, row);
+            System.arraycopy(row, 0, p, r * v, v);
+        }
+        VectorMath.softmaxRows(p, n, v);
+        return Nd4j.create(p, new long[]{n, v}, DataType.FLOAT);
     }
 
     /**

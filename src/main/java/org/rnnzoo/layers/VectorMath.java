@@ -61,6 +61,24 @@ public final class VectorMath {
         }
     }
 
+    /**
+     * out = x·W + bias for one row x and an 'f'-ordered W [nIn, nOut] stored in native memory at
+     * {@code byteOffset}; vectorised when the Vector API is present.
+     */
+    public static void affineColumns(java.nio.ByteBuffer w, int byteOffset, int nIn, int nOut, float[] x, float[] bias, float[] out) {
+        w.order(java.nio.ByteOrder.nativeOrder());
+        if (VECTOR) {
+            VectorizedSoftmax.affineColumns(w, byteOffset, nIn, nOut, x, bias, out);
+            return;
+        }
+        for (int v = 0; v < nOut; v++) {
+            int o = byteOffset + 4 * v * nIn;
+            float sum = 0;
+            for (int i = 0; i < nIn; i++) sum += x[i] * w.getFloat(o + 4 * i);
+            out[v] = sum + bias[v];
+        }
+    }
+
     /** In place, double precision (gradient checks): no vectorisation needed. */
     public static void softmaxRows(double[] z, int rows, int cols) {
         for (int r = 0; r < rows; r++) {

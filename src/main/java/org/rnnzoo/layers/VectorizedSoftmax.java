@@ -83,4 +83,23 @@ final class VectorizedSoftmax {
             for (; c < cols; c++) z.putFloat(o + 4 * c, z.getFloat(o + 4 * c) * inv);
         }
     }
+
+    /**
+     * out[v] = bias[v] + Σ_i x[i]·W[i, v] for an 'f'-ordered W [nIn, nOut] in native memory: each
+     * output unit is one contiguous dot product. For one-row inputs ND4J's gemm costs ~1 ms here
+     * (call overhead, not arithmetic), which capped batch-1 sampling.
+     */
+    static void affineColumns(ByteBuffer w, int byteOffset, int nIn, int nOut, float[] x, float[] bias, float[] out) {
+        ByteOrder order = ByteOrder.nativeOrder();
+        int bound = S.loopBound(nIn), step = S.length();
+        for (int v = 0; v < nOut; v++) {
+            int o = byteOffset + 4 * v * nIn;
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            for (; i < bound; i += step) acc = FloatVector.fromArray(S, x, i).fma(FloatVector.fromByteBuffer(S, w, o + 4 * i, order), acc);
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < nIn; i++) sum += x[i] * w.getFloat(o + 4 * i);
+            out[v] = sum + bias[v];
+        }
+    }
 }

@@ -86,6 +86,23 @@ class FusedSoftmaxOutputTest {
     }
 
     @Test
+    void theFewRowSamplingPathGivesTheSameProbabilities() {
+        ComputationGraph ours = graph(FusedSoftmaxOutput.create(H, V, 0), DataType.FLOAT);
+        ComputationGraph theirs = graph(dl4jOutput(), DataType.FLOAT);
+        theirs.setParams(ours.params().dup());
+        for (int t : new int[]{1, 3}) {      // 1 and 3 rows: the dot-product path; DL4J uses gemm
+            INDArray x = Nd4j.create(new float[]{2, 7, 11}, new long[]{1, 3}, DataType.FLOAT).get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, t)).dup();
+            assertTrue(ours.output(x)[0].equalsWithEps(theirs.output(x)[0], 1e-6), "t=" + t);
+        }
+        ours.rnnClearPreviousState();
+        theirs.rnnClearPreviousState();
+        INDArray step = Nd4j.create(new float[]{5}, new long[]{1, 1}, DataType.FLOAT);
+        for (int i = 0; i < 3; i++)
+            assertTrue(ours.rnnTimeStep(step)[0].equalsWithEps(theirs.rnnTimeStep(step)[0], 1e-6), "rnnTimeStep " + i);
+    }
+
+    @Test
     void passesDl4jsGradientCheckInDoublePrecision() {
         org.nd4j.linalg.api.buffer.util.DataTypeUtil.setDTypeForContext(DataType.DOUBLE);
         ComputationGraph g = graph(FusedSoftmaxOutput.create(H, V, 0), DataType.DOUBLE);
