@@ -1,0 +1,104 @@
+package org.rnnzoo.layers;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * A row-major ND4J matrix outside every workspace, reused across calls, with bulk copies of row
+ * blocks to and from {@code double[]}. The recurrent layers keep their per-step gate maths in
+ * Java arrays and only the matrix products in ND4J; these copies are the bridge (a memcpy and a
+ * widening loop, far cheaper than one small native op).
+ *
+ * <p>Row-block views are made once per shape: building a view costs about as much as a small op.
+ */
+final class NativeMatrix {
+    final INDArray array;
+    final int rows, cols;
+    private final FloatBuffer floats;
+    private final DoubleBuffer doubles;
+    private float[] scratch = new float[0];
+    private INDArray[] blockViews;
+    private int blockRows;
+
+    NativeMatrix(DataType type, int rows, int cols) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE)
+            throw new IllegalArgumentException("data type " + type + " not supported (expected FLOAT or DOUBLE)");
+        this.rows = rows;
+        this.cols = cols;
+        this.array = Nd4j.createUninitializedDetached(type, rows, cols);
+        var nio = array.data().asNio().order(ByteOrder.nativeOrder());
+        this.floats = type == DataType.FLOAT ? nio.asFloatBuffer() : null;
+        this.doubles = type == DataType.DOUBLE ? nio.asDoubleBuffer() : null;
+    }
+
+    /** {@code dst[off .. off+len)} = elements {@code [from, from+len)} in row-major order. */
+    void read(int from, double[] dst, int off, int len) {
+        if (doubles != null) {
+            doubles.get(from, dst, off, len);
+            return;
+        }
+        if (scratch.length < len) scratch = new float[len];
+        floats.get(from, scratch, 0, len);
+        for (int i = 0; i < len; i++) dst[off + i] = scratch[i];
+    }
+
+    /** Elements {@code [to, to+len)} = {@code src[off .. off+len)}. */
+    void write(int to, double[] src, int off, int len) {
+        if (doubles != null) {
+            doubles.put(to, src, off, len);
+            return;
+        }
+        if (scratch.length < len) scratch = new float[len];
+        for (int i = 0; i < len; i++) scratch[i] = (float) src[off + i];
+        floats.put(to, scratch, 0, len);
+    }
+
+    /** Rows {@code [i·n, (i+1)·n)} as a view (contiguous, usable as a gemm result); views cached per n. */
+    INDArray block(int i, int n) {
+        if (blockViews == null || blockRows != n) {
+            blockViews = new INDArray[rows / n];
+            blockRows = n;
+        }
+        INDArray v = blockViews[i];
+        if (v == null) {
+            v = array.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) i * n, (long) (i + 1) * n),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            blockViews[i] = v;
+        }
+        return v;
+    }
+
+    /** Rows {@code [from, to)} as a view. */
+    INDArray rows(int from, int to) {
+        return array.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all());
+    }
+
+    /** Any array (view, order, type) as a row-major {@code double[]}. */
+    static double[] toDoubles(INDArray a) {
+        INDArray c = a.dup('c');
+        double[] d = c.data().asDouble();
+        if (d.length != a.length()) throw new IllegalStateException("unexpected buffer length " + d.length + " for " + a.shapeInfoToString());
+        return d;
+    }
+
+    /** A new array outside every workspace holding {@code values} in row-major order. */
+    static INDArray detached(double[] values, DataType type, long... shape) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray a = Nd4j.createUninitializedDetached(type, shape);
+            var nio = a.data().asNio().order(ByteOrder.nativeOrder());
+            if (type == DataType.DOUBLE) nio.asDoubleBuffer().put(0, values, 0, values.length);
+            else {
+                float[] f = new float[values.length];
+                for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+                nio.asFloatBuffer().put(0, f, 0, f.length);
+            }
+            return a;
+        }
+    }
+}
