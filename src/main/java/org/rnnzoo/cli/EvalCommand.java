@@ -6,14 +6,13 @@ import org.rnnzoo.data.TokenCorpus;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.train.Checkpoint;
-import org.rnnzoo.train.PerplexityEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 @Command(name = "eval", description = "Perplexity of a checkpoint on a split of its dataset, or on a text file.")
 final class EvalCommand implements Runnable {
@@ -33,20 +32,23 @@ final class EvalCommand implements Runnable {
     public void run() {
         Checkpoint c = Checkpoint.load(checkpoint);
         ModelCard card = c.card();
-        int batch = card.getInt("eval_batch"), bptt = card.getInt("bptt");
-        List<String> tokens;
-        String what;
+        TokenCorpus corpus;
+        String what, scored = split;
         if (text != null) {
             TokenCorpus.Level level = TokenCorpus.Level.valueOf(card.getString("level").toUpperCase());
-            tokens = TextFileCorpus.readTokens(text, level);
+            List<String> tokens = TextFileCorpus.readTokens(text, level);
+            corpus = new TokenCorpus("text:" + text, level, tokens, tokens, tokens);
             what = text.toString();
+            scored = "test";
         } else {
             DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
-            tokens = new ArrayList<>(Zoo.corpus(card, store).corpus().split(split));
+            corpus = Zoo.corpus(card, store).corpus();
+            corpus.split(split);   // rejects an unknown split name
             what = card.getString("dataset") + " " + split;
         }
-        PerplexityEvaluator e = PerplexityEvaluator.evaluate(c.net(), c.vocabulary().encode(tokens), batch, bptt);
+        // the same task the trainer scored with, so the figure matches result.json
+        Map<String, Double> m = Zoo.task(card, corpus, c.vocabulary()).evaluate(c.net(), scored);
         System.out.printf("%s on %s: perplexity %.3f (cross-entropy %.4f nats over %,d tokens)%n",
-                card.name(), what, e.perplexity(), e.crossEntropy(), e.tokens());
+                card.name(), what, m.get("ppl"), m.get("cross_entropy"), m.get("tokens").longValue());
     }
 }
