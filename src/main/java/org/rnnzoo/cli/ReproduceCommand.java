@@ -30,6 +30,7 @@ final class ReproduceCommand implements Runnable {
     @Option(names = "--docs", description = "docs folder (default: ${DEFAULT-VALUE})") Path docs = Path.of("docs");
     @Option(names = "--runs", description = "run directories go here (default: ${DEFAULT-VALUE})") Path runs = Path.of("runs", "reproduce");
     @Option(names = "--mirror", paramLabel = "DIR") Path mirror;
+    @Option(names = "--render", description = "only rewrite docs/results.md from the stored row results") boolean render;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -39,7 +40,7 @@ final class ReproduceCommand implements Runnable {
         List<ResultsTables.Row> all = tables.get(table);
         if (all == null) throw new ZooException(Names.unknown("table", table, tables.keySet()));
         for (ResultsTables.Row row : all) {
-            if (rows != null && !rows.contains(row.id())) continue;
+            if (render || (rows != null && !rows.contains(row.id()))) continue;
             Path dir = runs.resolve(table + "-" + row.id());
             List<String> args = new ArrayList<>(List.of("train"));
             args.addAll(row.args());
