@@ -61,6 +61,7 @@ final class ResultsTables {
                 Map<String, Object> m = ReproduceCommand.readJson(p);
                 String ours = fmt(m.get(r.metric()));
                 if (m.get("mixture_test_ppl") != null) ours += " (mixture " + fmt(m.get("mixture_test_ppl")) + ")";
+                if (m.get("note") != null) ours += " — " + m.get("note");
                 sb.append(String.format("| %s | %s | %s | %s | %s | `%s` | %s | %s |%n", r.label(), ours, fmt(m.get("valid_ppl")),
                         r.paper(), r.target(), m.get("command"), minutes(m.get("wall_seconds")),
                         m.get("tokens_per_s") == null ? "-" : String.format("%,.0f", ((Number) m.get("tokens_per_s")).doubleValue())));

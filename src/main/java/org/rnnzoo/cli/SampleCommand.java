@@ -38,6 +38,7 @@ final class SampleCommand implements Runnable {
         Sampler.Settings s = new Sampler.Settings(temperature, topK, topP, seed);
         Checkpoint c = Checkpoint.load(checkpoint);
         String out = Zoo.sample(c.net(), c.vocabulary(), c.card(), prompt, length, s);
-        System.out.println(prompt.isEmpty() ? out : prompt + (c.card().getString("level").equals("char") ? "" : " ") + out);
+        boolean glue = c.card().getString("level").equals("char") || out.startsWith("\n");
+        System.out.println(prompt.isEmpty() ? out : prompt + (glue ? "" : " ") + out);
     }
 }
