@@ -19,8 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one trainer of the zoo. Per epoch: fit every batch of the {@link Task} (carrying recurrent
- * state across batches when the task is a contiguous stream: truncated BPTT), evaluate on
+ * The one trainer of the zoo. Per epoch: fit every batch of the {@link Task} (a contiguous stream
+ * comes as one batch that DL4J's truncated BPTT cuts into segments, carrying the state), evaluate on
  * validation, checkpoint, adjust the learning rate, maybe stop early. At the end the best
  * checkpoint is scored on test and {@code result.json} + {@code curve.png} are written.
  *
