@@ -43,7 +43,10 @@ public final class LanguageModelTask implements Task {
         return out;
     }
 
-    public int[] ids(String split) {
+    public int[] ids(String split) { return pick(split, train, valid, test); }
+
+    /** The split's array by name; shared by the tasks that keep three encoded splits. */
+    static int[] pick(String split, int[] train, int[] valid, int[] test) {
         return switch (split) {
             case "train" -> train;
             case "valid" -> valid;

@@ -31,14 +31,7 @@ public final class NgramLanguageModelTask implements Task {
         this.seed = seed;
     }
 
-    public int[] ids(String split) {
-        return switch (split) {
-            case "train" -> train;
-            case "valid" -> valid;
-            case "test" -> test;
-            default -> throw new IllegalArgumentException("unknown split " + split);
-        };
-    }
+    public int[] ids(String split) { return LanguageModelTask.pick(split, train, valid, test); }
 
     /** Probabilities of every target of a split, in stream order. */
     public double[] targetProbabilities(ComputationGraph net, String split) {
