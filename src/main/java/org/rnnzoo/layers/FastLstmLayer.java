@@ -43,6 +43,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     /** The (post-dropout) input of the kernel's stored training pass, or null. */
     private INDArray passInput;
     private long passGeneration = -1;
+    /** Heap copies of W and RW for {@link #smallSingleStep}; stale after every backward pass. */
+    private final HeapCopy inputWeights = new HeapCopy(), recurrentWeights = new HeapCopy();
 
     public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -122,27 +124,23 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         boolean oneStep = input.rank() == 2 || (input.rank() == 3 && input.size(2) == 1);
         return oneStep && input.size(0) <= 4 && dataType == DataType.FLOAT && maskArray == null
                 && layerConf().getRnnDataFormat() == RNNFormat.NCW && VectorMath.vectorApi()
-                && isContiguousF(getParam(FastLstmParams.INPUT_WEIGHT_KEY)) && isContiguousF(getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
-    }
-
-    private static boolean isContiguousF(INDArray a) {
-        return a.ordering() == 'f' && a.elementWiseStride() == 1 && a.dataType() == DataType.FLOAT;
+                && HeapCopy.usable(getParam(FastLstmParams.INPUT_WEIGHT_KEY)) && HeapCopy.usable(getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
     }
 
     private INDArray smallSingleStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         int batch = (int) input.size(0), nIn = (int) layerConf().getNIn(), H = (int) layerConf().getNOut();
-        INDArray w = getParam(FastLstmParams.INPUT_WEIGHT_KEY), rw = getParam(FastLstmParams.RECURRENT_WEIGHT_KEY);
+        float[] w = inputWeights.of(getParam(FastLstmParams.INPUT_WEIGHT_KEY));
+        float[] rw = recurrentWeights.of(getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
         float[] bias = getParam(FastLstmParams.BIAS_KEY).castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] x = input.castTo(DataType.FLOAT).reshape(batch, nIn).dup('c').data().asFloat();
         INDArray h0 = stateMap.get(STATE_KEY_PREV_ACTIVATION), c0 = stateMap.get(STATE_KEY_PREV_MEMCELL);
         float[] hPrev = h0 == null ? new float[batch * H] : h0.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] cPrev = c0 == null ? new float[batch * H] : c0.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] h = new float[batch * H], c = new float[batch * H];
-        float[] zx = new float[4 * H], zh = new float[4 * H], zero = new float[4 * H];
-        java.nio.ByteBuffer wb = w.data().asNio(), rwb = rw.data().asNio();
+        float[] zx = new float[4 * H], zh = new float[4 * H];
         for (int b = 0; b < batch; b++) {
-            VectorMath.affineColumns(wb, (int) (w.offset() * 4), nIn, 4 * H, java.util.Arrays.copyOfRange(x, b * nIn, (b + 1) * nIn), bias, zx);
-            VectorMath.affineColumns(rwb, (int) (rw.offset() * 4), H, 4 * H, java.util.Arrays.copyOfRange(hPrev, b * H, (b + 1) * H), zero, zh);
+            VectorMath.affineColumns(w, nIn, 4 * H, java.util.Arrays.copyOfRange(x, b * nIn, (b + 1) * nIn), bias, zx);
+            VectorMath.affineColumns(rw, H, 4 * H, java.util.Arrays.copyOfRange(hPrev, b * H, (b + 1) * H), null, zh);
             for (int j = 0; j < 4 * H; j++) zx[j] += zh[j];
             // DL4J's gate order [g (tanh) | f | o | i]: c = f·c_prev + i·g, h = o·tanh(c)
             for (int j = 0; j < H; j++) {
@@ -240,6 +238,9 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     private Pair<Gradient, INDArray> backward(INDArray epsilon, boolean tbptt, int tbpttLength, LayerWorkspaceMgr ws) {
         assertInputSet(true);
+        // the parameters are about to change in place
+        inputWeights.invalidate();
+        recurrentWeights.invalidate();
         applyDropOutIfNecessary(true, ws);
         // DL4J's LSTM recomputes its forward pass here, from the stateMap state under TBPTT; reuse
         // the stored pass when it is that same computation.

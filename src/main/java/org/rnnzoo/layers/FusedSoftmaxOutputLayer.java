@@ -39,6 +39,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
     private long cachedFor = -1;     // identity of the (input, labels, mask) the probabilities belong to
     private long scoredFor = -1;     // ... and the one nll belongs to (it outlives the probabilities)
     private long version;
+    /** Heap copy of W for {@link #smallBatchSoftmax} (read once per sampled token); stale after backprop. */
+    private final HeapCopy weights = new HeapCopy();
 
     public FusedSoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
@@ -83,6 +85,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        weights.invalidate();       // W is about to change in place
         forwardForLoss(true, workspaceMgr);
         long n = x2d.size(0), v = layerConf().getNOut(), nIn = layerConf().getNIn();
         // dLoss/dlogits = p − onehot(target) at real positions, 0 at padding, made in place in the
@@ -177,15 +180,15 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
      */
     private INDArray smallBatchSoftmax(INDArray x) {
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, false, LayerWorkspaceMgr.noWorkspaces());
-        if (x.dataType() != DataType.FLOAT || w.ordering() != 'f' || w.elementWiseStride() != 1) return null;
+        if (x.dataType() != DataType.FLOAT || !HeapCopy.usable(w)) return null;
         int n = (int) x.size(0), nIn = (int) w.size(0), v = (int) w.size(1);
+        float[] wh = weights.of(w);
         float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, false, LayerWorkspaceMgr.noWorkspaces())
                 .castTo(DataType.FLOAT).toFloatVector();
         float[] xs = x.dup('c').data().asFloat();
         float[] p = new float[n * v], row = new float[v];
-        java.nio.ByteBuffer wb = w.data().asNio();
         for (int r = 0; r < n; r++) {
-            VectorMath.affineColumns(wb, (int) (w.offset() * 4), nIn, v, java.util.Arrays.copyOfRange(xs, r * nIn, (r + 1) * nIn), bias, row);
+            VectorMath.affineColumns(wh, nIn, v, java.util.Arrays.copyOfRange(xs, r * nIn, (r + 1) * nIn), bias, row);
             System.arraycopy(row, 0, p, r * v, v);
         }
         VectorMath.softmaxRows(p, n, v);

@@ -62,20 +62,19 @@ public final class VectorMath {
     }
 
     /**
-     * out = x·W + bias for one row x and an 'f'-ordered W [nIn, nOut] stored in native memory at
-     * {@code byteOffset}; vectorised when the Vector API is present.
+     * out = x·W + bias for one row x and W [nIn, nOut] given column-major ({@link HeapCopy}): each
+     * output unit is one contiguous dot product; vectorised when the Vector API is present.
      */
-    public static void affineColumns(java.nio.ByteBuffer w, int byteOffset, int nIn, int nOut, float[] x, float[] bias, float[] out) {
-        w.order(java.nio.ByteOrder.nativeOrder());
+    public static void affineColumns(float[] w, int nIn, int nOut, float[] x, float[] bias, float[] out) {
         if (VECTOR) {
-            VectorizedSoftmax.affineColumns(w, byteOffset, nIn, nOut, x, bias, out);
+            VectorizedSoftmax.affineColumns(w, nIn, nOut, x, bias, out);
             return;
         }
         for (int v = 0; v < nOut; v++) {
-            int o = byteOffset + 4 * v * nIn;
+            int o = v * nIn;
             float sum = 0;
-            for (int i = 0; i < nIn; i++) sum += x[i] * w.getFloat(o + 4 * i);
-            out[v] = sum + bias[v];
+            for (int i = 0; i < nIn; i++) sum += x[i] * w[o + i];
+            out[v] = bias == null ? sum : sum + bias[v];
         }
     }
 

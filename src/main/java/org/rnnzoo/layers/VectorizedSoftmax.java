@@ -85,21 +85,20 @@ final class VectorizedSoftmax {
     }
 
     /**
-     * out[v] = bias[v] + Σ_i x[i]·W[i, v] for an 'f'-ordered W [nIn, nOut] in native memory: each
-     * output unit is one contiguous dot product. For one-row inputs ND4J's gemm costs ~1 ms here
-     * (call overhead, not arithmetic), which capped batch-1 sampling.
+     * out[v] = bias[v] + Σ_i x[i]·W[i, v], W column-major on the heap: each output unit is one
+     * contiguous dot product. For one-row inputs ND4J's gemm costs ~1 ms here (call overhead, not
+     * arithmetic), which capped batch-1 sampling.
      */
-    static void affineColumns(ByteBuffer w, int byteOffset, int nIn, int nOut, float[] x, float[] bias, float[] out) {
-        ByteOrder order = ByteOrder.nativeOrder();
+    static void affineColumns(float[] w, int nIn, int nOut, float[] x, float[] bias, float[] out) {
         int bound = S.loopBound(nIn), step = S.length();
         for (int v = 0; v < nOut; v++) {
-            int o = byteOffset + 4 * v * nIn;
+            int o = v * nIn;
             FloatVector acc = FloatVector.zero(S);
             int i = 0;
-            for (; i < bound; i += step) acc = FloatVector.fromArray(S, x, i).fma(FloatVector.fromByteBuffer(S, w, o + 4 * i, order), acc);
+            for (; i < bound; i += step) acc = FloatVector.fromArray(S, x, i).fma(FloatVector.fromArray(S, w, o + i), acc);
             float sum = acc.reduceLanes(VectorOperators.ADD);
-            for (; i < nIn; i++) sum += x[i] * w.getFloat(o + 4 * i);
-            out[v] = sum + bias[v];
+            for (; i < nIn; i++) sum += x[i] * w[o + i];
+            out[v] = bias == null ? sum : sum + bias[v];
         }
     }
 }
