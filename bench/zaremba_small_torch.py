@@ -36,7 +36,7 @@ def batchify(data, bsz):
 
 
 class LM(nn.Module):
-    def __init__(self, ntok, hidden, layers, bias_init):
+    def __init__(self, ntok, hidden, layers, bias_init, single_bias):
         super().__init__()
         self.emb = nn.Embedding(ntok, hidden)
         self.rnn = nn.LSTM(hidden, hidden, layers)
@@ -46,6 +46,14 @@ class LM(nn.Module):
                 nn.init.zeros_(p)
             else:
                 nn.init.uniform_(p, -0.1, 0.1)
+        if single_bias:
+            # one bias per gate, as TF's BasicLSTMCell and DL4J's LSTM (torch keeps b_ih and b_hh, whose
+            # sum then learns at twice the rate); output bias starting at 0 as in rnn-zoo
+            for name, p in self.rnn.named_parameters():
+                if name.startswith("bias_hh"):
+                    nn.init.zeros_(p)
+                    p.requires_grad_(False)
+            nn.init.zeros_(self.out.bias)
 
     def forward(self, x, h):
         y, h = self.rnn(self.emb(x), h)
@@ -74,6 +82,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=13)
     ap.add_argument("--bias-init", choices=["zero", "uniform"], default="zero",
                     help="zero: TF's BasicLSTMCell; uniform: Zaremba's Lua code (every parameter in +-0.1)")
+    ap.add_argument("--single-bias", action="store_true",
+                    help="one LSTM bias per gate and a zero output bias: the exact model rnn-zoo trains")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
@@ -84,8 +94,9 @@ def main():
     train = batchify(read_tokens(a.data + "/ptb.train.txt", vocab, True), bsz)
     valid = batchify(read_tokens(a.data + "/ptb.valid.txt", vocab, False), bsz)
     test = batchify(read_tokens(a.data + "/ptb.test.txt", vocab, False), 1)
-    model = LM(len(vocab), hidden, layers, a.bias_init)
-    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    model = LM(len(vocab), hidden, layers, a.bias_init, a.single_bias)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.SGD(trainable, lr=1.0)
     for epoch in range(1, a.epochs + 1):
         lr = 1.0 * 0.5 ** max(epoch - 4, 0)
         for g in opt.param_groups:
@@ -101,7 +112,7 @@ def main():
             loss = nn.functional.cross_entropy(out.view(-1, out.size(-1)), y.reshape(-1)) * seq
             opt.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            nn.utils.clip_grad_norm_(trainable, clip)
             opt.step()
             nll += loss.item() / seq * y.numel()
             n += y.numel()
