@@ -66,6 +66,15 @@ final class ResultsTables {
                         r.paper(), r.target(), m.get("command"), minutes(m.get("wall_seconds")),
                         m.get("tokens_per_s") == null ? "-" : String.format("%,.0f", ((Number) m.get("tokens_per_s")).doubleValue())));
             }
+            // What a table row cannot say (diagnoses, peer runs) lives beside the rows, written by hand.
+            Path notes = resultsDir.resolve(e.getKey()).resolve("notes.md");
+            if (Files.isRegularFile(notes)) {
+                try {
+                    sb.append('\n').append(Files.readString(notes).strip()).append('\n');
+                } catch (java.io.IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
         }
         return sb.toString();
     }
