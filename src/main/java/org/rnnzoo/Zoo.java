@@ -91,12 +91,7 @@ public final class Zoo {
             task.references().put("optimal_valid_ppl", loaded.grammar().optimalPerplexity("valid"));
             task.references().put("optimal_test_ppl", loaded.grammar().optimalPerplexity("test"));
         }
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("dataset", corpus.name());
-        provenance.put("level", corpus.level().name().toLowerCase());
-        provenance.put("train_tokens", corpus.train().size());
-        provenance.put("valid_tokens", corpus.valid().size());
-        provenance.put("test_tokens", corpus.test().size());
+        Map<String, Object> provenance = provenance(corpus);
         out.printf("%s on %s: %,d / %,d / %,d tokens, vocabulary %,d, %,d parameters, run dir %s%n", card.name(), corpus.name(),
                 corpus.train().size(), corpus.valid().size(), corpus.test().size(), vocab.size(), net.numParams(), run.path());
         Map<String, Object> result = new Trainer(out, progressBar).train(net, card, vocab, task, run, state, provenance);
@@ -106,6 +101,36 @@ public final class Zoo {
             run.writeResult(result);
         }
         return new TrainedModel(best.net(), vocab, card, result);
+    }
+
+    /**
+     * What a result records about its data. For a registered dataset, {@code dataset_digest} is the
+     * sha256 of its card's "name sha256" lines: the store verified every file against those, so the
+     * digest names the exact bytes trained on (500 Brown files would not fit in a result line).
+     */
+    static Map<String, Object> provenance(TokenCorpus corpus) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("dataset", corpus.name());
+        p.put("level", corpus.level().name().toLowerCase());
+        p.put("train_tokens", corpus.train().size());
+        p.put("valid_tokens", corpus.valid().size());
+        p.put("test_tokens", corpus.test().size());
+        if (org.rnnzoo.datasets.Datasets.names().contains(corpus.name())) {
+            StringBuilder lines = new StringBuilder();
+            for (org.rnnzoo.datasets.DatasetCard.FileEntry f : org.rnnzoo.datasets.DatasetCard.load(corpus.name()).files())
+                lines.append(f.name()).append(' ').append(f.sha256()).append('\n');
+            p.put("dataset_digest", sha256(lines.toString()));
+        }
+        return p;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -120,8 +145,7 @@ public final class Zoo {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", card.name());
-        result.put("data", Map.of("dataset", corpus.name(), "level", corpus.level().name().toLowerCase(),
-                "train_tokens", corpus.train().size(), "valid_tokens", corpus.valid().size(), "test_tokens", corpus.test().size()));
+        result.put("data", provenance(corpus));
         for (String split : List.of("valid", "test")) {
             PerplexityEvaluator e = new PerplexityEvaluator();
             for (int[] sentence : sentences(vocab.encode(corpus.split(split)))) {

@@ -101,6 +101,7 @@ public final class Trainer {
             s.put("bad_epochs", badEpochs);
             s.put("train_seconds", trainSeconds);
             s.put("train_targets", trainTargets);
+            s.put("data", provenance);          // which bytes it learned from (dataset card digest)
             Checkpoint ckpt = new Checkpoint(net, card, vocab, s);
             ckpt.save(run.epochCheckpoint(epoch));
             if (improved) ckpt.save(run.bestCheckpoint());
