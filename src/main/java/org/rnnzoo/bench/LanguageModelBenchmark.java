@@ -36,11 +36,12 @@ public final class LanguageModelBenchmark {
         MultiDataSet warm = new BatchifiedTokenStream(Arrays.copyOf(train, batch * bptt * Math.max(1, s.warmupSteps()) + 1), batch, Integer.MAX_VALUE).next();
         MultiDataSet timed = new BatchifiedTokenStream(Arrays.copyOfRange(train, 0, batch * bptt * s.steps() + 1), batch, Integer.MAX_VALUE).next();
         if (s.warmupSteps() > 0) net.fit(warm);
-        double[] stepMs = new double[s.repeats()];
+        double[] stepMs = new double[s.repeats()], stepCpuMs = new double[s.repeats()];
         for (int r = 0; r < s.repeats(); r++) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = cpuNanos();
             net.fit(timed);
             stepMs[r] = (System.nanoTime() - t0) / 1e6 / s.steps();
+            stepCpuMs[r] = (cpuNanos() - c0) / 1e6 / s.steps();
         }
         double ms = median(stepMs);
         long tokensPerStep = (long) batch * bptt;
@@ -60,11 +61,12 @@ public final class LanguageModelBenchmark {
         Sampler sampler = new Sampler(net, vocab);
         Sampler.Settings ss = new Sampler.Settings(1.0, 0, 1.0, 1);
         sampler.sample(List.of(), Math.min(200, s.sampleTokens()), ss);   // warm-up
-        double[] sampleTps = new double[s.repeats()];
+        double[] sampleTps = new double[s.repeats()], sampleCpuTps = new double[s.repeats()];
         for (int r = 0; r < s.repeats(); r++) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = cpuNanos();
             sampler.sample(List.of(), s.sampleTokens(), ss);
             sampleTps[r] = s.sampleTokens() / ((System.nanoTime() - t0) / 1e9);
+            sampleCpuTps[r] = s.sampleTokens() / ((cpuNanos() - c0) / 1e9);
         }
 
         Map<String, Object> out = new LinkedHashMap<>();
@@ -78,8 +80,12 @@ public final class LanguageModelBenchmark {
         out.put("train_ms_per_step_min", Arrays.stream(stepMs).min().orElse(0));
         out.put("train_ms_per_step_max", Arrays.stream(stepMs).max().orElse(0));
         out.put("train_gflops", flops / (ms / 1e3) / 1e9);
+        // CPU time of this process per step: on a machine shared with other jobs it moves far less
+        // than wall time (with one thread it equals wall time on a quiet machine).
+        out.put("train_cpu_ms_per_step", median(stepCpuMs));
         out.put("score_tokens_per_s", median(scoreTps));
         out.put("sample_tokens_per_s", median(sampleTps));
+        out.put("sample_tokens_per_cpu_s", median(sampleCpuTps));
         out.put("peak_rss_mb", peakRssMb());
         out.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
         out.put("repeats", s.repeats());
@@ -99,6 +105,12 @@ public final class LanguageModelBenchmark {
         for (int l = 0; l < layers; l++) fwd += 2.0 * ((l == 0 ? e : h) + h) * gates * h;
         fwd += 2.0 * h * vocab;
         return 3 * fwd;
+    }
+
+    /** CPU time of the whole process (every thread, native ones included), in ns; 0 where unknown. */
+    static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     static double median(double[] xs) {

@@ -55,8 +55,11 @@ final class BenchCommand implements Runnable {
         System.out.printf("  training   %,10.0f tokens/s   %.1f ms/step (min %.1f, max %.1f over %d repeats)   %.1f GFLOP/s%n",
                 r.get("train_tokens_per_s"), r.get("train_ms_per_step"), r.get("train_ms_per_step_min"),
                 r.get("train_ms_per_step_max"), repeats, r.get("train_gflops"));
+        System.out.printf("             %,10.1f CPU ms/step (process CPU time: steadier than wall time on a shared machine)%n",
+                r.get("train_cpu_ms_per_step"));
         System.out.printf("  scoring    %,10.0f tokens/s%n", r.get("score_tokens_per_s"));
-        System.out.printf("  sampling   %,10.0f tokens/s (batch 1, rnnTimeStep)%n", r.get("sample_tokens_per_s"));
+        System.out.printf("  sampling   %,10.0f tokens/s (batch 1, rnnTimeStep)   %,.0f tokens per CPU second%n",
+                r.get("sample_tokens_per_s"), r.get("sample_tokens_per_cpu_s"));
         System.out.printf("  peak RSS   %,10.0f MiB   OMP_NUM_THREADS=%s%n", r.get("peak_rss_mb"), r.get("omp_num_threads"));
         if (json != null) {
             try {
