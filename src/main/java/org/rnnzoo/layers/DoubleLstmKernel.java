@@ -84,21 +84,6 @@ final class DoubleLstmKernel extends LstmKernel {
     }
 
     @Override
-    boolean startedFrom(INDArray h0, INDArray c0) {
-        if ((h0 != null || c0 != null) != hasInitialState) return false;
-        if (!hasInitialState) return true;
-        return same(h0, this.h0) && same(c0, this.c0);
-    }
-
-    private static boolean same(INDArray state, double[] stored) {
-        if (state == null) {
-            for (double v : stored) if (v != 0.0) return false;
-            return true;
-        }
-        return state.length() == stored.length && Arrays.equals(values(state), stored);
-    }
-
-    @Override
     void loadMask(INDArray m) {
         mask = m == null ? null : values(m);
         if (mask != null && mask.length != batch * steps) {

@@ -242,13 +242,14 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         inputWeights.invalidate();
         recurrentWeights.invalidate();
         applyDropOutIfNecessary(true, ws);
-        // DL4J's LSTM recomputes its forward pass here, from the stateMap state under TBPTT; reuse
-        // the stored pass when it is that same computation.
-        INDArray h0 = tbptt ? stateMap.get(STATE_KEY_PREV_ACTIVATION) : null;
-        INDArray c0 = tbptt ? stateMap.get(STATE_KEY_PREV_MEMCELL) : null;
-        boolean stored = passInput == input && kernel != null && passGeneration == kernel.generation
-                && kernel.startedFrom(h0, c0);
-        if (!stored) forward(true, h0, c0, ws);
+        // The gradient is that of the training pass that produced this input's output, whatever state
+        // it started from. Under TBPTT in a ComputationGraph that pass (rnnActivateUsingStoredState)
+        // started from the carried state, yet DL4J 1.0.0-M2.1 calls backpropGradient for it, and its
+        // own LSTM recomputes the pass there from a zero state: every segment after the first got the
+        // gradient of a different forward pass. Recompute only when no such pass is stored.
+        boolean stored = passInput == input && kernel != null && passGeneration == kernel.generation;
+        if (!stored) forward(true, tbptt ? stateMap.get(STATE_KEY_PREV_ACTIVATION) : null,
+                tbptt ? stateMap.get(STATE_KEY_PREV_MEMCELL) : null, ws);
         if (tbptt) storeLastState(tBpttStateMap);
 
         int steps = kernel.steps, batch = kernel.batch, size = kernel.size;

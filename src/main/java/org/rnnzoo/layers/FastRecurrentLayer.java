@@ -64,7 +64,6 @@ abstract class FastRecurrentLayer<C extends org.deeplearning4j.nn.conf.layers.Ba
     // The forward pass whose values are in the buffers, and what it was computed from.
     private boolean recordValid, recordTraining;
     private INDArray recordInput, recordMask;
-    private INDArray[] recordInitial;
     private double[][] finalState;
     private INDArray[] finalStateArrays;    // the arrays last handed out as state, and their values
     private double[][] finalStateValues;
@@ -142,7 +141,7 @@ abstract class FastRecurrentLayer<C extends org.deeplearning4j.nn.conf.layers.Ba
         return backward(epsilon, -1, null, workspaceMgr);
     }
 
-    /** As DL4J's LSTM: the segment starts from {@code stateMap} (the previous segment's end), gradient stops there. */
+    /** Without a stored pass of this input, the segment is recomputed from {@code stateMap} (the previous segment's end). */
     @Override
     public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr workspaceMgr) {
         Pair<Gradient, INDArray> p = backward(epsilon, tbpttBackLength, refs(stateMap), workspaceMgr);
@@ -235,7 +234,6 @@ abstract class FastRecurrentLayer<C extends org.deeplearning4j.nn.conf.layers.Ba
         recordTraining = training;
         recordInput = input;
         recordMask = maskArray;
-        recordInitial = initial;
     }
 
     private double[][] initialState(INDArray[] initial, int bSize) {
@@ -298,7 +296,12 @@ abstract class FastRecurrentLayer<C extends org.deeplearning4j.nn.conf.layers.Ba
 
     private Pair<Gradient, INDArray> backward(INDArray epsilon, int backLength, INDArray[] initial, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
-        if (!(recordValid && recordTraining && recordInput == input && recordMask == maskArray && sameRefs(recordInitial, initial)))
+        // The gradient is that of the training pass that produced this input's output, whatever state
+        // it started from. Under TBPTT in a ComputationGraph that pass started from the carried state,
+        // yet DL4J 1.0.0-M2.1 calls backpropGradient (not tbpttBackpropGradient) for it, and its own
+        // recurrent layers recompute the pass there from a zero state: the gradient of a different
+        // forward pass. Recompute only when no such pass is stored.
+        if (!(recordValid && recordTraining && recordInput == input && recordMask == maskArray))
             computeForward(true, initial, mgr);
         recordValid = false;    // a forward pass backs one backward pass: parameters change after it
 
@@ -348,15 +351,6 @@ abstract class FastRecurrentLayer<C extends org.deeplearning4j.nn.conf.layers.Ba
         g.gradientForVariable().put(B, gB);
         weightNoiseParams.clear();
         return new Pair<>(g, rank2 ? epsOut.reshape(bSize, nIn) : permuteIfNWC(epsOut));
-    }
-
-    private static boolean sameRefs(INDArray[] a, INDArray[] b) {
-        boolean aNone = a == null || java.util.Arrays.stream(a).allMatch(java.util.Objects::isNull);
-        boolean bNone = b == null || java.util.Arrays.stream(b).allMatch(java.util.Objects::isNull);
-        if (aNone || bNone) return aNone && bNone;
-        if (a.length != b.length) return false;
-        for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-        return true;
     }
 
     private void ensureBackwardBuffers(DataType type, int bSize, int tSize) {

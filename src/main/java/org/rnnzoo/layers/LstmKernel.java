@@ -47,9 +47,6 @@ abstract class LstmKernel {
     /** Initial output and cell state [B, H]; null: zeros. */
     abstract void loadInitialState(INDArray h0, INDArray c0);
 
-    /** Whether the stored pass started from this state (null: zeros). */
-    abstract boolean startedFrom(INDArray h0, INDArray c0);
-
     /** Feature mask [B, T] (1 = real step) or null. */
     abstract void loadMask(INDArray mask);
 
