@@ -1,6 +1,8 @@
 package org.rnnzoo.layers;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.Test;
@@ -30,9 +32,9 @@ class TbpttGradientTest {
     private static final int B = 3, N_IN = 4, H1 = 5, H2 = 4, C = 3, SEG = 4;
 
     /** Largest |analytic − numeric| / max(1e-3, |analytic| + |numeric|) over a sample of parameters. */
-    private static double secondSegmentGradientError(boolean fast) {
+    private static double secondSegmentGradientError(java.util.function.BiFunction<Integer, Integer, Layer> rnn) {
         Nd4j.getRandom().setSeed(11);
-        ComputationGraph net = TestGraphs.twoLayer(fast, DataType.DOUBLE, N_IN, H1, H2, C, SEG, SEG);
+        ComputationGraph net = TestGraphs.twoLayer(rnn, DataType.DOUBLE, N_IN, H1, H2, C, SEG, SEG);
         ComputationGraph ref = net.clone();
         INDArray x = Nd4j.randn(DataType.DOUBLE, B, N_IN, 2 * SEG).muli(1.5);
         INDArray y = FastLstmEquivalenceTest.oneHot(DataType.DOUBLE, B, C, 2 * SEG);
@@ -85,13 +87,19 @@ class TbpttGradientTest {
 
     @Test
     void fastLstmBackPropagatesTheSegmentItActuallyRan() {
-        double err = secondSegmentGradientError(true);
+        double err = secondSegmentGradientError((i, o) -> TestGraphs.lstm(true, i, o));
         assertTrue(err < 1e-5, "FastLstm's second-segment gradient vs finite differences: relative error " + err);
     }
 
     @Test
+    void fastSimpleRnnBackPropagatesTheSegmentItActuallyRan() {
+        double err = secondSegmentGradientError((i, o) -> new FastSimpleRnn.Builder().nIn(i).nOut(o).dataFormat(RNNFormat.NCW).build());
+        assertTrue(err < 1e-5, "FastSimpleRnn's second-segment gradient vs finite differences: relative error " + err);
+    }
+
+    @Test
     void dl4jsOwnLstmDoesNot() {
-        double err = secondSegmentGradientError(false);
+        double err = secondSegmentGradientError((i, o) -> TestGraphs.lstm(false, i, o));
         assertTrue(err > 1e-3, "DL4J's LSTM now matches finite differences (relative error " + err
                 + "): the M2.1 TBPTT bug is gone, the workaround notes can go");
     }

@@ -30,12 +30,18 @@ final class TestGraphs {
     /** in [B, nIn, T] → lstm1 → lstm2 → softmax RnnOutputLayer (MCXENT, one-hot labels [B, nClasses, T]). */
     static ComputationGraph twoLayer(boolean fast, DataType type, int nIn, int h1, int h2, int nClasses,
                                      int tbpttFwd, int tbpttBack) {
+        return twoLayer((i, o) -> lstm(fast, i, o), type, nIn, h1, h2, nClasses, tbpttFwd, tbpttBack);
+    }
+
+    /** The same shape with any recurrent layer: {@code rnn.apply(nIn, nOut)}. */
+    static ComputationGraph twoLayer(java.util.function.BiFunction<Integer, Integer, Layer> rnn, DataType type, int nIn,
+                                     int h1, int h2, int nClasses, int tbpttFwd, int tbpttBack) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(12345).dataType(type).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("in")
-                .addLayer("lstm1", lstm(fast, nIn, h1), "in")
-                .addLayer("lstm2", lstm(fast, h1, h2), "lstm1")
+                .addLayer("lstm1", rnn.apply(nIn, h1), "in")
+                .addLayer("lstm2", rnn.apply(h1, h2), "lstm1")
                 .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX).nIn(h2).nOut(nClasses).dataFormat(RNNFormat.NCW).build(), "lstm2")
                 .setOutputs("out");
