@@ -103,11 +103,7 @@ public final class Zoo {
         return new TrainedModel(best.net(), vocab, card, result);
     }
 
-    /**
-     * What a result records about its data. For a registered dataset, {@code dataset_digest} is the
-     * sha256 of its card's "name sha256" lines: the store verified every file against those, so the
-     * digest names the exact bytes trained on (500 Brown files would not fit in a result line).
-     */
+    /** What a result records about its data; a registered dataset is named by its card's digest. */
     static Map<String, Object> provenance(TokenCorpus corpus) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("dataset", corpus.name());
@@ -115,22 +111,9 @@ public final class Zoo {
         p.put("train_tokens", corpus.train().size());
         p.put("valid_tokens", corpus.valid().size());
         p.put("test_tokens", corpus.test().size());
-        if (org.rnnzoo.datasets.Datasets.names().contains(corpus.name())) {
-            StringBuilder lines = new StringBuilder();
-            for (org.rnnzoo.datasets.DatasetCard.FileEntry f : org.rnnzoo.datasets.DatasetCard.load(corpus.name()).files())
-                lines.append(f.name()).append(' ').append(f.sha256()).append('\n');
-            p.put("dataset_digest", sha256(lines.toString()));
-        }
+        if (org.rnnzoo.datasets.Datasets.names().contains(corpus.name()))
+            p.put("dataset_digest", org.rnnzoo.datasets.DatasetCard.load(corpus.name()).digest());
         return p;
-    }
-
-    private static String sha256(String s) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -82,6 +82,16 @@ public final class DatasetCard {
     public String splitRecipe() { return string("split"); }
     public List<FileEntry> files() { return files; }
 
+    /**
+     * sha256 of the "name sha256" lines of every file: the store verifies each file against its
+     * line, so this one value names the exact bytes a model was trained on.
+     */
+    public String digest() {
+        StringBuilder lines = new StringBuilder();
+        for (FileEntry f : files) lines.append(f.name()).append(' ').append(f.sha256()).append('\n');
+        return DatasetStore.sha256(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public FileEntry file(String fileName) {
         for (FileEntry f : files) if (f.name().equals(fileName)) return f;
         throw DatasetException.of(name(), fileName, "not a file of this dataset (its card lists "

@@ -310,13 +310,20 @@ public final class DatasetStore {
     }
 
     public static String sha256(Path p) throws IOException {
-        MessageDigest md;
-        try { md = MessageDigest.getInstance("SHA-256"); } catch (NoSuchAlgorithmException e) { throw new IllegalStateException(e); }
+        MessageDigest md = newSha256();
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(p)) {
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
+    private static MessageDigest newSha256() {
+        try { return MessageDigest.getInstance("SHA-256"); } catch (NoSuchAlgorithmException e) { throw new IllegalStateException(e); }
     }
 
     private static void move(Path tmp, Path target) throws IOException {

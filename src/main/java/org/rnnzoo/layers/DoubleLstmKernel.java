@@ -16,7 +16,6 @@ final class DoubleLstmKernel extends LstmKernel {
     private final int gates;
     private final double[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
     private double[] mask;
-    private boolean hasInitialState;
 
     DoubleLstmKernel(int batch, int steps, int size) {
         super(batch, steps, size);
@@ -66,7 +65,6 @@ final class DoubleLstmKernel extends LstmKernel {
 
     @Override
     void loadInitialState(INDArray h0, INDArray c0) {
-        hasInitialState = h0 != null || c0 != null;
         load(h0, this.h0);
         load(c0, this.c0);
     }
