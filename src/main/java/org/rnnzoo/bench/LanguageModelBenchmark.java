@@ -5,6 +5,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.rnnzoo.data.BatchifiedTokenStream;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.decode.Sampler;
+import org.rnnzoo.layers.HeapLstmDecoder;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.train.GlobalNormClipping;
 import org.rnnzoo.train.PerplexityEvaluator;
@@ -58,16 +59,12 @@ public final class LanguageModelBenchmark {
             scoreTps[r] = e.tokens() / ((System.nanoTime() - t0) / 1e9);
         }
 
-        Sampler sampler = new Sampler(net, vocab);
-        Sampler.Settings ss = new Sampler.Settings(1.0, 0, 1.0, 1);
-        sampler.sample(List.of(), Math.min(200, s.sampleTokens()), ss);   // warm-up
-        double[] sampleTps = new double[s.repeats()], sampleCpuTps = new double[s.repeats()];
-        for (int r = 0; r < s.repeats(); r++) {
-            long t0 = System.nanoTime(), c0 = cpuNanos();
-            sampler.sample(List.of(), s.sampleTokens(), ss);
-            sampleTps[r] = s.sampleTokens() / ((System.nanoTime() - t0) / 1e9);
-            sampleCpuTps[r] = s.sampleTokens() / ((cpuNanos() - c0) / 1e9);
-        }
+        // Sampling, batch 1: as `zoo sample` runs it (the heap decoder where the graph has its shape),
+        // through rnnTimeStep for comparison, and with the README's filtering (T 0.8, top-p 0.9).
+        Sampler.Settings plain = new Sampler.Settings(1.0, 0, 1.0, 1), filtered = new Sampler.Settings(0.8, 0, 0.9, 1);
+        double[] sample = sampleRate(new Sampler(net, vocab), plain, s);
+        double[] stepped = sampleRate(new Sampler(net, vocab, false), plain, s);
+        double[] nucleus = sampleRate(new Sampler(net, vocab), filtered, s);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", card.name());
@@ -84,13 +81,31 @@ public final class LanguageModelBenchmark {
         // than wall time (with one thread it equals wall time on a quiet machine).
         out.put("train_cpu_ms_per_step", median(stepCpuMs));
         out.put("score_tokens_per_s", median(scoreTps));
-        out.put("sample_tokens_per_s", median(sampleTps));
-        out.put("sample_tokens_per_cpu_s", median(sampleCpuTps));
+        out.put("sample_path", HeapLstmDecoder.of(net).isPresent() ? "heap decoder" : "rnnTimeStep");
+        out.put("sample_tokens_per_s", sample[0]);
+        out.put("sample_tokens_per_cpu_s", sample[1]);
+        out.put("sample_rnn_time_step_tokens_per_s", stepped[0]);
+        out.put("sample_rnn_time_step_tokens_per_cpu_s", stepped[1]);
+        out.put("sample_top_p_tokens_per_s", nucleus[0]);
+        out.put("sample_top_p_tokens_per_cpu_s", nucleus[1]);
         out.put("peak_rss_mb", peakRssMb());
         out.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
         out.put("repeats", s.repeats());
         out.put("steps_per_repeat", s.steps());
         return out;
+    }
+
+    /** Median tokens per wall second and per process CPU second of sampling, after a warm-up. */
+    private static double[] sampleRate(Sampler sampler, Sampler.Settings ss, Settings s) {
+        sampler.sample(List.of(), Math.min(200, s.sampleTokens()), ss);   // warm-up
+        double[] wall = new double[s.repeats()], cpu = new double[s.repeats()];
+        for (int r = 0; r < s.repeats(); r++) {
+            long t0 = System.nanoTime(), c0 = cpuNanos();
+            sampler.sample(List.of(), s.sampleTokens(), ss);
+            wall[r] = s.sampleTokens() / ((System.nanoTime() - t0) / 1e9);
+            cpu[r] = s.sampleTokens() / ((cpuNanos() - c0) / 1e9);
+        }
+        return new double[]{median(wall), median(cpu)};
     }
 
     /**

@@ -58,8 +58,12 @@ final class BenchCommand implements Runnable {
         System.out.printf("             %,10.1f CPU ms/step (process CPU time: steadier than wall time on a shared machine)%n",
                 r.get("train_cpu_ms_per_step"));
         System.out.printf("  scoring    %,10.0f tokens/s%n", r.get("score_tokens_per_s"));
-        System.out.printf("  sampling   %,10.0f tokens/s (batch 1, rnnTimeStep)   %,.0f tokens per CPU second%n",
-                r.get("sample_tokens_per_s"), r.get("sample_tokens_per_cpu_s"));
+        System.out.printf("  sampling   %,10.0f tokens/s (batch 1, %s)   %,.0f tokens per CPU second%n",
+                r.get("sample_tokens_per_s"), r.get("sample_path"), r.get("sample_tokens_per_cpu_s"));
+        System.out.printf("             %,10.0f tokens/s (batch 1, rnnTimeStep)   %,.0f tokens per CPU second%n",
+                r.get("sample_rnn_time_step_tokens_per_s"), r.get("sample_rnn_time_step_tokens_per_cpu_s"));
+        System.out.printf("             %,10.0f tokens/s (as `zoo sample --temperature 0.8 --top-p 0.9`)   %,.0f tokens per CPU second%n",
+                r.get("sample_top_p_tokens_per_s"), r.get("sample_top_p_tokens_per_cpu_s"));
         System.out.printf("  peak RSS   %,10.0f MiB   OMP_NUM_THREADS=%s%n", r.get("peak_rss_mb"), r.get("omp_num_threads"));
         if (json != null) {
             try {

@@ -117,8 +117,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     /**
      * Sampling (a few rows, one step, float, no mask): every ND4J call costs tens of microseconds here
-     * and a one-row gemm ~0.1 ms, so the step is computed in Java, the gate pre-activations as
-     * Vector-API dot products straight from the 'f'-ordered W and RW (one contiguous column per unit).
+     * and a one-row gemm ~0.1 ms, so the step is computed in Java, the gate pre-activations from heap
+     * copies of W and RW packed for one-row products ({@link PackedMatrix}).
      */
     private boolean isSmallSingleStep(INDArray input) {
         boolean oneStep = input.rank() == 2 || (input.rank() == 3 && input.size(2) == 1);
@@ -129,23 +129,22 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     private INDArray smallSingleStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         int batch = (int) input.size(0), nIn = (int) layerConf().getNIn(), H = (int) layerConf().getNOut();
-        float[] w = inputWeights.of(getParam(FastLstmParams.INPUT_WEIGHT_KEY));
-        float[] rw = recurrentWeights.of(getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
+        PackedMatrix w = inputWeights.of(getParam(FastLstmParams.INPUT_WEIGHT_KEY));
+        PackedMatrix rw = recurrentWeights.of(getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
         float[] bias = getParam(FastLstmParams.BIAS_KEY).castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] x = input.castTo(DataType.FLOAT).reshape(batch, nIn).dup('c').data().asFloat();
         INDArray h0 = stateMap.get(STATE_KEY_PREV_ACTIVATION), c0 = stateMap.get(STATE_KEY_PREV_MEMCELL);
         float[] hPrev = h0 == null ? new float[batch * H] : h0.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] cPrev = c0 == null ? new float[batch * H] : c0.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] h = new float[batch * H], c = new float[batch * H];
-        float[] zx = new float[4 * H], zh = new float[4 * H];
+        float[] z = new float[4 * H];
         for (int b = 0; b < batch; b++) {
-            VectorMath.affineColumns(w, nIn, 4 * H, java.util.Arrays.copyOfRange(x, b * nIn, (b + 1) * nIn), bias, zx);
-            VectorMath.affineColumns(rw, H, 4 * H, java.util.Arrays.copyOfRange(hPrev, b * H, (b + 1) * H), null, zh);
-            for (int j = 0; j < 4 * H; j++) zx[j] += zh[j];
+            w.multiply(java.util.Arrays.copyOfRange(x, b * nIn, (b + 1) * nIn), bias, z);
+            rw.multiply(java.util.Arrays.copyOfRange(hPrev, b * H, (b + 1) * H), z, z);
             // DL4J's gate order [g (tanh) | f | o | i]: c = f·c_prev + i·g, h = o·tanh(c)
             for (int j = 0; j < H; j++) {
-                float g = (float) Math.tanh(zx[j]);
-                float f = sigmoid(zx[H + j]), o = sigmoid(zx[2 * H + j]), i = sigmoid(zx[3 * H + j]);
+                float g = (float) Math.tanh(z[j]);
+                float f = sigmoid(z[H + j]), o = sigmoid(z[2 * H + j]), i = sigmoid(z[3 * H + j]);
                 float cj = f * cPrev[b * H + j] + i * g;
                 c[b * H + j] = cj;
                 h[b * H + j] = o * (float) Math.tanh(cj);

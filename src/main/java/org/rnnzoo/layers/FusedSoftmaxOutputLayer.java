@@ -175,20 +175,20 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
     }
 
     /**
-     * Sampling path (a handful of rows): logits as dot products straight from W's native buffer,
-     * no gemm call. Null when it does not apply (double precision, W not a contiguous 'f' view).
+     * Sampling path (a handful of rows): logits from a heap copy of W packed for one-row products
+     * ({@link PackedMatrix}), no gemm call. Null when it does not apply (double precision, W not contiguous).
      */
     private INDArray smallBatchSoftmax(INDArray x) {
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, false, LayerWorkspaceMgr.noWorkspaces());
         if (x.dataType() != DataType.FLOAT || !HeapCopy.usable(w)) return null;
         int n = (int) x.size(0), nIn = (int) w.size(0), v = (int) w.size(1);
-        float[] wh = weights.of(w);
+        PackedMatrix wp = weights.of(w);
         float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, false, LayerWorkspaceMgr.noWorkspaces())
                 .castTo(DataType.FLOAT).toFloatVector();
         float[] xs = x.dup('c').data().asFloat();
         float[] p = new float[n * v], row = new float[v];
         for (int r = 0; r < n; r++) {
-            VectorMath.affineColumns(wh, nIn, v, java.util.Arrays.copyOfRange(xs, r * nIn, (r + 1) * nIn), bias, row);
+            wp.multiply(java.util.Arrays.copyOfRange(xs, r * nIn, (r + 1) * nIn), bias, row);
             System.arraycopy(row, 0, p, r * v, v);
         }
         VectorMath.softmaxRows(p, n, v);

@@ -61,21 +61,18 @@ public final class VectorMath {
         }
     }
 
-    /**
-     * out = x·W + bias for one row x and W [nIn, nOut] given column-major ({@link HeapCopy}): each
-     * output unit is one contiguous dot product; vectorised when the Vector API is present.
-     */
-    public static void affineColumns(float[] w, int nIn, int nOut, float[] x, float[] bias, float[] out) {
+    /** out[i] = a[i]^e for a[i] &ge; 0 (sampling temperature: softmax(z/T) ∝ p^(1/T)). */
+    public static void pow(float[] a, float e, float[] out) {
         if (VECTOR) {
-            VectorizedSoftmax.affineColumns(w, nIn, nOut, x, bias, out);
+            VectorizedSoftmax.pow(a, e, out);
             return;
         }
-        for (int v = 0; v < nOut; v++) {
-            int o = v * nIn;
-            float sum = 0;
-            for (int i = 0; i < nIn; i++) sum += x[i] * w[o + i];
-            out[v] = bias == null ? sum : sum + bias[v];
-        }
+        for (int i = 0; i < a.length; i++) out[i] = (float) Math.pow(a[i], e);
+    }
+
+    /** Columns per block of a {@link PackedMatrix}: four vectors of the preferred species, or 64. */
+    static int packedBlock() {
+        return VECTOR ? VectorizedSoftmax.packedBlock() : 64;
     }
 
     /** In place, double precision (gradient checks): no vectorisation needed. */

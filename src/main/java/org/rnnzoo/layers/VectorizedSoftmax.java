@@ -84,21 +84,56 @@ final class VectorizedSoftmax {
         }
     }
 
+    static void pow(float[] a, float e, float[] out) {
+        int i = 0, bound = S.loopBound(a.length);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, a, i).lanewise(VectorOperators.POW, e).intoArray(out, i);
+        for (; i < a.length; i++) out[i] = (float) Math.pow(a[i], e);
+    }
+
+    /** Four vectors' worth of columns: the running sums of one block stay in registers. */
+    static int packedBlock() { return 4 * S.length(); }
+
     /**
-     * out[v] = bias[v] + Σ_i x[i]·W[i, v], W column-major on the heap: each output unit is one
-     * contiguous dot product. For one-row inputs ND4J's gemm costs ~1 ms here (call overhead, not
-     * arithmetic), which capped batch-1 sampling.
+     * out = init + x·W for a {@link PackedMatrix}: per block, four accumulators (one cache line of
+     * W each with AVX-512) take x[i]·(row i of the block) for every i, then are stored once.
      */
-    static void affineColumns(float[] w, int nIn, int nOut, float[] x, float[] bias, float[] out) {
-        int bound = S.loopBound(nIn), step = S.length();
-        for (int v = 0; v < nOut; v++) {
-            int o = v * nIn;
-            FloatVector acc = FloatVector.zero(S);
-            int i = 0;
-            for (; i < bound; i += step) acc = FloatVector.fromArray(S, x, i).fma(FloatVector.fromArray(S, w, o + i), acc);
-            float sum = acc.reduceLanes(VectorOperators.ADD);
-            for (; i < nIn; i++) sum += x[i] * w[o + i];
-            out[v] = bias == null ? sum : sum + bias[v];
+    static void multiplyPacked(PackedMatrix w, float[] x, float[] init, float[] out) {
+        int step = S.length(), rows = w.rows, block = PackedMatrix.BLOCK;
+        float[] d = w.data, edge = null;
+        for (int b = 0; b < w.blocks; b++) {
+            int c0 = b * block;
+            boolean full = c0 + block <= w.cols;
+            float[] dst = out;
+            int at = c0;
+            if (!full) {                      // the zero-padded last block goes through a scratch row
+                edge = new float[block];
+                if (init != null) System.arraycopy(init, c0, edge, 0, w.cols - c0);
+                dst = edge;
+                at = 0;
+            }
+            float[] src = full ? init : (init == null ? null : edge);
+            FloatVector a0, a1, a2, a3;
+            if (src == null) {
+                a0 = a1 = a2 = a3 = FloatVector.zero(S);
+            } else {
+                a0 = FloatVector.fromArray(S, src, at);
+                a1 = FloatVector.fromArray(S, src, at + step);
+                a2 = FloatVector.fromArray(S, src, at + 2 * step);
+                a3 = FloatVector.fromArray(S, src, at + 3 * step);
+            }
+            int o = b * rows * block;
+            for (int i = 0; i < rows; i++, o += block) {
+                FloatVector xi = FloatVector.broadcast(S, x[i]);
+                a0 = FloatVector.fromArray(S, d, o).fma(xi, a0);
+                a1 = FloatVector.fromArray(S, d, o + step).fma(xi, a1);
+                a2 = FloatVector.fromArray(S, d, o + 2 * step).fma(xi, a2);
+                a3 = FloatVector.fromArray(S, d, o + 3 * step).fma(xi, a3);
+            }
+            a0.intoArray(dst, at);
+            a1.intoArray(dst, at + step);
+            a2.intoArray(dst, at + 2 * step);
+            a3.intoArray(dst, at + 3 * step);
+            if (!full) System.arraycopy(edge, 0, out, c0, w.cols - c0);
         }
     }
 }

@@ -1,0 +1,53 @@
+package org.rnnzoo.layers;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.Zoo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The heap decoder predicts what rnnTimeStep predicts, token after token, for a trained net. */
+class HeapLstmDecoderTest {
+    private static final int VOCAB = 60;
+
+    @Test
+    void matchesRnnTimeStepStepByStep() {
+        ComputationGraph net = Zoo.build("lstm-lm", VOCAB, "embedding=12", "hidden=16", "layers=2", "bptt=4",
+                "optimizer=sgd", "lr=0.5", "init_scale=1.0", "dropout=0.3");
+        // train a little so the parameters are not the initial ones (and dropout was active)
+        INDArray x = Nd4j.create(new float[]{4, 8, 15, 16, 23, 42, 4, 8}, new long[]{1, 1, 8}, DataType.FLOAT);
+        INDArray y = Nd4j.create(new float[]{8, 15, 16, 23, 42, 4, 8, 15}, new long[]{1, 1, 8}, DataType.FLOAT);
+        for (int i = 0; i < 3; i++) net.fit(new MultiDataSet(new INDArray[]{x}, new INDArray[]{y}));
+
+        HeapLstmDecoder d = HeapLstmDecoder.of(net).orElseThrow();
+        assertEquals(VOCAB, d.vocabulary());
+        int[] ids = {3, 7, 11, 5, 9, 2, 59, 0, 31, 31};
+        for (int pass = 0; pass < 2; pass++) {        // the second pass checks reset()
+            net.rnnClearPreviousState();
+            d.reset();
+            for (int t = 0; t < ids.length; t++) {
+                float[] p = d.step(ids[t]);
+                INDArray q = net.rnnTimeStep(Nd4j.create(new float[]{ids[t]}, new long[]{1, 1}, DataType.FLOAT))[0].reshape(VOCAB);
+                double sum = 0;
+                for (int v = 0; v < VOCAB; v++) {
+                    sum += p[v];
+                    assertEquals(Math.log(q.getDouble(v)), Math.log(p[v]), 1e-4, "step " + t + ", word " + v);
+                }
+                assertEquals(1.0, sum, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void onlyForTheShapeItImplements() {
+        assertTrue(HeapLstmDecoder.of(Zoo.build("rnn-lm", VOCAB, "embedding=8", "hidden=8")).isEmpty(), "rnn-lm has no LSTM");
+        assertTrue(HeapLstmDecoder.of(Zoo.build("lstm-lm", VOCAB, "embedding=8", "hidden=8", "cell=dl4j")).isEmpty(), "DL4J's LSTM cell");
+        assertTrue(HeapLstmDecoder.of(Zoo.build("lstm-lm", VOCAB, "embedding=8", "hidden=8", "output=dl4j")).isEmpty(), "DL4J's output layer");
+        assertTrue(HeapLstmDecoder.of(Zoo.build("lstm-lm", VOCAB, "embedding=8", "hidden=8")).isPresent());
+    }
+}
