@@ -34,22 +34,40 @@ final class BenchCommand implements Runnable {
     @Option(names = "--sample-tokens", description = "tokens sampled per repeat (default: ${DEFAULT-VALUE})") int sampleTokens = 2000;
     @Option(names = "--json", paramLabel = "PATH", description = "also write the figures as JSON") Path json;
     @Option(names = "--mirror", paramLabel = "DIR") Path mirror;
+    @Option(names = "--checkpoint", paramLabel = "PATH", description = "bench a trained model (weights, card and "
+            + "vocabulary from this checkpoint) instead of a fresh one: filtered sampling depends on how peaked its distributions are")
+    Path checkpoint;
 
     @Override
     public void run() {
         if (warmup < 0 || steps <= 0 || repeats <= 0 || sampleTokens <= 0)
             throw new org.rnnzoo.ZooException("--warmup must be >= 0 and --steps, --repeats, --sample-tokens > 0");
-        ModelCard card = Zoo.card(model);
-        if (preset != null) card = card.withPreset(preset);
-        if (dataset != null) card = card.with("dataset", dataset);
-        card = card.withAll(overrides);
+        ModelCard card;
+        Vocabulary vocab = null;
+        ComputationGraph net = null;
+        if (checkpoint != null) {
+            if (preset != null || dataset != null || !overrides.isEmpty())
+                throw new org.rnnzoo.ZooException("--checkpoint brings its own card: drop --preset, --dataset and --set");
+            Checkpoint c = Checkpoint.load(checkpoint);
+            if (!c.card().name().equals(model))
+                throw new org.rnnzoo.ZooException(checkpoint + " holds a " + c.card().name() + " model, not " + model);
+            card = c.card();
+            vocab = c.vocabulary();
+            net = c.net();
+        } else {
+            card = Zoo.card(model);
+            if (preset != null) card = card.withPreset(preset);
+            if (dataset != null) card = card.with("dataset", dataset);
+            card = card.withAll(overrides);
+        }
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
         TokenCorpus corpus = Zoo.corpus(card, store).corpus();
-        Vocabulary vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
-        ComputationGraph net = ModelRegistry.build(card, vocab.size());
+        if (vocab == null) vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
+        if (net == null) net = ModelRegistry.build(card, vocab.size());
         Map<String, Object> r = LanguageModelBenchmark.run(net, card, vocab, vocab.encode(corpus.train()), vocab.encode(corpus.valid()),
                 new LanguageModelBenchmark.Settings(warmup, steps, repeats, sampleTokens));
         r.put("dataset", corpus.name());
+        if (checkpoint != null) r.put("checkpoint", checkpoint.toString());
         System.out.printf("%s on %s (batch %s, bptt %s, vocabulary %,d, %,d parameters)%n", model, corpus.name(), r.get("batch"),
                 r.get("bptt"), vocab.size(), net.numParams());
         System.out.printf("  training   %,10.0f tokens/s   %.1f ms/step (min %.1f, max %.1f over %d repeats)   %.1f GFLOP/s%n",

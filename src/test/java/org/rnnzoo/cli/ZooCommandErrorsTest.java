@@ -77,6 +77,18 @@ class ZooCommandErrorsTest {
     }
 
     @Test
+    void benchCheckpointBringsItsOwnCard() {
+        Path missing = tmp.resolve("best.zip");
+        assertTrue(failWith("bench", "lstm-lm", "--checkpoint", missing.toString(), "--preset", "zaremba-small").contains("--checkpoint brings its own card"));
+    }
+
+    @Test
+    void benchMissingCheckpointIsNamed() {
+        Path missing = tmp.resolve("best.zip");
+        assertTrue(failWith("bench", "lstm-lm", "--checkpoint", missing.toString()).contains(missing.toString()));
+    }
+
+    @Test
     void unreadableCheckpointIsNamed() throws Exception {
         Path junk = Files.writeString(tmp.resolve("model.zip"), "not a zip");
         assertTrue(failWith("eval", junk.toString()).contains(junk.toString()));
