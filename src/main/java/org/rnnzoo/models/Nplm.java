@@ -51,7 +51,9 @@ public final class Nplm {
             features = "tanh_x";
             nIn = h + context * m;
         }
-        g.addLayer(OUTPUT, FusedSoftmaxOutput.create(nIn, vocabSize, 0), features).setOutputs(OUTPUT);
+        // Dropout (not in the paper, which used weight decay) on what the softmax reads: the output
+        // matrix is most of the parameters, and without it the model overfits Brown after 4 epochs.
+        g.addLayer(OUTPUT, FusedSoftmaxOutput.create(nIn, vocabSize, card.getDouble("dropout")), features).setOutputs(OUTPUT);
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         return net;

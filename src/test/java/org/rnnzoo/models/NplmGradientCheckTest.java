@@ -25,7 +25,7 @@ class NplmGradientCheckTest {
             MultiDataSet ds = new NgramWindowIterator(ids, 3, 6, true, 1).next();
             for (String direct : new String[]{"true", "false"}) {
                 ComputationGraph net = ModelRegistry.build(ModelRegistry.card("nplm").withAll(java.util.List.of(
-                        "context=3", "embedding=4", "hidden=5", "direct=" + direct, "init_scale=0.5", "optimizer=sgd", "lr=1.0")), 13);
+                        "context=3", "embedding=4", "hidden=5", "direct=" + direct, "init_scale=0.5", "dropout=0", "optimizer=sgd", "lr=1.0")), 13);
                 ComputationGraph dbl = net.convertDataType(DataType.DOUBLE);
                 dbl.getConfiguration().setDataType(DataType.DOUBLE);
                 boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(dbl)
