@@ -11,7 +11,6 @@ import org.rnnzoo.layers.HeapLstmDecoder;
 import org.rnnzoo.layers.VectorMath;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
