@@ -137,18 +137,13 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         float[] hPrev = h0 == null ? new float[batch * H] : h0.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] cPrev = c0 == null ? new float[batch * H] : c0.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] h = new float[batch * H], c = new float[batch * H];
-        float[] z = new float[4 * H];
+        float[] z = new float[4 * H], tanhC = new float[H], hb = new float[H], cb = new float[H];
         for (int b = 0; b < batch; b++) {
-            w.multiply(java.util.Arrays.copyOfRange(x, b * nIn, (b + 1) * nIn), bias, z);
-            rw.multiply(java.util.Arrays.copyOfRange(hPrev, b * H, (b + 1) * H), z, z);
-            // DL4J's gate order [g (tanh) | f | o | i]: c = f·c_prev + i·g, h = o·tanh(c)
-            for (int j = 0; j < H; j++) {
-                float g = (float) Math.tanh(z[j]);
-                float f = sigmoid(z[H + j]), o = sigmoid(z[2 * H + j]), i = sigmoid(z[3 * H + j]);
-                float cj = f * cPrev[b * H + j] + i * g;
-                c[b * H + j] = cj;
-                h[b * H + j] = o * (float) Math.tanh(cj);
-            }
+            System.arraycopy(hPrev, b * H, hb, 0, H);
+            System.arraycopy(cPrev, b * H, cb, 0, H);
+            PackedMatrix.lstmStep(w, rw, bias, java.util.Arrays.copyOfRange(x, b * nIn, (b + 1) * nIn), hb, cb, z, tanhC);
+            System.arraycopy(hb, 0, h, b * H, H);
+            System.arraycopy(cb, 0, c, b * H, H);
         }
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             stateMap.put(STATE_KEY_PREV_ACTIVATION, Nd4j.create(h, new long[]{batch, H}, 'c'));
@@ -156,8 +151,6 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         }
         return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, Nd4j.create(h, new long[]{batch, H, 1}, 'c'));
     }
-
-    private static float sigmoid(float z) { return (float) (1.0 / (1.0 + Math.exp(-z))); }
 
     private void storeLastState(Map<String, INDArray> into) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {

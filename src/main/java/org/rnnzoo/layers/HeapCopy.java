@@ -28,7 +28,7 @@ final class HeapCopy {
         ByteBuffer live = a.data().asNio().order(ByteOrder.nativeOrder());
         int rows = (int) a.size(0), cols = (int) a.size(1);
         if (packed == null || packed.rows != rows || packed.cols != cols || !matches(live)) {
-            packed = PackedMatrix.fromColumnMajor(a.dup('f').data().asFloat(), rows, cols);
+            packed = PackedMatrix.of(a);
             long n = a.length();
             for (int k = 0; k < PROBES; k++) {
                 // spread over the whole array, a different stride from any matrix dimension

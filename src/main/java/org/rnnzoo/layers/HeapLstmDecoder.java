@@ -55,8 +55,8 @@ public final class HeapLstmDecoder {
         c = new float[layers][];
         for (int l = 0; l < layers; l++) {
             Layer a = lstms.get(l);
-            w[l] = packed(a.getParam(FastLstmParams.INPUT_WEIGHT_KEY));
-            rw[l] = packed(a.getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
+            w[l] = PackedMatrix.of(a.getParam(FastLstmParams.INPUT_WEIGHT_KEY));
+            rw[l] = PackedMatrix.of(a.getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
             bias[l] = a.getParam(FastLstmParams.BIAS_KEY).dup('c').data().asFloat();
             int size = rw[l].rows;
             h[l] = new float[size];
@@ -64,16 +64,12 @@ public final class HeapLstmDecoder {
             maxGates = Math.max(maxGates, 4 * size);
             maxIn = Math.max(maxIn, size);
         }
-        out = packed(output.getParam(DefaultParamInitializer.WEIGHT_KEY));
+        out = PackedMatrix.of(output.getParam(DefaultParamInitializer.WEIGHT_KEY));
         outBias = output.getParam(DefaultParamInitializer.BIAS_KEY).dup('c').data().asFloat();
         x = new float[maxIn];
         z = new float[maxGates];
         tanhC = new float[maxGates / 4];
         probs = new float[out.cols];
-    }
-
-    private static PackedMatrix packed(INDArray a) {
-        return PackedMatrix.fromColumnMajor(a.dup('f').data().asFloat(), (int) a.size(0), (int) a.size(1));
     }
 
     /** A decoder for {@code net} when it is an embedding → FastLstm… → fused-softmax chain in float; else empty. */
@@ -126,17 +122,8 @@ public final class HeapLstmDecoder {
         System.arraycopy(table, token * embedding, x, 0, embedding);
         if (tableBias != null) for (int i = 0; i < embedding; i++) x[i] += tableBias[i];
         for (int l = 0; l < w.length; l++) {
-            int size = h[l].length;
-            w[l].multiply(x, bias[l], z);
-            rw[l].multiply(h[l], z, z);
-            // FastLstm's gate order [g (tanh) | f | o | i]: c = f·c_prev + i·g, h = o·tanh(c)
-            GateFunctions.tanh(z, 0, z, 0, size);
-            GateFunctions.sigmoid(z, size, 3 * size);
-            float[] cl = c[l], hl = h[l];
-            for (int j = 0; j < size; j++) cl[j] = z[size + j] * cl[j] + z[3 * size + j] * z[j];
-            GateFunctions.tanh(cl, 0, tanhC, 0, size);
-            for (int j = 0; j < size; j++) hl[j] = z[2 * size + j] * tanhC[j];
-            System.arraycopy(hl, 0, x, 0, size);
+            PackedMatrix.lstmStep(w[l], rw[l], bias[l], x, h[l], c[l], z, tanhC);
+            System.arraycopy(h[l], 0, x, 0, h[l].length);
         }
         out.multiply(x, outBias, probs);
         VectorMath.softmaxRows(probs, 1, probs.length);

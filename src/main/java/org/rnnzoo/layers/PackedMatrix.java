@@ -26,6 +26,27 @@ final class PackedMatrix {
         this.data = new float[blocks * rows * BLOCK];
     }
 
+    /** Packs a float matrix [rows, cols] (any ordering). */
+    static PackedMatrix of(org.nd4j.linalg.api.ndarray.INDArray w) {
+        return fromColumnMajor(w.dup('f').data().asFloat(), (int) w.size(0), (int) w.size(1));
+    }
+
+    /**
+     * One LSTM step for one row, FastLstm's gate order [g (tanh) | f | o | i]: z = x·W + b + h·RW,
+     * c = f·c + i·g, h = o·tanh(c), with h and c updated in place. {@code z} (≥ 4H) and
+     * {@code tanhC} (≥ H) are scratch.
+     */
+    static void lstmStep(PackedMatrix w, PackedMatrix rw, float[] bias, float[] x, float[] h, float[] c, float[] z, float[] tanhC) {
+        int size = rw.rows;
+        w.multiply(x, bias, z);
+        rw.multiply(h, z, z);
+        GateFunctions.tanh(z, 0, z, 0, size);
+        GateFunctions.sigmoid(z, size, 3 * size);
+        for (int j = 0; j < size; j++) c[j] = z[size + j] * c[j] + z[3 * size + j] * z[j];
+        GateFunctions.tanh(c, 0, tanhC, 0, size);
+        for (int j = 0; j < size; j++) h[j] = z[2 * size + j] * tanhC[j];
+    }
+
     /** Packs W given as its values in column-major order (element (i, j) at j·rows + i). */
     static PackedMatrix fromColumnMajor(float[] w, int rows, int cols) {
         PackedMatrix p = new PackedMatrix(rows, cols);
