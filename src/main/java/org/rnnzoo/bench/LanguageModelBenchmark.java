@@ -59,11 +59,14 @@ public final class LanguageModelBenchmark {
             scoreTps[r] = e.tokens() / ((System.nanoTime() - t0) / 1e9);
         }
 
-        // Sampling, batch 1: as `zoo sample` runs it (the heap decoder where the graph has its shape),
-        // through rnnTimeStep for comparison, and with the README's filtering (T 0.8, top-p 0.9).
+        // Sampling, batch 1: as `zoo sample` runs it (the heap decoder where the graph has its shape,
+        // on this machine's default threads), on one thread, through rnnTimeStep for comparison, and
+        // with the README's filtering (T 0.8, top-p 0.9).
         Sampler.Settings plain = new Sampler.Settings(1.0, 0, 1.0, 1), filtered = new Sampler.Settings(0.8, 0, 0.9, 1);
+        boolean decoder = HeapLstmDecoder.of(net, 1).isPresent();
         double[] sample = sampleRate(new Sampler(net, vocab), plain, s);
-        double[] stepped = sampleRate(new Sampler(net, vocab, false), plain, s);
+        double[] oneThread = decoder ? sampleRate(new Sampler(net, vocab, 1), plain, s) : sample;
+        double[] stepped = sampleRate(new Sampler(net, vocab, 0), plain, s);
         double[] nucleus = sampleRate(new Sampler(net, vocab), filtered, s);
 
         Map<String, Object> out = new LinkedHashMap<>();
@@ -81,9 +84,11 @@ public final class LanguageModelBenchmark {
         // than wall time (with one thread it equals wall time on a quiet machine).
         out.put("train_cpu_ms_per_step", median(stepCpuMs));
         out.put("score_tokens_per_s", median(scoreTps));
-        out.put("sample_path", HeapLstmDecoder.of(net).isPresent() ? "heap decoder" : "rnnTimeStep");
+        out.put("sample_path", decoder ? "heap decoder, " + HeapLstmDecoder.defaultThreads() + " thread(s)" : "rnnTimeStep");
         out.put("sample_tokens_per_s", sample[0]);
         out.put("sample_tokens_per_cpu_s", sample[1]);
+        out.put("sample_one_thread_tokens_per_s", oneThread[0]);
+        out.put("sample_one_thread_tokens_per_cpu_s", oneThread[1]);
         out.put("sample_rnn_time_step_tokens_per_s", stepped[0]);
         out.put("sample_rnn_time_step_tokens_per_cpu_s", stepped[1]);
         out.put("sample_top_p_tokens_per_s", nucleus[0]);

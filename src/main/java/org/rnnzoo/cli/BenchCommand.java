@@ -78,6 +78,9 @@ final class BenchCommand implements Runnable {
         System.out.printf("  scoring    %,10.0f tokens/s%n", r.get("score_tokens_per_s"));
         System.out.printf("  sampling   %,10.0f tokens/s (batch 1, %s)   %,.0f tokens per CPU second%n",
                 r.get("sample_tokens_per_s"), r.get("sample_path"), r.get("sample_tokens_per_cpu_s"));
+        if (r.get("sample_path").toString().contains("2 thread"))
+            System.out.printf("             %,10.0f tokens/s (batch 1, heap decoder, 1 thread)   %,.0f tokens per CPU second%n",
+                    r.get("sample_one_thread_tokens_per_s"), r.get("sample_one_thread_tokens_per_cpu_s"));
         System.out.printf("             %,10.0f tokens/s (batch 1, rnnTimeStep)   %,.0f tokens per CPU second%n",
                 r.get("sample_rnn_time_step_tokens_per_s"), r.get("sample_rnn_time_step_tokens_per_cpu_s"));
         System.out.printf("             %,10.0f tokens/s (as `zoo sample --temperature 0.8 --top-p 0.9`)   %,.0f tokens per CPU second%n",

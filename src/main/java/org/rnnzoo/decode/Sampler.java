@@ -38,33 +38,38 @@ public final class Sampler {
 
     private final ComputationGraph net;
     private final Vocabulary vocab;
-    private final boolean decoder;
+    private final int decoderThreads;
 
     public Sampler(ComputationGraph net, Vocabulary vocab) {
-        this(net, vocab, true);
+        this(net, vocab, HeapLstmDecoder.defaultThreads());
     }
 
-    /** @param decoder use a {@link HeapLstmDecoder} where the graph has its shape (false: always rnnTimeStep) */
-    public Sampler(ComputationGraph net, Vocabulary vocab, boolean decoder) {
+    /**
+     * @param decoderThreads threads of the {@link HeapLstmDecoder} used where the graph has its shape
+     *                       (1 or 2); 0 = never use it, always rnnTimeStep
+     */
+    public Sampler(ComputationGraph net, Vocabulary vocab, int decoderThreads) {
+        if (decoderThreads < 0 || decoderThreads > 2) throw new ZooException("bad value for decoder threads: " + decoderThreads + " (must be 0, 1 or 2)");
         this.net = net;
         this.vocab = vocab;
-        this.decoder = decoder;
+        this.decoderThreads = decoderThreads;
     }
 
     /** Feeds the prompt (or a sentence boundary if empty), then samples {@code length} tokens. */
     public List<String> sample(List<String> prompt, int length, Settings s) {
         SplittableRandom rng = new SplittableRandom(s.seed());
         int[] context = prompt.isEmpty() ? new int[]{Vocabulary.EOS_ID} : vocab.encode(prompt);
-        Optional<HeapLstmDecoder> fast = decoder ? HeapLstmDecoder.of(net) : Optional.empty();
+        Optional<HeapLstmDecoder> fast = decoderThreads > 0 ? HeapLstmDecoder.of(net, decoderThreads) : Optional.empty();
         List<String> out = new ArrayList<>(length);
         if (fast.isPresent()) {
-            HeapLstmDecoder d = fast.get();
-            float[] p = null;
-            for (int id : context) p = d.step(id);
-            for (int i = 0; i < length; i++) {
-                int next = draw(p, s, rng);
-                out.add(vocab.word(next));
-                p = d.step(next);
+            try (HeapLstmDecoder d = fast.get()) {
+                float[] p = null;
+                for (int id : context) p = d.step(id);
+                for (int i = 0; i < length; i++) {
+                    int next = draw(p, s, rng);
+                    out.add(vocab.word(next));
+                    p = d.step(next);
+                }
             }
             return out;
         }

@@ -29,51 +29,97 @@ import java.util.Optional;
  * for any other graph shape, double precision, or without the Vector API, and callers fall back to
  * rnnTimeStep.
  */
-public final class HeapLstmDecoder {
-    private final int vocab, embedding;
+public final class HeapLstmDecoder implements AutoCloseable {
+    private final int vocab, embedding, layers;
     private final float[] table;              // [vocab, embedding] row-major
     private final float[] tableBias;          // null when the embedding has no bias
-    private final PackedMatrix[] w, rw;       // per layer: [nIn, 4H], [H, 4H]
-    private final float[][] bias;             // per layer: [4H], gate order [g | f | o | i] as FastLstm
-    private final float[][] h, c;             // per layer state
+    private final float[] x;                  // the embedded token
+    private float[][] h, hNext;               // per layer, swapped after each step: lanes read h, write hNext
+    private final float[][] c;                // per layer; each lane updates its own units
     private final PackedMatrix out;           // [H, vocab]
-    private final float[] outBias;
-    private final float[] x, z, tanhC, probs;
+    private final float[] outBias, probs;
+    private final Share[] shares;             // one per lane
+    private final TwoLanes lanes;             // null with one thread
 
-    private HeapLstmDecoder(Layer embed, List<Layer> lstms, Layer output) {
+    /** What one thread computes: a range of units in every LSTM layer and a range of output blocks. */
+    private static final class Share {
+        final PackedMatrix[] w, rw;           // per layer, this share's units' gate columns
+        final float[][] bias;
+        final int[] firstUnit;
+        final int fromBlock, toBlock;
+        final float[] z, tanhC;
+        float max;
+        double sum;
+
+        Share(List<Layer> lstms, int lane, int lanes, int outBlocks) {
+            int n = lstms.size(), maxUnits = 0;
+            w = new PackedMatrix[n];
+            rw = new PackedMatrix[n];
+            bias = new float[n][];
+            firstUnit = new int[n];
+            for (int l = 0; l < n; l++) {
+                Layer a = lstms.get(l);
+                INDArray rwAll = a.getParam(FastLstmParams.RECURRENT_WEIGHT_KEY);
+                int size = (int) rwAll.size(0), u0 = size * lane / lanes, u1 = size * (lane + 1) / lanes;
+                w[l] = PackedMatrix.ofUnits(a.getParam(FastLstmParams.INPUT_WEIGHT_KEY), u0, u1);
+                rw[l] = PackedMatrix.ofUnits(rwAll, u0, u1);
+                float[] b = a.getParam(FastLstmParams.BIAS_KEY).dup('c').data().asFloat();
+                bias[l] = new float[4 * (u1 - u0)];
+                for (int gate = 0; gate < 4; gate++) System.arraycopy(b, gate * size + u0, bias[l], gate * (u1 - u0), u1 - u0);
+                firstUnit[l] = u0;
+                maxUnits = Math.max(maxUnits, u1 - u0);
+            }
+            fromBlock = outBlocks * lane / lanes;
+            toBlock = outBlocks * (lane + 1) / lanes;
+            z = new float[4 * maxUnits];
+            tanhC = new float[maxUnits];
+        }
+    }
+
+    private HeapLstmDecoder(Layer embed, List<Layer> lstms, Layer output, int threads) {
         INDArray t = embed.getParam(DefaultParamInitializer.WEIGHT_KEY);
         vocab = (int) t.size(0);
         embedding = (int) t.size(1);
         table = t.dup('c').data().asFloat();
         INDArray tb = embed.getParam(DefaultParamInitializer.BIAS_KEY);
         tableBias = tb == null ? null : tb.dup('c').data().asFloat();
-        int layers = lstms.size(), maxGates = 0, maxIn = embedding;
-        w = new PackedMatrix[layers];
-        rw = new PackedMatrix[layers];
-        bias = new float[layers][];
+        x = new float[embedding];
+        layers = lstms.size();
         h = new float[layers][];
+        hNext = new float[layers][];
         c = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            Layer a = lstms.get(l);
-            w[l] = PackedMatrix.of(a.getParam(FastLstmParams.INPUT_WEIGHT_KEY));
-            rw[l] = PackedMatrix.of(a.getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
-            bias[l] = a.getParam(FastLstmParams.BIAS_KEY).dup('c').data().asFloat();
-            int size = rw[l].rows;
+            int size = (int) lstms.get(l).getParam(FastLstmParams.RECURRENT_WEIGHT_KEY).size(0);
             h[l] = new float[size];
+            hNext[l] = new float[size];
             c[l] = new float[size];
-            maxGates = Math.max(maxGates, 4 * size);
-            maxIn = Math.max(maxIn, size);
         }
         out = PackedMatrix.of(output.getParam(DefaultParamInitializer.WEIGHT_KEY));
         outBias = output.getParam(DefaultParamInitializer.BIAS_KEY).dup('c').data().asFloat();
-        x = new float[maxIn];
-        z = new float[maxGates];
-        tanhC = new float[maxGates / 4];
         probs = new float[out.cols];
+        shares = new Share[threads];
+        for (int lane = 0; lane < threads; lane++) shares[lane] = new Share(lstms, lane, threads, out.blocks);
+        lanes = threads > 1 ? new TwoLanes(this::runShare, "rnnzoo-decoder") : null;
     }
 
-    /** A decoder for {@code net} when it is an embedding → FastLstm… → fused-softmax chain in float; else empty. */
+    /** Threads {@link #of(ComputationGraph)} uses: two where the machine has two cores or more. */
+    public static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+    }
+
+    /** {@link #of(ComputationGraph, int)} with {@link #defaultThreads()}. */
     public static Optional<HeapLstmDecoder> of(ComputationGraph net) {
+        return of(net, defaultThreads());
+    }
+
+    /**
+     * A decoder for {@code net} when it is an embedding → FastLstm… → fused-softmax chain in float;
+     * else empty. With {@code threads} = 2 each step is split between the caller and a helper thread
+     * (half the units of every layer, half the output columns): a step reads every weight once, and
+     * one core's bandwidth from cache is what bounds it. Close the decoder to stop the helper.
+     */
+    public static Optional<HeapLstmDecoder> of(ComputationGraph net, int threads) {
+        if (threads < 1 || threads > 2) throw new IllegalArgumentException("decoder threads must be 1 or 2, not " + threads);
         if (!GateFunctions.VECTORISED || net.getNumInputArrays() != 1 || net.getNumOutputArrays() != 1) return Optional.empty();
         Layer embed = null, output = null;
         List<Layer> lstms = new ArrayList<>();
@@ -102,7 +148,7 @@ public final class HeapLstmDecoder {
             }
             previous = v.getVertexName();
         }
-        return output == null ? Optional.empty() : Optional.of(new HeapLstmDecoder(embed, lstms, output));
+        return output == null ? Optional.empty() : Optional.of(new HeapLstmDecoder(embed, lstms, output, threads));
     }
 
     public int vocabulary() { return out.cols; }
@@ -121,12 +167,44 @@ public final class HeapLstmDecoder {
         if (token < 0 || token >= vocab) throw new IllegalArgumentException("token id " + token + " outside the vocabulary of " + vocab);
         System.arraycopy(table, token * embedding, x, 0, embedding);
         if (tableBias != null) for (int i = 0; i < embedding; i++) x[i] += tableBias[i];
-        for (int l = 0; l < w.length; l++) {
-            PackedMatrix.lstmStep(w[l], rw[l], bias[l], x, h[l], c[l], z, tanhC);
-            System.arraycopy(h[l], 0, x, 0, h[l].length);
+        // phases 0…L-1: the layers (each reads all of the layer below, so a phase ends before the next);
+        // phase L: the output logits and each share's exp(z − its own max)
+        for (int phase = 0; phase <= layers; phase++) {
+            if (lanes != null) lanes.run(phase);
+            else runShare(phase, 0);
         }
-        out.multiply(x, outBias, probs);
-        VectorMath.softmaxRows(probs, 1, probs.length);
+        float[][] swap = h;
+        h = hNext;
+        hNext = swap;
+        // combine the shares' partial softmaxes: factor_k = exp(m_k − M) / Σ_j s_j·exp(m_j − M)
+        float max = Float.NEGATIVE_INFINITY;
+        for (Share s : shares) max = Math.max(max, s.max);
+        double total = 0;
+        for (Share s : shares) total += s.sum * Math.exp(s.max - max);
+        for (Share s : shares) {
+            int to = Math.min(s.toBlock * PackedMatrix.BLOCK, out.cols);
+            VectorMath.scale(probs, s.fromBlock * PackedMatrix.BLOCK, to, (float) (Math.exp(s.max - max) / total));
+        }
         return probs;
+    }
+
+    private void runShare(int phase, int lane) {
+        Share s = shares[lane];
+        if (phase < layers) {
+            float[] input = phase == 0 ? x : hNext[phase - 1];
+            PackedMatrix.lstmStep(s.w[phase], s.rw[phase], s.bias[phase], input, h[phase], c[phase], hNext[phase],
+                    s.firstUnit[phase], s.z, s.tanhC);
+            return;
+        }
+        out.multiply(hNext[layers - 1], outBias, probs, s.fromBlock, s.toBlock);
+        int from = s.fromBlock * PackedMatrix.BLOCK, to = Math.min(s.toBlock * PackedMatrix.BLOCK, out.cols);
+        s.max = VectorMath.max(probs, from, to);
+        s.sum = VectorMath.expShifted(probs, from, to, s.max);
+    }
+
+    /** Stops the helper thread, if any; the decoder must not be stepped afterwards. */
+    @Override
+    public void close() {
+        if (lanes != null) lanes.close();
     }
 }

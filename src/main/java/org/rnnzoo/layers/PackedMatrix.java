@@ -32,19 +32,39 @@ final class PackedMatrix {
     }
 
     /**
-     * One LSTM step for one row, FastLstm's gate order [g (tanh) | f | o | i]: z = x·W + b + h·RW,
-     * c = f·c + i·g, h = o·tanh(c), with h and c updated in place. {@code z} (≥ 4H) and
-     * {@code tanhC} (≥ H) are scratch.
+     * Packs the columns of an LSTM weight matrix [rows, 4H] (gate order [g | f | o | i]) that belong
+     * to units [u0, u1): the result is [rows, 4(u1 − u0)] in the same gate order, so a thread that
+     * owns those units can run {@link #lstmStep} on its share alone.
      */
-    static void lstmStep(PackedMatrix w, PackedMatrix rw, float[] bias, float[] x, float[] h, float[] c, float[] z, float[] tanhC) {
-        int size = rw.rows;
+    static PackedMatrix ofUnits(org.nd4j.linalg.api.ndarray.INDArray w, int u0, int u1) {
+        int rows = (int) w.size(0), size = (int) w.size(1) / 4, n = u1 - u0;
+        float[] all = w.dup('f').data().asFloat(), mine = new float[rows * 4 * n];
+        for (int gate = 0; gate < 4; gate++)
+            System.arraycopy(all, (gate * size + u0) * rows, mine, gate * n * rows, n * rows);
+        return fromColumnMajor(mine, rows, 4 * n);
+    }
+
+    /**
+     * One LSTM step for one row, FastLstm's gate order [g (tanh) | f | o | i], over the units this
+     * packed share holds (H' = w.cols / 4, starting at unit {@code at}): z = x·W + b + hPrev·RW,
+     * c = f·c + i·g, h = o·tanh(c), written to c[at…] and hOut[at…]. hPrev may be hOut (in place)
+     * when one share holds every unit; {@code z} (≥ 4H') and {@code tanhC} (≥ H') are scratch.
+     */
+    static void lstmStep(PackedMatrix w, PackedMatrix rw, float[] bias, float[] x, float[] hPrev,
+                         float[] c, float[] hOut, int at, float[] z, float[] tanhC) {
+        int size = w.cols / 4;
         w.multiply(x, bias, z);
-        rw.multiply(h, z, z);
+        rw.multiply(hPrev, z, z);
         GateFunctions.tanh(z, 0, z, 0, size);
         GateFunctions.sigmoid(z, size, 3 * size);
-        for (int j = 0; j < size; j++) c[j] = z[size + j] * c[j] + z[3 * size + j] * z[j];
-        GateFunctions.tanh(c, 0, tanhC, 0, size);
-        for (int j = 0; j < size; j++) h[j] = z[2 * size + j] * tanhC[j];
+        for (int j = 0; j < size; j++) c[at + j] = z[size + j] * c[at + j] + z[3 * size + j] * z[j];
+        GateFunctions.tanh(c, at, tanhC, 0, size);
+        for (int j = 0; j < size; j++) hOut[at + j] = z[2 * size + j] * tanhC[j];
+    }
+
+    /** {@link #lstmStep} over all units, h and c updated in place. */
+    static void lstmStep(PackedMatrix w, PackedMatrix rw, float[] bias, float[] x, float[] h, float[] c, float[] z, float[] tanhC) {
+        lstmStep(w, rw, bias, x, h, c, h, 0, z, tanhC);
     }
 
     /** Packs W given as its values in column-major order (element (i, j) at j·rows + i). */
@@ -62,15 +82,20 @@ final class PackedMatrix {
      * be {@code out} itself (accumulate). Vectorised when the Vector API is present.
      */
     void multiply(float[] x, float[] init, float[] out) {
+        multiply(x, init, out, 0, blocks);
+    }
+
+    /** {@link #multiply} for the columns of blocks [fromBlock, toBlock) only (a thread's share). */
+    void multiply(float[] x, float[] init, float[] out, int fromBlock, int toBlock) {
         if (x.length < rows || out.length < cols || (init != null && init.length < cols))
             throw new IllegalArgumentException("PackedMatrix " + rows + "x" + cols + ": x has " + x.length
                     + ", out " + out.length + " values");
         if (VectorMath.vectorApi()) {
-            VectorizedSoftmax.multiplyPacked(this, x, init, out);
+            VectorizedSoftmax.multiplyPacked(this, x, init, out, fromBlock, toBlock);
             return;
         }
         float[] acc = new float[BLOCK];
-        for (int b = 0; b < blocks; b++) {
+        for (int b = fromBlock; b < toBlock; b++) {
             int c0 = b * BLOCK, n = Math.min(BLOCK, cols - c0);
             for (int j = 0; j < BLOCK; j++) acc[j] = init == null || j >= n ? 0f : init[c0 + j];
             int o = b * rows * BLOCK;

@@ -16,23 +16,43 @@ public final class VectorMath {
 
     /** In place: each of {@code rows} rows of length {@code cols} becomes softmax(row). */
     public static void softmaxRows(float[] z, int rows, int cols) {
-        if (VECTOR) {
-            VectorizedSoftmax.softmaxRows(z, rows, cols);
-            return;
-        }
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) max = Math.max(max, z[o + c]);
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                float e = (float) Math.exp(z[o + c] - max);
-                z[o + c] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int c = 0; c < cols; c++) z[o + c] *= inv;
+            float max = max(z, o, o + cols);
+            double sum = expShifted(z, o, o + cols, max);
+            scale(z, o, o + cols, (float) (1.0 / sum));
         }
+    }
+
+    /*
+     * The three passes of a softmax over a range, separately, so that two threads can each take a
+     * share of one row (HeapLstmDecoder): each finds its share's max m_k and sum s_k of exp(z − m_k),
+     * and the shares are combined with factors exp(m_k − M) / Σ_k s_k·exp(m_k − M).
+     */
+
+    /** The largest of z[from, to) (−∞ when empty). */
+    static float max(float[] z, int from, int to) {
+        if (VECTOR) return VectorizedSoftmax.max(z, from, to);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) max = Math.max(max, z[i]);
+        return max;
+    }
+
+    /** z[i] = exp(z[i] − shift) over [from, to); returns their sum. */
+    static double expShifted(float[] z, int from, int to, float shift) {
+        if (VECTOR) return VectorizedSoftmax.expShifted(z, from, to, shift);
+        double sum = 0;
+        for (int i = from; i < to; i++) sum += z[i] = (float) Math.exp(z[i] - shift);
+        return sum;
+    }
+
+    /** z[i] *= factor over [from, to). */
+    static void scale(float[] z, int from, int to, float factor) {
+        if (VECTOR) {
+            VectorizedSoftmax.scale(z, from, to, factor);
+            return;
+        }
+        for (int i = from; i < to; i++) z[i] *= factor;
     }
 
     /** In place on a native float buffer (native-order floats, row-major): softmax(row + bias). */

@@ -13,34 +13,32 @@ final class VectorizedSoftmax {
 
     private VectorizedSoftmax() {}
 
-    static void softmaxRows(float[] z, int rows, int cols) {
-        int bound = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            int c = 0;
-            for (; c < bound; c += S.length()) vmax = vmax.max(FloatVector.fromArray(S, z, o + c));
-            float max = vmax.reduceLanes(VectorOperators.MAX);
-            for (; c < cols; c++) max = Math.max(max, z[o + c]);
+    static float max(float[] z, int from, int to) {
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += S.length()) vmax = vmax.max(FloatVector.fromArray(S, z, i));
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; i < to; i++) max = Math.max(max, z[i]);
+        return max;
+    }
 
-            FloatVector vsum = FloatVector.zero(S);
-            c = 0;
-            for (; c < bound; c += S.length()) {
-                FloatVector e = FloatVector.fromArray(S, z, o + c).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(z, o + c);
-                vsum = vsum.add(e);
-            }
-            double sum = vsum.reduceLanes(VectorOperators.ADD);
-            for (; c < cols; c++) {
-                float e = (float) Math.exp(z[o + c] - max);
-                z[o + c] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            c = 0;
-            for (; c < bound; c += S.length()) FloatVector.fromArray(S, z, o + c).mul(inv).intoArray(z, o + c);
-            for (; c < cols; c++) z[o + c] *= inv;
+    static double expShifted(float[] z, int from, int to, float shift) {
+        FloatVector vsum = FloatVector.zero(S);
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, z, i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(z, i);
+            vsum = vsum.add(e);
         }
+        double sum = vsum.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) sum += z[i] = (float) Math.exp(z[i] - shift);
+        return sum;
+    }
+
+    static void scale(float[] z, int from, int to, float factor) {
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, z, i).mul(factor).intoArray(z, i);
+        for (; i < to; i++) z[i] *= factor;
     }
 
     /** The same on native memory (an ND4J buffer), so the logits are never copied to the heap and back. */
@@ -97,10 +95,10 @@ final class VectorizedSoftmax {
      * out = init + x·W for a {@link PackedMatrix}: per block, four accumulators (one cache line of
      * W each with AVX-512) take x[i]·(row i of the block) for every i, then are stored once.
      */
-    static void multiplyPacked(PackedMatrix w, float[] x, float[] init, float[] out) {
+    static void multiplyPacked(PackedMatrix w, float[] x, float[] init, float[] out, int fromBlock, int toBlock) {
         int step = S.length(), rows = w.rows, block = PackedMatrix.BLOCK;
         float[] d = w.data, edge = null;
-        for (int b = 0; b < w.blocks; b++) {
+        for (int b = fromBlock; b < toBlock; b++) {
             int c0 = b * block;
             boolean full = c0 + block <= w.cols;
             float[] dst = out;

@@ -2,6 +2,8 @@ package org.rnnzoo.layers;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -11,22 +13,32 @@ import org.rnnzoo.Zoo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The heap decoder predicts what rnnTimeStep predicts, token after token, for a trained net. */
+/**
+ * The heap decoder predicts what rnnTimeStep predicts, token after token, for a trained net, on one
+ * thread and split over two (the vocabulary spans three packed blocks and the 15 units of a layer
+ * split 7 / 8, so both shares are uneven).
+ */
 class HeapLstmDecoderTest {
-    private static final int VOCAB = 60;
+    private static final int VOCAB = 150;
 
-    @Test
-    void matchesRnnTimeStepStepByStep() {
-        ComputationGraph net = Zoo.build("lstm-lm", VOCAB, "embedding=12", "hidden=16", "layers=2", "bptt=4",
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void matchesRnnTimeStepStepByStep(int threads) {
+        ComputationGraph net = Zoo.build("lstm-lm", VOCAB, "embedding=12", "hidden=15", "layers=2", "bptt=4",
                 "optimizer=sgd", "lr=0.5", "init_scale=1.0", "dropout=0.3");
         // train a little so the parameters are not the initial ones (and dropout was active)
         INDArray x = Nd4j.create(new float[]{4, 8, 15, 16, 23, 42, 4, 8}, new long[]{1, 1, 8}, DataType.FLOAT);
         INDArray y = Nd4j.create(new float[]{8, 15, 16, 23, 42, 4, 8, 15}, new long[]{1, 1, 8}, DataType.FLOAT);
         for (int i = 0; i < 3; i++) net.fit(new MultiDataSet(new INDArray[]{x}, new INDArray[]{y}));
 
-        HeapLstmDecoder d = HeapLstmDecoder.of(net).orElseThrow();
+        try (HeapLstmDecoder d = HeapLstmDecoder.of(net, threads).orElseThrow()) {
+            check(net, d);
+        }
+    }
+
+    private static void check(ComputationGraph net, HeapLstmDecoder d) {
         assertEquals(VOCAB, d.vocabulary());
-        int[] ids = {3, 7, 11, 5, 9, 2, 59, 0, 31, 31};
+        int[] ids = {3, 7, 11, 5, 9, 2, 149, 0, 31, 31, 100, 64};
         for (int pass = 0; pass < 2; pass++) {        // the second pass checks reset()
             net.rnnClearPreviousState();
             d.reset();
@@ -48,6 +60,6 @@ class HeapLstmDecoderTest {
         assertTrue(HeapLstmDecoder.of(Zoo.build("rnn-lm", VOCAB, "embedding=8", "hidden=8")).isEmpty(), "rnn-lm has no LSTM");
         assertTrue(HeapLstmDecoder.of(Zoo.build("lstm-lm", VOCAB, "embedding=8", "hidden=8", "cell=dl4j")).isEmpty(), "DL4J's LSTM cell");
         assertTrue(HeapLstmDecoder.of(Zoo.build("lstm-lm", VOCAB, "embedding=8", "hidden=8", "output=dl4j")).isEmpty(), "DL4J's output layer");
-        assertTrue(HeapLstmDecoder.of(Zoo.build("lstm-lm", VOCAB, "embedding=8", "hidden=8")).isPresent());
+        HeapLstmDecoder.of(Zoo.build("lstm-lm", VOCAB, "embedding=8", "hidden=8"), 2).orElseThrow().close();
     }
 }
