@@ -62,14 +62,13 @@ public final class Sampler {
         Optional<HeapLstmDecoder> fast = decoderThreads > 0 ? HeapLstmDecoder.of(net, decoderThreads) : Optional.empty();
         List<String> out = new ArrayList<>(length);
         if (fast.isPresent()) {
-            try (HeapLstmDecoder d = fast.get()) {
-                float[] p = null;
-                for (int id : context) p = d.step(id);
-                for (int i = 0; i < length; i++) {
-                    int next = draw(p, s, rng);
-                    out.add(vocab.word(next));
-                    p = d.step(next);
-                }
+            HeapLstmDecoder d = fast.get();
+            float[] p = null;
+            for (int id : context) p = d.step(id);
+            for (int i = 0; i < length; i++) {
+                int next = draw(p, s, rng);
+                out.add(vocab.word(next));
+                p = d.step(next);
             }
             return out;
         }

@@ -90,11 +90,11 @@ final class DoubleLstmKernel extends LstmKernel {
     }
 
     @Override
-    void forwardStep(int t, INDArray recurrent, INDArray output) {
+    void forwardStep(int t, int b0, int b1, INDArray recurrent, INDArray output) {
         final int H = size, G = gates;
-        if (recurrent != null) nio(recurrent).get(0, rec, 0, rec.length);
+        if (recurrent != null) nio(recurrent).get(0, rec, b0 * G, (b1 - b0) * G);
         double[] cPrev = t == 0 ? c0 : c;
-        for (int b = 0; b < batch; b++) {
+        for (int b = b0; b < b1; b++) {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
             if (recurrent != null) {
                 for (int j = 0, rr = b * G; j < G; j++) z[zr + j] += bias[j] + rec[rr + j];
@@ -119,7 +119,7 @@ final class DoubleLstmKernel extends LstmKernel {
                 }
             }
         }
-        nio(output).put(0, h, t * batch * H, batch * H);
+        nio(output).put(0, h, (t * batch + b0) * H, (b1 - b0) * H);
     }
 
     @Override
@@ -143,12 +143,12 @@ final class DoubleLstmKernel extends LstmKernel {
     }
 
     @Override
-    void backwardStep(int t, INDArray recurrent, INDArray gateGradient) {
+    void backwardStep(int t, int b0, int b1, INDArray recurrent, INDArray gateGradient) {
         final int H = size, G = gates;
         boolean last = recurrent == null;
-        if (!last) nio(recurrent).get(0, dhRec, 0, dhRec.length);
+        if (!last) nio(recurrent).get(0, dhRec, b0 * H, (b1 - b0) * H);
         double[] cPrev = t == 0 ? c0 : c;
-        for (int b = 0; b < batch; b++) {
+        for (int b = b0; b < b1; b++) {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
             int nr = zr + batch * G; // next step's gates
             double m = mask == null ? 1.0 : mask[b * steps + t];
@@ -168,7 +168,7 @@ final class DoubleLstmKernel extends LstmKernel {
                 dz[zr + 3 * H + j] = dc * g * i * (1.0 - i);
             }
         }
-        nio(gateGradient).put(0, dz, t * batch * G, batch * G);
+        nio(gateGradient).put(0, dz, (t * batch + b0) * G, (b1 - b0) * G);
     }
 
     @Override

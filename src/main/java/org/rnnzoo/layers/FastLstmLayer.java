@@ -178,23 +178,29 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
         NativeBuffers nb = buffers;
         nb.input3d.assign(x);
-        Nd4j.gemm(nb.input, w, nb.projection, false, false, 1.0, 0.0);
-        kernel.loadProjection(nb.projection);
         kernel.loadBias(b);
         kernel.loadInitialState(h0, c0);
         kernel.loadMask(maskArray);
         boolean hasState = h0 != null;
         if (hasState) kernel.writePreviousOutputs(nb.previousOutputs); // h0 into row block 0
-        for (int t = 0; t < steps; t++) {
-            if (t > 0 || hasState) {
-                // h_{t-1}: the previous step's output, or h0 (row block 0 of previousOutputs)
-                INDArray hPrev = t == 0 ? nb.previousOutputs.get(rows(0, batch)) : nb.step;
-                Nd4j.gemm(hPrev, rw, nb.recurrent, false, false, 1.0, 0.0);
-                kernel.forwardStep(t, nb.recurrent, nb.step);
-            } else {
-                kernel.forwardStep(t, null, nb.step);
+        // Two lanes (TwoLanes): the projection by rows, then each lane runs every step for its own
+        // examples — they never interact, so the lanes need not meet between steps.
+        INDArray[] inputRows = nb.rowShares(nb.input), projectionRows = nb.rowShares(nb.projection);
+        TwoLanes.run((phase, k) -> Nd4j.gemm(inputRows[k], w, projectionRows[k], false, false, 1.0, 0.0), 0, nb.shares);
+        kernel.loadProjection(nb.projection);
+        TwoLanes.run((phase, k) -> {
+            int b0 = nb.firstExample[k], b1 = nb.firstExample[k + 1];
+            for (int t = 0; t < steps; t++) {
+                if (t > 0 || hasState) {
+                    // h_{t-1}: the previous step's output, or h0 (row block 0 of previousOutputs)
+                    INDArray hPrev = t == 0 ? nb.previousOutputs.get(rows(b0, b1)) : nb.step[k];
+                    Nd4j.gemm(hPrev, rw, nb.recurrent[k], false, false, 1.0, 0.0);
+                    kernel.forwardStep(t, b0, b1, nb.recurrent[k], nb.step[k]);
+                } else {
+                    kernel.forwardStep(t, b0, b1, null, nb.step[k]);
+                }
             }
-        }
+        }, 0, nb.shares);
         INDArray out = ws.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{steps, batch, size}, 'c');
         kernel.writeOutputs(out);
         passInput = training ? input : null;
@@ -253,27 +259,34 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         nb.epsilon3d.assign(timeMajor3(eps));
         kernel.loadEpsilon(nb.epsilon);
         int first = tbptt ? Math.max(0, steps - tbpttLength) : 0;
-        for (int t = steps - 1; t >= first; t--) {
-            if (t == steps - 1) {
-                kernel.backwardStep(t, null, nb.gateStep);
-            } else {
-                Nd4j.gemm(nb.gateStep, rw, nb.step, false, true, 1.0, 0.0);
-                kernel.backwardStep(t, nb.step, nb.gateStep);
+        TwoLanes.run((phase, k) -> {                 // per lane, its own examples, as in forward
+            int b0 = nb.firstExample[k], b1 = nb.firstExample[k + 1];
+            for (int t = steps - 1; t >= first; t--) {
+                if (t == steps - 1) {
+                    kernel.backwardStep(t, b0, b1, null, nb.gateStep[k]);
+                } else {
+                    Nd4j.gemm(nb.gateStep[k], rw, nb.step[k], false, true, 1.0, 0.0);
+                    kernel.backwardStep(t, b0, b1, nb.step[k], nb.gateStep[k]);
+                }
             }
-        }
+        }, 0, nb.shares);
         kernel.writeGateGradients(nb.gates, first);
         kernel.writePreviousOutputs(nb.previousOutputs);
 
         INDArray gW = gradientViews.get(FastLstmParams.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(FastLstmParams.RECURRENT_WEIGHT_KEY);
         INDArray gB = gradientViews.get(FastLstmParams.BIAS_KEY);
-        Nd4j.gemm(nb.input, nb.gates, gW, true, false, 1.0, 0.0);
-        Nd4j.gemm(nb.previousOutputs, nb.gates, gRW, true, false, 1.0, 0.0);
         gB.assign(kernel.biasGradient(first).reshape(gB.shape()));
-
         INDArray epsOut = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[]{steps, batch, layerConf().getNIn()}, 'c');
-        Nd4j.gemm(nb.gates, w, epsOut.reshape(steps * batch, layerConf().getNIn()), false, true, 1.0, 0.0);
+        // weight gradients by gate columns, the input gradient by rows
+        INDArray[] gateCols = nb.columnShares(nb.gates), gWCols = nb.columnShares(gW), gRWCols = nb.columnShares(gRW),
+                gateRows = nb.rowShares(nb.gates), epsRows = nb.rowShares(epsOut.reshape(steps * batch, layerConf().getNIn()));
+        TwoLanes.run((phase, k) -> {
+            Nd4j.gemm(nb.input, gateCols[k], gWCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(nb.previousOutputs, gateCols[k], gRWCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(gateRows[k], w, epsRows[k], false, true, 1.0, 0.0);
+        }, 0, nb.shares);
 
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(FastLstmParams.INPUT_WEIGHT_KEY, gW);
@@ -291,24 +304,39 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         return layerConf().getRnnDataFormat() == RNNFormat.NWC ? eps.permute(1, 0, 2) : eps.permute(2, 0, 1);
     }
 
-    /** Contiguous native buffers reused across calls (allocated outside any workspace). */
+    /**
+     * Contiguous native buffers reused across calls (allocated outside any workspace). The per-step
+     * buffers exist once per lane: lane k holds examples [firstExample[k], firstExample[k + 1]).
+     */
     private static final class NativeBuffers {
-        final int batch, steps;
-        final INDArray input, input3d, projection, recurrent, step, previousOutputs, epsilon, epsilon3d, gates, gateStep;
+        final int batch, steps, shares;
+        final int[] firstExample;
+        final INDArray input, input3d, projection, previousOutputs, epsilon, epsilon3d, gates;
+        final INDArray[] recurrent, step, gateStep;
 
         NativeBuffers(DataType type, int batch, int steps, int nIn, int size) {
             this.batch = batch;
             this.steps = steps;
+            // two lanes only when each gets a few examples: below that the hand-offs cost more than they save
+            shares = batch >= 4 ? TwoLanes.lanes() : 1;
+            firstExample = new int[shares + 1];
+            for (int k = 0; k <= shares; k++) firstExample[k] = batch * k / shares;
             long rows = (long) batch * steps;
+            recurrent = new INDArray[shares];
+            step = new INDArray[shares];
+            gateStep = new INDArray[shares];
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                 input = Nd4j.create(type, new long[]{rows, nIn}, 'c');
                 projection = Nd4j.create(type, new long[]{rows, 4L * size}, 'c');
-                recurrent = Nd4j.create(type, new long[]{batch, 4L * size}, 'c');
-                step = Nd4j.create(type, new long[]{batch, size}, 'c');
                 previousOutputs = Nd4j.create(type, new long[]{rows, size}, 'c');
                 epsilon = Nd4j.create(type, new long[]{rows, size}, 'c');
                 gates = Nd4j.create(type, new long[]{rows, 4L * size}, 'c');
-                gateStep = Nd4j.create(type, new long[]{batch, 4L * size}, 'c');
+                for (int k = 0; k < shares; k++) {
+                    int n = firstExample[k + 1] - firstExample[k];
+                    recurrent[k] = Nd4j.create(type, new long[]{n, 4L * size}, 'c');
+                    step[k] = Nd4j.create(type, new long[]{n, size}, 'c');
+                    gateStep[k] = Nd4j.create(type, new long[]{n, 4L * size}, 'c');
+                }
                 input3d = input.reshape('c', steps, batch, nIn);
                 epsilon3d = epsilon.reshape('c', steps, batch, size);
             }
@@ -316,6 +344,23 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
         boolean fits(int batch, int steps) {
             return batch == this.batch && steps == this.steps;
+        }
+
+        /** A 2-d array cut into one block of rows per lane (views). */
+        INDArray[] rowShares(INDArray a) {
+            if (shares == 1) return new INDArray[]{a};
+            INDArray[] out = new INDArray[shares];
+            for (int k = 0; k < shares; k++) out[k] = a.get(rows((int) a.size(0) * k / shares, (int) a.size(0) * (k + 1) / shares));
+            return out;
+        }
+
+        /** A 2-d array cut into one block of columns per lane (views). */
+        INDArray[] columnShares(INDArray a) {
+            if (shares == 1) return new INDArray[]{a};
+            INDArray[] out = new INDArray[shares];
+            for (int k = 0; k < shares; k++) out[k] = a.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(a.size(1) * k / shares, a.size(1) * (k + 1) / shares));
+            return out;
         }
     }
 }

@@ -11,6 +11,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -110,10 +112,31 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
 
         INDArray wGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         INDArray bGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-        Nd4j.gemm(x2d, dz, wGrad, true, false, 1.0, 0.0);
-        bGrad.assign(dz.sum(0).reshape(bGrad.shape()));
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-        INDArray dx = dz.mmul(w.transpose());                       // [n, nIn]
+        INDArray dx = Nd4j.createUninitialized(dz.dataType(), n, nIn);      // [n, nIn]
+        // two shares: dW by columns (x2dᵀ·dz[:, cols]), dx by rows (dz[rows]·Wᵀ)
+        int shares = lanesFor(n);
+        INDArray[] xT = new INDArray[shares], dzCols = new INDArray[shares], wGradCols = new INDArray[shares],
+                dzRows = new INDArray[shares], dxRows = new INDArray[shares];
+        for (int k = 0; k < shares; k++) {
+            INDArrayIndex cols = NDArrayIndex.interval(v * k / shares, v * (k + 1) / shares);
+            INDArrayIndex rows = NDArrayIndex.interval(n * k / shares, n * (k + 1) / shares);
+            dzCols[k] = shares == 1 ? dz : dz.get(NDArrayIndex.all(), cols);
+            wGradCols[k] = shares == 1 ? wGrad : wGrad.get(NDArrayIndex.all(), cols);
+            dzRows[k] = shares == 1 ? dz : dz.get(rows, NDArrayIndex.all());
+            dxRows[k] = shares == 1 ? dx : dx.get(rows, NDArrayIndex.all());
+        }
+        // db = column sums of dz, in Java over the native buffer (ND4J's sum(0) took ~4 ms here)
+        boolean heapSum = dz.dataType() == DataType.FLOAT;
+        float[] db = heapSum ? new float[(int) v] : null;
+        ByteBuffer dzBuffer = heapSum ? dz.data().asNio() : null;
+        TwoLanes.run((phase, k) -> {
+            Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
+            if (heapSum) VectorMath.columnSums(dzBuffer, (int) n, (int) v, (int) (v * k / shares), (int) (v * (k + 1) / shares), db);
+        }, 0, shares);
+        if (heapSum) bGrad.assign(Nd4j.create(db, bGrad.shape(), bGrad.ordering()));
+        else bGrad.assign(dz.sum(0).reshape(bGrad.shape()));
 
         long b = input.size(0);
         boolean rank2 = input.rank() == 2;
@@ -156,6 +179,11 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         nll = sum;
         cachedFor = version;
         scoredFor = version;
+    }
+
+    /** Two shares for the products of a training or scoring batch; one for a handful of rows. */
+    private static int lanesFor(long rows) {
+        return rows >= 64 ? TwoLanes.lanes() : 1;
     }
 
     /**
@@ -217,8 +245,20 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         } else {
             z = Nd4j.createUninitializedDetached(DataType.FLOAT, n, v);
         }
-        Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
-        VectorMath.softmaxRows(z.data().asNio(), n, v, bias.castTo(DataType.FLOAT).toFloatVector());
+        float[] b = bias.castTo(DataType.FLOAT).toFloatVector();
+        int shares = lanesFor(n);
+        INDArray[] xRows = new INDArray[shares], zRows = new INDArray[shares];
+        for (int k = 0; k < shares; k++) {
+            INDArrayIndex rows = NDArrayIndex.interval(n * k / shares, n * (k + 1) / shares);
+            xRows[k] = shares == 1 ? x : x.get(rows, NDArrayIndex.all());
+            zRows[k] = shares == 1 ? z : z.get(rows, NDArrayIndex.all());
+        }
+        ByteBuffer all = z.data().asNio();
+        TwoLanes.run((phase, k) -> {       // rows are independent: each share does its rows' logits and softmax
+            int r0 = n * k / shares, r1 = n * (k + 1) / shares;
+            Nd4j.gemm(xRows[k], w, zRows[k], false, false, 1.0, 0.0);
+            VectorMath.softmaxRows(all.slice(r0 * v * 4, (r1 - r0) * v * 4), r1 - r0, v, b);
+        }, 0, shares);
         return z;
     }
 }

@@ -29,7 +29,7 @@ import java.util.Optional;
  * for any other graph shape, double precision, or without the Vector API, and callers fall back to
  * rnnTimeStep.
  */
-public final class HeapLstmDecoder implements AutoCloseable {
+public final class HeapLstmDecoder {
     private final int vocab, embedding, layers;
     private final float[] table;              // [vocab, embedding] row-major
     private final float[] tableBias;          // null when the embedding has no bias
@@ -39,7 +39,7 @@ public final class HeapLstmDecoder implements AutoCloseable {
     private final PackedMatrix out;           // [H, vocab]
     private final float[] outBias, probs;
     private final Share[] shares;             // one per lane
-    private final TwoLanes lanes;             // null with one thread
+    private final TwoLanes.Work work = this::runShare;
 
     /** What one thread computes: a range of units in every LSTM layer and a range of output blocks. */
     private static final class Share {
@@ -99,12 +99,11 @@ public final class HeapLstmDecoder implements AutoCloseable {
         probs = new float[out.cols];
         shares = new Share[threads];
         for (int lane = 0; lane < threads; lane++) shares[lane] = new Share(lstms, lane, threads, out.blocks);
-        lanes = threads > 1 ? new TwoLanes(this::runShare, "rnnzoo-decoder") : null;
     }
 
-    /** Threads {@link #of(ComputationGraph)} uses: two where the machine has two cores or more. */
+    /** Threads {@link #of(ComputationGraph)} uses: {@link TwoLanes#lanes()}. */
     public static int defaultThreads() {
-        return Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+        return TwoLanes.lanes();
     }
 
     /** {@link #of(ComputationGraph, int)} with {@link #defaultThreads()}. */
@@ -115,8 +114,8 @@ public final class HeapLstmDecoder implements AutoCloseable {
     /**
      * A decoder for {@code net} when it is an embedding → FastLstm… → fused-softmax chain in float;
      * else empty. With {@code threads} = 2 each step is split between the caller and a helper thread
-     * (half the units of every layer, half the output columns): a step reads every weight once, and
-     * one core's bandwidth from cache is what bounds it. Close the decoder to stop the helper.
+     * (half the units of every layer, half the output columns; {@link TwoLanes}): a step reads every
+     * weight once, and one core's bandwidth from cache is what bounds it.
      */
     public static Optional<HeapLstmDecoder> of(ComputationGraph net, int threads) {
         if (threads < 1 || threads > 2) throw new IllegalArgumentException("decoder threads must be 1 or 2, not " + threads);
@@ -169,10 +168,7 @@ public final class HeapLstmDecoder implements AutoCloseable {
         if (tableBias != null) for (int i = 0; i < embedding; i++) x[i] += tableBias[i];
         // phases 0…L-1: the layers (each reads all of the layer below, so a phase ends before the next);
         // phase L: the output logits and each share's exp(z − its own max)
-        for (int phase = 0; phase <= layers; phase++) {
-            if (lanes != null) lanes.run(phase);
-            else runShare(phase, 0);
-        }
+        for (int phase = 0; phase <= layers; phase++) TwoLanes.run(work, phase, shares.length);
         float[][] swap = h;
         h = hNext;
         hNext = swap;
@@ -200,11 +196,5 @@ public final class HeapLstmDecoder implements AutoCloseable {
         int from = s.fromBlock * PackedMatrix.BLOCK, to = Math.min(s.toBlock * PackedMatrix.BLOCK, out.cols);
         s.max = VectorMath.max(probs, from, to);
         s.sum = VectorMath.expShifted(probs, from, to, s.max);
-    }
-
-    /** Stops the helper thread, if any; the decoder must not be stepped afterwards. */
-    @Override
-    public void close() {
-        if (lanes != null) lanes.close();
     }
 }

@@ -51,10 +51,12 @@ abstract class LstmKernel {
     abstract void loadMask(INDArray mask);
 
     /**
-     * One step: gates from x·W (loaded), h·RW (the contiguous [B, 4H] {@code recurrent}, null when the
-     * previous output is known to be zero) and b; writes h_t into the contiguous [B, H] {@code output}.
+     * One step for examples [b0, b1): gates from x·W (loaded), h·RW (the contiguous [b1 − b0, 4H]
+     * {@code recurrent}, null when the previous output is known to be zero) and b; writes their h_t
+     * into the contiguous [b1 − b0, H] {@code output}. Calls for disjoint example ranges touch
+     * disjoint state, so two threads may run them at once (examples never interact in an LSTM).
      */
-    abstract void forwardStep(int t, INDArray recurrent, INDArray output);
+    abstract void forwardStep(int t, int b0, int b1, INDArray recurrent, INDArray output);
 
     /** All outputs into a contiguous 'c' [T, B, H] array. */
     abstract void writeOutputs(INDArray out);
@@ -70,10 +72,11 @@ abstract class LstmKernel {
     abstract void loadEpsilon(INDArray epsilon);
 
     /**
-     * One step back: {@code recurrent} is dz_{t+1}·RWᵀ ([B, H], null at the last step); writes
-     * dz_t (pre-activation gate gradients) into the contiguous [B, 4H] {@code gateGradient}.
+     * One step back for examples [b0, b1): {@code recurrent} is dz_{t+1}·RWᵀ ([b1 − b0, H], null at
+     * the last step); writes dz_t (pre-activation gate gradients) into the contiguous [b1 − b0, 4H]
+     * {@code gateGradient}. Disjoint example ranges may run at once, as for {@link #forwardStep}.
      */
-    abstract void backwardStep(int t, INDArray recurrent, INDArray gateGradient);
+    abstract void backwardStep(int t, int b0, int b1, INDArray recurrent, INDArray gateGradient);
 
     /** dz for all steps into a contiguous [T·B, 4H] buffer; steps before {@code firstStep} are zero (TBPTT). */
     abstract void writeGateGradients(INDArray out, int firstStep);

@@ -1,82 +1,127 @@
 package org.rnnzoo.layers;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Splits short phases of work between the calling thread (lane 0) and one helper thread (lane 1):
- * {@link #run} starts a phase on the helper, runs lane 0 itself, and returns when both are done.
+ * Splits a phase of work in two shares (lanes) run at once: lane 0 on the calling thread, lane 1
+ * on one process-wide helper thread. The layers and the batch-1 decoder use it to put this
+ * machine's second core on their products: ND4J runs one OpenMP thread (two contend with the JVM,
+ * docs/performance.md), so two Java threads each calling single-threaded gemms on their own half
+ * are what scale (measured 1.6–1.75× on the output layer's products).
  *
- * <p>Why not an executor: a batch-1 decoder step is a few phases of ~10–60 µs each, and handing a
- * task to a pooled thread costs a futex wake-up (several µs, more when the thread was descheduled)
- * per phase. Here the helper spins on a counter while work is likely to follow (it parks after
- * {@link #IDLE_SPIN_NANOS} without any), so a hand-off is one cache-line transfer. Spinning is only
- * worth it on a core that is otherwise idle; the caller decides whether to use two lanes at all.
+ * <p>Why not an executor: a decoder step is a few phases of ~10–60 µs, and waking a pooled thread
+ * costs a futex call (several µs, more when it was descheduled) per phase. The helper spins on a
+ * counter while more work is likely ({@link #IDLE_SPIN_NANOS}), then parks, so a hand-off is
+ * usually one cache-line transfer.
+ *
+ * <p>How many lanes: {@code ZOO_THREADS} (or {@code -Drnnzoo.threads}), 1 or 2; default 2 on a
+ * machine with two cores or more. Set 1 when another job has the other core: a spinning helper
+ * that is descheduled makes every phase wait for it. One caller at a time gets the helper; a
+ * concurrent caller runs both lanes itself, one after the other.
  */
-final class TwoLanes implements AutoCloseable {
-    /** The work of one phase for one lane; must not block on the other lane. */
-    interface Work {
+public final class TwoLanes {
+    /** The work of one phase for one lane; a lane must not wait for the other. */
+    public interface Work {
         void run(int phase, int lane);
     }
 
     /** How long an idle helper spins before parking: longer than the gap between two phases or tokens. */
     static final long IDLE_SPIN_NANOS = 200_000;
 
-    private final Work work;
-    private final Thread helper;
-    private int phase;                        // written before `posted`, so the volatile write publishes it
+    private static final int LANES = configuredLanes();
+    private static final ReentrantLock owner = new ReentrantLock();
+    private static TwoLanes helper;             // started on first use, lives as long as the JVM (daemon)
+
+    private final Thread thread;
+    private Work work;                          // work and phase are written before `posted`:
+    private int phase;                          //   the volatile write publishes them
     private volatile long posted, done;
-    private volatile boolean sleeping, closed;
+    private volatile boolean sleeping;
     private volatile Throwable failure;
 
-    TwoLanes(Work work, String name) {
-        this.work = work;
-        this.helper = new Thread(this::helperLoop, name);
-        helper.setDaemon(true);               // an unclosed decoder must not keep the JVM alive
-        helper.start();
+    private TwoLanes() {
+        thread = new Thread(this::loop, "rnnzoo-lane-1");
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    /** Runs {@code phase} on both lanes and returns when both have finished it. */
-    void run(int phase) {
-        if (closed) throw new IllegalStateException("TwoLanes is closed");
-        this.phase = phase;
+    /** Lanes in use: 1 or 2 (see the class comment). */
+    public static int lanes() { return LANES; }
+
+    private static int configuredLanes() {
+        String s = System.getProperty("rnnzoo.threads", System.getenv("ZOO_THREADS"));
+        if (s == null || s.isBlank()) return Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1) return Math.min(n, 2);
+        } catch (NumberFormatException ignored) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException("bad value for ZOO_THREADS: '" + s + "' (must be 1 or 2)");
+    }
+
+    /**
+     * Runs {@code phase} of {@code work} on lanes 0 and 1 and returns when both are done; with
+     * {@code shares} = 1 only lane 0 runs. Exceptions of either lane are rethrown here.
+     */
+    public static void run(Work work, int phase, int shares) {
+        if (shares == 1) {
+            work.run(phase, 0);
+            return;
+        }
+        if (LANES == 1 || owner.isHeldByCurrentThread() || !owner.tryLock()) {   // held: a lane splitting again
+            work.run(phase, 0);
+            work.run(phase, 1);
+            return;
+        }
+        try {
+            if (helper == null) helper = new TwoLanes();
+            helper.split(work, phase);
+        } finally {
+            owner.unlock();
+        }
+    }
+
+    private void split(Work w, int p) {
+        work = w;
+        phase = p;
         long ticket = posted + 1;
         posted = ticket;
-        if (sleeping) LockSupport.unpark(helper);
+        if (sleeping) LockSupport.unpark(thread);   // the helper reads `posted` after writing `sleeping`: one of us sees the other
         Throwable mine = null;
         try {
-            work.run(phase, 0);
+            w.run(p, 0);
         } catch (Throwable t) {
             mine = t;
         }
         for (int spins = 0; done != ticket; spins++) {
-            if (spins < 10_000) Thread.onSpinWait();
-            else Thread.yield();              // the helper was descheduled (a busy machine): give up the core
+            if (spins < 20_000) Thread.onSpinWait();
+            else Thread.yield();                    // the helper was descheduled (a busy machine): give up the core
         }
+        work = null;
         Throwable theirs = failure;
-        if (mine != null || theirs != null) {
-            failure = null;
-            Throwable t = mine != null ? mine : theirs;
-            if (t instanceof RuntimeException r) throw r;
-            if (t instanceof Error e) throw e;
-            throw new IllegalStateException(t);
-        }
+        failure = null;
+        Throwable t = mine != null ? mine : theirs;
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        if (t != null) throw new IllegalStateException(t);
     }
 
-    private void helperLoop() {
+    private void loop() {
         long seen = 0;
         while (true) {
             long idleSince = System.nanoTime();
-            while (posted == seen && !closed) {
+            while (posted == seen) {
                 if (System.nanoTime() - idleSince < IDLE_SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    sleeping = true;          // run() reads `sleeping` after writing `posted`: one of us sees the other
-                    if (posted == seen && !closed) LockSupport.park(this);
+                    sleeping = true;
+                    if (posted == seen) LockSupport.park(this);
                     sleeping = false;
                     idleSince = System.nanoTime();
                 }
             }
-            if (closed) return;
             seen = posted;
             try {
                 work.run(phase, 1);
@@ -85,12 +130,5 @@ final class TwoLanes implements AutoCloseable {
             }
             done = seen;
         }
-    }
-
-    /** Stops the helper thread (it exits after its current phase, if any). */
-    @Override
-    public void close() {
-        closed = true;
-        LockSupport.unpark(helper);
     }
 }

@@ -81,6 +81,18 @@ public final class VectorMath {
         }
     }
 
+    /** sums[j] = Σ_r z[r, j] for columns j in [from, to) of a native row-major float buffer [rows, cols]. */
+    static void columnSums(java.nio.ByteBuffer z, int rows, int cols, int from, int to, float[] sums) {
+        z = z.duplicate().order(java.nio.ByteOrder.nativeOrder());   // a lane's own view: position and order are per buffer object
+        if (VECTOR) {
+            VectorizedSoftmax.columnSums(z, rows, cols, from, to, sums);
+            return;
+        }
+        java.util.Arrays.fill(sums, from, to, 0f);
+        for (int r = 0; r < rows; r++)
+            for (int j = from; j < to; j++) sums[j] += z.getFloat((r * cols + j) * 4);
+    }
+
     /** out[i] = a[i]^e for a[i] &ge; 0 (sampling temperature: softmax(z/T) ∝ p^(1/T)). */
     public static void pow(float[] a, float e, float[] out) {
         if (VECTOR) {

@@ -82,6 +82,19 @@ final class VectorizedSoftmax {
         }
     }
 
+    static void columnSums(ByteBuffer z, int rows, int cols, int from, int to, float[] sums) {
+        ByteOrder order = ByteOrder.nativeOrder();
+        int step = S.length(), bound = from + S.loopBound(to - from);
+        java.util.Arrays.fill(sums, from, to, 0f);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int j = from;
+            for (; j < bound; j += step)
+                FloatVector.fromByteBuffer(S, z, (o + j) * 4, order).add(FloatVector.fromArray(S, sums, j)).intoArray(sums, j);
+            for (; j < to; j++) sums[j] += z.getFloat((o + j) * 4);
+        }
+    }
+
     static void pow(float[] a, float e, float[] out) {
         int i = 0, bound = S.loopBound(a.length);
         for (; i < bound; i += S.length()) FloatVector.fromArray(S, a, i).lanewise(VectorOperators.POW, e).intoArray(out, i);

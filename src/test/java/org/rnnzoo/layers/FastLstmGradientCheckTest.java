@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** FastLstm's analytic gradients agree with finite differences (double precision). */
 class FastLstmGradientCheckTest {
-    private static final int VOCAB = 9, EMB = 5, H = 6, B = 3, T = 5;
+    private static final int VOCAB = 9, EMB = 5, H = 6, B = 5, T = 5;   // B ≥ 4: two lanes (TwoLanes), examples split 2 / 3
     private static DataType previousDefault;
 
     @org.junit.jupiter.api.BeforeAll

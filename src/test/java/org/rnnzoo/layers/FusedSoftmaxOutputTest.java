@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The fused layer is DL4J's RnnOutputLayer(softmax, sparse MCXENT), only faster: same numbers. */
 class FusedSoftmaxOutputTest {
     private static final int V = 13, H = 6, B = 3, T = 5;
+    private static final int BIG_B = 13, BIG_T = 7;    // 91 rows: the products split in two shares (TwoLanes), unevenly
 
     private static ComputationGraph graph(Layer out, DataType type) {
         ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(7).dataType(type)
@@ -49,6 +50,10 @@ class FusedSoftmaxOutputTest {
     }
 
     private static MultiDataSet data(DataType type, boolean masked) {
+        return data(type, masked, B, T);
+    }
+
+    private static MultiDataSet data(DataType type, boolean masked, int B, int T) {
         Random r = new Random(11);
         INDArray x = Nd4j.create(type, B, T), y = Nd4j.create(type, B, 1, T), m = Nd4j.ones(type, B, T);
         for (int b = 0; b < B; b++)
@@ -62,11 +67,16 @@ class FusedSoftmaxOutputTest {
 
     @Test
     void scoreGradientsAndOutputsEqualDl4jsOwnLayer() {
-        for (boolean masked : new boolean[]{false, true}) {
+        for (int[] shape : new int[][]{{B, T}, {BIG_B, BIG_T}})
+            for (boolean masked : new boolean[]{false, true}) equalsDl4j(masked, shape[0], shape[1]);
+    }
+
+    private static void equalsDl4j(boolean masked, int B, int T) {
+        {
             ComputationGraph ours = graph(FusedSoftmaxOutput.create(H, V, 0), DataType.FLOAT);
             ComputationGraph theirs = graph(dl4jOutput(), DataType.FLOAT);
             theirs.setParams(ours.params().dup());
-            MultiDataSet ds = data(DataType.FLOAT, masked);
+            MultiDataSet ds = data(DataType.FLOAT, masked, B, T);
             for (ComputationGraph g : new ComputationGraph[]{ours, theirs}) {
                 g.setInputs(ds.getFeatures());
                 g.setLabels(ds.getLabels());
