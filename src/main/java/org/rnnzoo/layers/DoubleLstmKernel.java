@@ -16,6 +16,7 @@ final class DoubleLstmKernel extends LstmKernel {
     private final int gates;
     private final double[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
     private double[] mask;
+    private final RecurrentProducts.DoubleRows recurrentWeights = new RecurrentProducts.DoubleRows();
 
     DoubleLstmKernel(int batch, int steps, int size) {
         super(batch, steps, size);
@@ -90,13 +91,18 @@ final class DoubleLstmKernel extends LstmKernel {
     }
 
     @Override
-    void forwardStep(int t, int b0, int b1, INDArray recurrent, INDArray output) {
+    void loadRecurrentWeights(INDArray rw) {
+        recurrentWeights.load(rw);
+    }
+
+    @Override
+    void forwardStep(int t, int b0, int b1, boolean recurrent) {
         final int H = size, G = gates;
-        if (recurrent != null) nio(recurrent).get(0, rec, b0 * G, (b1 - b0) * G);
+        if (recurrent) recurrentWeights.forward(t == 0 ? h0 : h, t == 0 ? b0 * H : ((t - 1) * batch + b0) * H, b1 - b0, rec, b0 * G);
         double[] cPrev = t == 0 ? c0 : c;
         for (int b = b0; b < b1; b++) {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
-            if (recurrent != null) {
+            if (recurrent) {
                 for (int j = 0, rr = b * G; j < G; j++) z[zr + j] += bias[j] + rec[rr + j];
             } else {
                 for (int j = 0; j < G; j++) z[zr + j] += bias[j];
@@ -119,7 +125,6 @@ final class DoubleLstmKernel extends LstmKernel {
                 }
             }
         }
-        nio(output).put(0, h, (t * batch + b0) * H, (b1 - b0) * H);
     }
 
     @Override
@@ -143,10 +148,10 @@ final class DoubleLstmKernel extends LstmKernel {
     }
 
     @Override
-    void backwardStep(int t, int b0, int b1, INDArray recurrent, INDArray gateGradient) {
+    void backwardStep(int t, int b0, int b1) {
         final int H = size, G = gates;
-        boolean last = recurrent == null;
-        if (!last) nio(recurrent).get(0, dhRec, b0 * H, (b1 - b0) * H);
+        boolean last = t == steps - 1;
+        if (!last) recurrentWeights.backward(dz, ((t + 1) * batch + b0) * G, b1 - b0, dhRec, b0 * H);
         double[] cPrev = t == 0 ? c0 : c;
         for (int b = b0; b < b1; b++) {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
@@ -168,7 +173,6 @@ final class DoubleLstmKernel extends LstmKernel {
                 dz[zr + 3 * H + j] = dc * g * i * (1.0 - i);
             }
         }
-        nio(gateGradient).put(0, dz, (t * batch + b0) * G, (b1 - b0) * G);
     }
 
     @Override

@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * The runtime side of {@link FastLstm}. DL4J's LSTM spends its time in a per-step loop of small
- * native ops (dl4j-notes.md); here each direction is one big product for all steps plus one small
- * product per step, with the gate maths in {@link LstmKernel} on Java arrays:
+ * native ops (dl4j-notes.md); here each direction is one big ND4J product for all steps, and per
+ * step a small product on packed heap copies of RW ({@link RecurrentProducts}) plus the gate maths,
+ * in {@link LstmKernel} on Java arrays; the examples are split over two lanes ({@link TwoLanes}):
  * <pre>
  *   forward:  Z = X·W (all steps)            then per step  Z_t += h_{t-1}·RW,  gates, c_t, h_t
  *   backward: per step dh_t = ε_t + dZ_{t+1}·RWᵀ, dZ_t    then  dW = Xᵀ·dZ, dRW = H_{-1}ᵀ·dZ, ε_x = dZ·Wᵀ
@@ -182,24 +183,15 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         kernel.loadInitialState(h0, c0);
         kernel.loadMask(maskArray);
         boolean hasState = h0 != null;
-        if (hasState) kernel.writePreviousOutputs(nb.previousOutputs); // h0 into row block 0
         // Two lanes (TwoLanes): the projection by rows, then each lane runs every step for its own
         // examples — they never interact, so the lanes need not meet between steps.
         INDArray[] inputRows = nb.rowShares(nb.input), projectionRows = nb.rowShares(nb.projection);
         TwoLanes.run((phase, k) -> Nd4j.gemm(inputRows[k], w, projectionRows[k], false, false, 1.0, 0.0), 0, nb.shares);
         kernel.loadProjection(nb.projection);
+        kernel.loadRecurrentWeights(rw);
         TwoLanes.run((phase, k) -> {
             int b0 = nb.firstExample[k], b1 = nb.firstExample[k + 1];
-            for (int t = 0; t < steps; t++) {
-                if (t > 0 || hasState) {
-                    // h_{t-1}: the previous step's output, or h0 (row block 0 of previousOutputs)
-                    INDArray hPrev = t == 0 ? nb.previousOutputs.get(rows(b0, b1)) : nb.step[k];
-                    Nd4j.gemm(hPrev, rw, nb.recurrent[k], false, false, 1.0, 0.0);
-                    kernel.forwardStep(t, b0, b1, nb.recurrent[k], nb.step[k]);
-                } else {
-                    kernel.forwardStep(t, b0, b1, null, nb.step[k]);
-                }
-            }
+            for (int t = 0; t < steps; t++) kernel.forwardStep(t, b0, b1, t > 0 || hasState);
         }, 0, nb.shares);
         INDArray out = ws.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{steps, batch, size}, 'c');
         kernel.writeOutputs(out);
@@ -253,22 +245,13 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         int steps = kernel.steps, batch = kernel.batch, size = kernel.size;
         NativeBuffers nb = buffers;
         INDArray w = getParamWithNoise(FastLstmParams.INPUT_WEIGHT_KEY, true, ws);
-        INDArray rw = getParamWithNoise(FastLstmParams.RECURRENT_WEIGHT_KEY, true, ws);
 
         INDArray eps = epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType);
         nb.epsilon3d.assign(timeMajor3(eps));
         kernel.loadEpsilon(nb.epsilon);
         int first = tbptt ? Math.max(0, steps - tbpttLength) : 0;
         TwoLanes.run((phase, k) -> {                 // per lane, its own examples, as in forward
-            int b0 = nb.firstExample[k], b1 = nb.firstExample[k + 1];
-            for (int t = steps - 1; t >= first; t--) {
-                if (t == steps - 1) {
-                    kernel.backwardStep(t, b0, b1, null, nb.gateStep[k]);
-                } else {
-                    Nd4j.gemm(nb.gateStep[k], rw, nb.step[k], false, true, 1.0, 0.0);
-                    kernel.backwardStep(t, b0, b1, nb.step[k], nb.gateStep[k]);
-                }
-            }
+            for (int t = steps - 1; t >= first; t--) kernel.backwardStep(t, nb.firstExample[k], nb.firstExample[k + 1]);
         }, 0, nb.shares);
         kernel.writeGateGradients(nb.gates, first);
         kernel.writePreviousOutputs(nb.previousOutputs);
@@ -305,14 +288,13 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     }
 
     /**
-     * Contiguous native buffers reused across calls (allocated outside any workspace). The per-step
-     * buffers exist once per lane: lane k holds examples [firstExample[k], firstExample[k + 1]).
+     * Contiguous native buffers reused across calls (allocated outside any workspace), and the split
+     * of the examples over lanes: lane k holds examples [firstExample[k], firstExample[k + 1]).
      */
     private static final class NativeBuffers {
         final int batch, steps, shares;
         final int[] firstExample;
         final INDArray input, input3d, projection, previousOutputs, epsilon, epsilon3d, gates;
-        final INDArray[] recurrent, step, gateStep;
 
         NativeBuffers(DataType type, int batch, int steps, int nIn, int size) {
             this.batch = batch;
@@ -322,21 +304,12 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             firstExample = new int[shares + 1];
             for (int k = 0; k <= shares; k++) firstExample[k] = batch * k / shares;
             long rows = (long) batch * steps;
-            recurrent = new INDArray[shares];
-            step = new INDArray[shares];
-            gateStep = new INDArray[shares];
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                 input = Nd4j.create(type, new long[]{rows, nIn}, 'c');
                 projection = Nd4j.create(type, new long[]{rows, 4L * size}, 'c');
                 previousOutputs = Nd4j.create(type, new long[]{rows, size}, 'c');
                 epsilon = Nd4j.create(type, new long[]{rows, size}, 'c');
                 gates = Nd4j.create(type, new long[]{rows, 4L * size}, 'c');
-                for (int k = 0; k < shares; k++) {
-                    int n = firstExample[k + 1] - firstExample[k];
-                    recurrent[k] = Nd4j.create(type, new long[]{n, 4L * size}, 'c');
-                    step[k] = Nd4j.create(type, new long[]{n, size}, 'c');
-                    gateStep[k] = Nd4j.create(type, new long[]{n, 4L * size}, 'c');
-                }
                 input3d = input.reshape('c', steps, batch, nIn);
                 epsilon3d = epsilon.reshape('c', steps, batch, size);
             }

@@ -50,13 +50,16 @@ abstract class LstmKernel {
     /** Feature mask [B, T] (1 = real step) or null. */
     abstract void loadMask(INDArray mask);
 
+    /** RW [H, 4H] for this pass's recurrent products ({@link RecurrentProducts}). */
+    abstract void loadRecurrentWeights(INDArray rw);
+
     /**
-     * One step for examples [b0, b1): gates from x·W (loaded), h·RW (the contiguous [b1 − b0, 4H]
-     * {@code recurrent}, null when the previous output is known to be zero) and b; writes their h_t
-     * into the contiguous [b1 − b0, H] {@code output}. Calls for disjoint example ranges touch
-     * disjoint state, so two threads may run them at once (examples never interact in an LSTM).
+     * One step for examples [b0, b1): gates from x·W (loaded), h_{t-1}·RW (skipped when
+     * {@code recurrent} is false: the previous output is known to be zero) and b. Calls for disjoint
+     * example ranges touch disjoint state, so two threads may run them at once (examples never
+     * interact in an LSTM).
      */
-    abstract void forwardStep(int t, int b0, int b1, INDArray recurrent, INDArray output);
+    abstract void forwardStep(int t, int b0, int b1, boolean recurrent);
 
     /** All outputs into a contiguous 'c' [T, B, H] array. */
     abstract void writeOutputs(INDArray out);
@@ -72,11 +75,10 @@ abstract class LstmKernel {
     abstract void loadEpsilon(INDArray epsilon);
 
     /**
-     * One step back for examples [b0, b1): {@code recurrent} is dz_{t+1}·RWᵀ ([b1 − b0, H], null at
-     * the last step); writes dz_t (pre-activation gate gradients) into the contiguous [b1 − b0, 4H]
-     * {@code gateGradient}. Disjoint example ranges may run at once, as for {@link #forwardStep}.
+     * One step back for examples [b0, b1): dz_t (pre-activation gate gradients) from dL/dh_t and, below
+     * the last step, dz_{t+1}·RWᵀ. Disjoint example ranges may run at once, as for {@link #forwardStep}.
      */
-    abstract void backwardStep(int t, int b0, int b1, INDArray recurrent, INDArray gateGradient);
+    abstract void backwardStep(int t, int b0, int b1);
 
     /** dz for all steps into a contiguous [T·B, 4H] buffer; steps before {@code firstStep} are zero (TBPTT). */
     abstract void writeGateGradients(INDArray out, int firstStep);

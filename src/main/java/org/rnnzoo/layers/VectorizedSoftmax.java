@@ -147,4 +147,62 @@ final class VectorizedSoftmax {
             if (!full) System.arraycopy(edge, 0, out, c0, w.cols - c0);
         }
     }
+
+    /** {@link PackedMatrix#multiplyRows}: four rows × four vectors of running sums per block (16 registers). */
+    static void multiplyPackedRows(PackedMatrix w, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        int step = S.length(), rows = w.rows, block = PackedMatrix.BLOCK;
+        float[] d = w.data, edge = new float[4 * block];
+        for (int b = 0; b < w.blocks; b++) {
+            int c0 = b * block, valid = Math.min(block, w.cols - c0);
+            int r = 0;
+            for (; r + 4 <= n; r += 4) {
+                FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00,
+                        a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+                int x0 = xOff + r * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+                int o = b * rows * block;
+                for (int i = 0; i < rows; i++, o += block) {
+                    FloatVector w0 = FloatVector.fromArray(S, d, o), w1 = FloatVector.fromArray(S, d, o + step),
+                            w2 = FloatVector.fromArray(S, d, o + 2 * step), w3 = FloatVector.fromArray(S, d, o + 3 * step);
+                    FloatVector v = FloatVector.broadcast(S, x[x0 + i]);
+                    a00 = w0.fma(v, a00); a01 = w1.fma(v, a01); a02 = w2.fma(v, a02); a03 = w3.fma(v, a03);
+                    v = FloatVector.broadcast(S, x[x1 + i]);
+                    a10 = w0.fma(v, a10); a11 = w1.fma(v, a11); a12 = w2.fma(v, a12); a13 = w3.fma(v, a13);
+                    v = FloatVector.broadcast(S, x[x2 + i]);
+                    a20 = w0.fma(v, a20); a21 = w1.fma(v, a21); a22 = w2.fma(v, a22); a23 = w3.fma(v, a23);
+                    v = FloatVector.broadcast(S, x[x3 + i]);
+                    a30 = w0.fma(v, a30); a31 = w1.fma(v, a31); a32 = w2.fma(v, a32); a33 = w3.fma(v, a33);
+                }
+                int at = outOff + r * outStride + c0;
+                store(a00, a01, a02, a03, out, at, valid, edge);
+                store(a10, a11, a12, a13, out, at + outStride, valid, edge);
+                store(a20, a21, a22, a23, out, at + 2 * outStride, valid, edge);
+                store(a30, a31, a32, a33, out, at + 3 * outStride, valid, edge);
+            }
+            for (; r < n; r++) {                      // the last rows, one at a time
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                int xr = xOff + r * xStride, o = b * rows * block;
+                for (int i = 0; i < rows; i++, o += block) {
+                    FloatVector v = FloatVector.broadcast(S, x[xr + i]);
+                    a0 = FloatVector.fromArray(S, d, o).fma(v, a0);
+                    a1 = FloatVector.fromArray(S, d, o + step).fma(v, a1);
+                    a2 = FloatVector.fromArray(S, d, o + 2 * step).fma(v, a2);
+                    a3 = FloatVector.fromArray(S, d, o + 3 * step).fma(v, a3);
+                }
+                store(a0, a1, a2, a3, out, outOff + r * outStride + c0, valid, edge);
+            }
+        }
+    }
+
+    /** One block's four vectors of results to out[at…], or only the first {@code valid} values (last block). */
+    private static void store(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, float[] out, int at, int valid, float[] edge) {
+        int step = S.length();
+        boolean full = valid == 4 * step;
+        float[] dst = full ? out : edge;
+        int o = full ? at : 0;
+        a0.intoArray(dst, o);
+        a1.intoArray(dst, o + step);
+        a2.intoArray(dst, o + 2 * step);
+        a3.intoArray(dst, o + 3 * step);
+        if (!full) System.arraycopy(edge, 0, out, at, valid);
+    }
 }

@@ -39,6 +39,31 @@ class PackedMatrixTest {
     }
 
     @Test
+    void multiRowProductsMatchTheDefinition() {
+        Random r = new Random(4);
+        for (int[] s : new int[][]{{7, 5}, {200, 800}, {33, 2 * PackedMatrix.BLOCK + 17}}) {
+            int rows = s[0], cols = s[1];
+            float[] colMajor = random(r, rows * cols);
+            PackedMatrix p = PackedMatrix.fromColumnMajor(colMajor, rows, cols);
+            for (int n : new int[]{1, 3, 4, 5, 9, 10}) {      // groups of four and the rows after them
+                int xStride = rows + 3, outStride = cols + 2, xOff = 5, outOff = 7;   // padded rows: strides and offsets are honoured
+                float[] x = random(r, xOff + n * xStride), out = new float[outOff + n * outStride];
+                java.util.Arrays.fill(out, 42f);
+                p.multiplyRows(x, xOff, xStride, n, out, outOff, outStride);
+                for (int row = 0; row < n; row++)
+                    for (int j = 0; j < cols; j++) {
+                        double want = 0;
+                        for (int i = 0; i < rows; i++) want += (double) x[xOff + row * xStride + i] * colMajor[j * rows + i];
+                        assertEquals(want, out[outOff + row * outStride + j], 1e-5 * Math.sqrt(rows) * 4, rows + "x" + cols + ", n " + n + ", row " + row + ", column " + j);
+                    }
+                for (int row = 0; row < n; row++)
+                    for (int j = cols; j < outStride && outOff + row * outStride + j < out.length; j++)
+                        assertEquals(42f, out[outOff + row * outStride + j], "padding after row " + row + " untouched");
+            }
+        }
+    }
+
+    @Test
     void rejectsShortVectors() {
         PackedMatrix p = PackedMatrix.fromColumnMajor(new float[6], 2, 3);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[1], null, new float[3]));
