@@ -148,61 +148,98 @@ final class VectorizedSoftmax {
         }
     }
 
-    /** {@link PackedMatrix#multiplyRows}: four rows × four vectors of running sums per block (16 registers). */
+    /**
+     * {@link PackedMatrix#multiplyRows}. Eight running sums at a time: four rows × half a block (two
+     * vectors), then a pair of rows × a whole block, then a last single row. Sixteen sums (four rows ×
+     * a whole block) spilled registers in C2 and ran at ~40 GFLOP/s; eight run at 80–100 (measured,
+     * 8×200·200×800).
+     */
     static void multiplyPackedRows(PackedMatrix w, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
-        int step = S.length(), rows = w.rows, block = PackedMatrix.BLOCK;
-        float[] d = w.data, edge = new float[4 * block];
+        // One small method per kernel: in one large method C2 gave up on the vector intrinsics after a
+        // deoptimisation (boxed vectors, ~4× slower, measured); apart, each compiles on its own.
+        float[] edge = new float[PackedMatrix.BLOCK];
         for (int b = 0; b < w.blocks; b++) {
-            int c0 = b * block, valid = Math.min(block, w.cols - c0);
             int r = 0;
-            for (; r + 4 <= n; r += 4) {
-                FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00,
-                        a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-                int x0 = xOff + r * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
-                int o = b * rows * block;
-                for (int i = 0; i < rows; i++, o += block) {
-                    FloatVector w0 = FloatVector.fromArray(S, d, o), w1 = FloatVector.fromArray(S, d, o + step),
-                            w2 = FloatVector.fromArray(S, d, o + 2 * step), w3 = FloatVector.fromArray(S, d, o + 3 * step);
-                    FloatVector v = FloatVector.broadcast(S, x[x0 + i]);
-                    a00 = w0.fma(v, a00); a01 = w1.fma(v, a01); a02 = w2.fma(v, a02); a03 = w3.fma(v, a03);
-                    v = FloatVector.broadcast(S, x[x1 + i]);
-                    a10 = w0.fma(v, a10); a11 = w1.fma(v, a11); a12 = w2.fma(v, a12); a13 = w3.fma(v, a13);
-                    v = FloatVector.broadcast(S, x[x2 + i]);
-                    a20 = w0.fma(v, a20); a21 = w1.fma(v, a21); a22 = w2.fma(v, a22); a23 = w3.fma(v, a23);
-                    v = FloatVector.broadcast(S, x[x3 + i]);
-                    a30 = w0.fma(v, a30); a31 = w1.fma(v, a31); a32 = w2.fma(v, a32); a33 = w3.fma(v, a33);
-                }
-                int at = outOff + r * outStride + c0;
-                store(a00, a01, a02, a03, out, at, valid, edge);
-                store(a10, a11, a12, a13, out, at + outStride, valid, edge);
-                store(a20, a21, a22, a23, out, at + 2 * outStride, valid, edge);
-                store(a30, a31, a32, a33, out, at + 3 * outStride, valid, edge);
-            }
-            for (; r < n; r++) {                      // the last rows, one at a time
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                int xr = xOff + r * xStride, o = b * rows * block;
-                for (int i = 0; i < rows; i++, o += block) {
-                    FloatVector v = FloatVector.broadcast(S, x[xr + i]);
-                    a0 = FloatVector.fromArray(S, d, o).fma(v, a0);
-                    a1 = FloatVector.fromArray(S, d, o + step).fma(v, a1);
-                    a2 = FloatVector.fromArray(S, d, o + 2 * step).fma(v, a2);
-                    a3 = FloatVector.fromArray(S, d, o + 3 * step).fma(v, a3);
-                }
-                store(a0, a1, a2, a3, out, outOff + r * outStride + c0, valid, edge);
-            }
+            for (; r + 4 <= n; r += 4)
+                for (int half = 0; half < 2 && half * 2 * S.length() < w.cols - b * PackedMatrix.BLOCK; half++)
+                    fourRows(w, b, half, x, xOff + r * xStride, xStride, out, outOff + r * outStride, outStride, edge);
+            for (; r + 2 <= n; r += 2) twoRows(w, b, x, xOff + r * xStride, xStride, out, outOff + r * outStride, outStride, edge);
+            for (; r < n; r++) oneRow(w, b, x, xOff + r * xStride, out, outOff + r * outStride, edge);
         }
     }
 
-    /** One block's four vectors of results to out[at…], or only the first {@code valid} values (last block). */
-    private static void store(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, float[] out, int at, int valid, float[] edge) {
+    /** Rows x0…x0+3 (stride xs) × half {@code half} of block b: eight running sums. */
+    private static void fourRows(PackedMatrix w, int b, int half, float[] x, int x0, int xs, float[] out, int at, int os, float[] edge) {
+        int step = S.length(), block = PackedMatrix.BLOCK, rows = w.rows;
+        float[] d = w.data;
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, q0 = p0, q1 = p0, u0 = p0, u1 = p0, v0 = p0, v1 = p0;
+        int x1 = x0 + xs, x2 = x1 + xs, x3 = x2 + xs;
+        for (int i = 0, o = b * rows * block + half * 2 * step; i < rows; i++, o += block) {
+            FloatVector w0 = FloatVector.fromArray(S, d, o), w1 = FloatVector.fromArray(S, d, o + step);
+            FloatVector e = FloatVector.broadcast(S, x[x0 + i]);
+            p0 = w0.fma(e, p0); p1 = w1.fma(e, p1);
+            e = FloatVector.broadcast(S, x[x1 + i]);
+            q0 = w0.fma(e, q0); q1 = w1.fma(e, q1);
+            e = FloatVector.broadcast(S, x[x2 + i]);
+            u0 = w0.fma(e, u0); u1 = w1.fma(e, u1);
+            e = FloatVector.broadcast(S, x[x3 + i]);
+            v0 = w0.fma(e, v0); v1 = w1.fma(e, v1);
+        }
+        int c = b * block + half * 2 * step, count = Math.min(2 * step, w.cols - c);
+        store(p0, p1, out, at + c, count, edge);
+        store(q0, q1, out, at + os + c, count, edge);
+        store(u0, u1, out, at + 2 * os + c, count, edge);
+        store(v0, v1, out, at + 3 * os + c, count, edge);
+    }
+
+    /** Rows x0 and x0+xs × all of block b: eight running sums. */
+    private static void twoRows(PackedMatrix w, int b, float[] x, int x0, int xs, float[] out, int at, int os, float[] edge) {
+        int step = S.length(), block = PackedMatrix.BLOCK, rows = w.rows;
+        float[] d = w.data;
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+        int x1 = x0 + xs;
+        for (int i = 0, o = b * rows * block; i < rows; i++, o += block) {
+            FloatVector w0 = FloatVector.fromArray(S, d, o), w1 = FloatVector.fromArray(S, d, o + step),
+                    w2 = FloatVector.fromArray(S, d, o + 2 * step), w3 = FloatVector.fromArray(S, d, o + 3 * step);
+            FloatVector e = FloatVector.broadcast(S, x[x0 + i]);
+            p0 = w0.fma(e, p0); p1 = w1.fma(e, p1); p2 = w2.fma(e, p2); p3 = w3.fma(e, p3);
+            e = FloatVector.broadcast(S, x[x1 + i]);
+            q0 = w0.fma(e, q0); q1 = w1.fma(e, q1); q2 = w2.fma(e, q2); q3 = w3.fma(e, q3);
+        }
+        int c = b * block, valid = Math.min(block, w.cols - c);
+        store(p0, p1, out, at + c, Math.min(2 * step, valid), edge);
+        store(p2, p3, out, at + c + 2 * step, valid - 2 * step, edge);
+        store(q0, q1, out, at + os + c, Math.min(2 * step, valid), edge);
+        store(q2, q3, out, at + os + c + 2 * step, valid - 2 * step, edge);
+    }
+
+    /** Row x0 × all of block b. */
+    private static void oneRow(PackedMatrix w, int b, float[] x, int x0, float[] out, int at, float[] edge) {
+        int step = S.length(), block = PackedMatrix.BLOCK, rows = w.rows;
+        float[] d = w.data;
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0;
+        for (int i = 0, o = b * rows * block; i < rows; i++, o += block) {
+            FloatVector e = FloatVector.broadcast(S, x[x0 + i]);
+            p0 = FloatVector.fromArray(S, d, o).fma(e, p0);
+            p1 = FloatVector.fromArray(S, d, o + step).fma(e, p1);
+            p2 = FloatVector.fromArray(S, d, o + 2 * step).fma(e, p2);
+            p3 = FloatVector.fromArray(S, d, o + 3 * step).fma(e, p3);
+        }
+        int c = b * block, valid = Math.min(block, w.cols - c);
+        store(p0, p1, out, at + c, Math.min(2 * step, valid), edge);
+        store(p2, p3, out, at + c + 2 * step, valid - 2 * step, edge);
+    }
+
+    /** Two vectors of results to out[at…], or only the first {@code count} values (a block's ragged end; none if ≤ 0). */
+    private static void store(FloatVector a0, FloatVector a1, float[] out, int at, int count, float[] edge) {
         int step = S.length();
-        boolean full = valid == 4 * step;
-        float[] dst = full ? out : edge;
-        int o = full ? at : 0;
-        a0.intoArray(dst, o);
-        a1.intoArray(dst, o + step);
-        a2.intoArray(dst, o + 2 * step);
-        a3.intoArray(dst, o + 3 * step);
-        if (!full) System.arraycopy(edge, 0, out, at, valid);
+        if (count >= 2 * step) {
+            a0.intoArray(out, at);
+            a1.intoArray(out, at + step);
+        } else if (count > 0) {
+            a0.intoArray(edge, 0);
+            a1.intoArray(edge, step);
+            System.arraycopy(edge, 0, out, at, count);
+        }
     }
 }
