@@ -37,6 +37,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
     private INDArray x2d;            // [batch·time, nIn], row n = (b, t) with n = b·T + t
     private int[] targets;           // -1 where masked
     private INDArray logitsBuffer;   // reused: a fresh 16 MB native buffer per step costs more than the softmax
+    private float[] probabilitySums; // column sums of probs (float training pass): the bias gradient without another pass
     private double nll;
     private long cachedFor = -1;     // identity of the (input, labels, mask) the probabilities belong to
     private long scoredFor = -1;     // ... and the one nll belongs to (it outlives the probabilities)
@@ -93,13 +94,18 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         // dLoss/dlogits = p − onehot(target) at real positions, 0 at padding, made in place in the
         // probabilities' own native buffer; the cache is consumed.
         INDArray dz = probs;
-        if (dz.dataType() == DataType.FLOAT) {
+        // db = Σ_rows dz = (column sums of p, from the softmax pass) − target counts − masked rows' p
+        float[] db = dz.dataType() == DataType.FLOAT ? probabilitySums : null;
+        if (db != null) {
             ByteBuffer bb = dz.data().asNio().order(ByteOrder.nativeOrder());
             for (int i = 0; i < n; i++) {
-                if (targets[i] < 0) dz.getRow(i).assign(0);
-                else {
+                if (targets[i] < 0) {
+                    for (int j = 0; j < v; j++) db[j] -= bb.getFloat((int) ((i * v + j) * 4));
+                    dz.getRow(i).assign(0);
+                } else {
                     int at = (int) ((i * v + targets[i]) * 4);
                     bb.putFloat(at, bb.getFloat(at) - 1f);
+                    db[targets[i]] -= 1f;
                 }
             }
         } else {
@@ -126,16 +132,12 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
             dzRows[k] = shares == 1 ? dz : dz.get(rows, NDArrayIndex.all());
             dxRows[k] = shares == 1 ? dx : dx.get(rows, NDArrayIndex.all());
         }
-        // db = column sums of dz, in Java over the native buffer (ND4J's sum(0) took ~4 ms here)
-        boolean heapSum = dz.dataType() == DataType.FLOAT;
-        float[] db = heapSum ? new float[(int) v] : null;
-        ByteBuffer dzBuffer = heapSum ? dz.data().asNio() : null;
         TwoLanes.run((phase, k) -> {
             Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
             Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
-            if (heapSum) VectorMath.columnSums(dzBuffer, (int) n, (int) v, (int) (v * k / shares), (int) (v * (k + 1) / shares), db);
         }, 0, shares);
-        if (heapSum) bGrad.assign(Nd4j.create(db, bGrad.shape(), bGrad.ordering()));
+        // (ND4J's dz.sum(0) took ~4 ms a step at PTB-small: kept for double precision only)
+        if (db != null) bGrad.assign(Nd4j.create(db, bGrad.shape(), bGrad.ordering()));
         else bGrad.assign(dz.sum(0).reshape(bGrad.shape()));
 
         long b = input.size(0);
@@ -254,11 +256,16 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
             zRows[k] = shares == 1 ? z : z.get(rows, NDArrayIndex.all());
         }
         ByteBuffer all = z.data().asNio();
+        float[][] sums = reuse ? new float[shares][v] : new float[shares][];     // training pass: column sums of p, per lane
         TwoLanes.run((phase, k) -> {       // rows are independent: each share does its rows' logits and softmax
             int r0 = n * k / shares, r1 = n * (k + 1) / shares;
             Nd4j.gemm(xRows[k], w, zRows[k], false, false, 1.0, 0.0);
-            VectorMath.softmaxRows(all.slice(r0 * v * 4, (r1 - r0) * v * 4), r1 - r0, v, b);
+            VectorMath.softmaxRows(all.slice(r0 * v * 4, (r1 - r0) * v * 4), r1 - r0, v, b, sums[k]);
         }, 0, shares);
+        if (reuse) {
+            for (int k = 1; k < shares; k++) for (int j = 0; j < v; j++) sums[0][j] += sums[k][j];
+            probabilitySums = sums[0];
+        }
         return z;
     }
 }

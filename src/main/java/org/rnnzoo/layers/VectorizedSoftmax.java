@@ -42,7 +42,7 @@ final class VectorizedSoftmax {
     }
 
     /** The same on native memory (an ND4J buffer), so the logits are never copied to the heap and back. */
-    static void softmaxRows(ByteBuffer z, int rows, int cols, float[] bias) {
+    static void softmaxRows(ByteBuffer z, int rows, int cols, float[] bias, float[] columnSums) {
         ByteOrder order = ByteOrder.nativeOrder();
         int bound = S.loopBound(cols), step = S.length();
         for (int r = 0; r < rows; r++) {
@@ -77,21 +77,19 @@ final class VectorizedSoftmax {
             }
             float inv = (float) (1.0 / sum);
             c = 0;
-            for (; c < bound; c += step) FloatVector.fromByteBuffer(S, z, o + 4 * c, order).mul(inv).intoByteBuffer(z, o + 4 * c, order);
-            for (; c < cols; c++) z.putFloat(o + 4 * c, z.getFloat(o + 4 * c) * inv);
-        }
-    }
-
-    static void columnSums(ByteBuffer z, int rows, int cols, int from, int to, float[] sums) {
-        ByteOrder order = ByteOrder.nativeOrder();
-        int step = S.length(), bound = from + S.loopBound(to - from);
-        java.util.Arrays.fill(sums, from, to, 0f);
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            int j = from;
-            for (; j < bound; j += step)
-                FloatVector.fromByteBuffer(S, z, (o + j) * 4, order).add(FloatVector.fromArray(S, sums, j)).intoArray(sums, j);
-            for (; j < to; j++) sums[j] += z.getFloat((o + j) * 4);
+            if (columnSums == null) {
+                for (; c < bound; c += step) FloatVector.fromByteBuffer(S, z, o + 4 * c, order).mul(inv).intoByteBuffer(z, o + 4 * c, order);
+            } else {
+                for (; c < bound; c += step) {
+                    FloatVector p = FloatVector.fromByteBuffer(S, z, o + 4 * c, order).mul(inv);
+                    p.intoByteBuffer(z, o + 4 * c, order);
+                    p.add(FloatVector.fromArray(S, columnSums, c)).intoArray(columnSums, c);
+                }
+            }
+            for (; c < cols; c++) {
+                z.putFloat(o + 4 * c, z.getFloat(o + 4 * c) * inv);
+                if (columnSums != null) columnSums[c] += z.getFloat(o + 4 * c);
+            }
         }
     }
 
