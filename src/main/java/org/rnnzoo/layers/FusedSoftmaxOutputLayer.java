@@ -53,16 +53,21 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         version++;
     }
 
+    // Labels and masks invalidate the cached probabilities only when they are other arrays: after
+    // backprop, ComputationGraph.computeGradientAndScore sets the (null) mask again before asking for
+    // the score, and counting that as a change recomputed the whole forward pass — a fourth
+    // 1.6-GFLOP product every PTB-small step (measured: 20 instead of 10 softmax passes per 10 steps).
+
     @Override
     public void setLabels(INDArray labels) {
+        if (labels != this.labels) version++;
         super.setLabels(labels);
-        version++;
     }
 
     @Override
     public void setMaskArray(INDArray maskArray) {
+        if (maskArray != this.maskArray) version++;
         super.setMaskArray(maskArray);
-        version++;
     }
 
     @Override

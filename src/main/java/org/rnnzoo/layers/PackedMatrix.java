@@ -28,7 +28,19 @@ final class PackedMatrix {
 
     /** Packs a float matrix [rows, cols] (any ordering). */
     static PackedMatrix of(org.nd4j.linalg.api.ndarray.INDArray w) {
-        return fromColumnMajor(w.dup('f').data().asFloat(), (int) w.size(0), (int) w.size(1));
+        return fromColumnMajor(columnMajor(w), (int) w.size(0), (int) w.size(1));
+    }
+
+    /**
+     * The values of a float matrix in column-major order: one bulk read when it already is a
+     * contiguous 'f' array (a parameter view), else through a copy.
+     */
+    static float[] columnMajor(org.nd4j.linalg.api.ndarray.INDArray w) {
+        if (w.ordering() != 'f' || w.elementWiseStride() != 1 || w.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT)
+            return w.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('f').data().asFloat();
+        float[] v = new float[(int) w.length()];
+        w.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get((int) w.offset(), v);
+        return v;
     }
 
     /**
@@ -69,10 +81,20 @@ final class PackedMatrix {
 
     /** Packs W given as its values in column-major order (element (i, j) at j·rows + i). */
     static PackedMatrix fromColumnMajor(float[] w, int rows, int cols) {
+        return fromStrided(w, rows, cols, 1, rows);
+    }
+
+    /** Packs the transpose of the [cols, rows] matrix whose column-major values are {@code w}. */
+    static PackedMatrix transposedFromColumnMajor(float[] w, int rows, int cols) {
+        return fromStrided(w, rows, cols, cols, 1);
+    }
+
+    /** Packs W [rows, cols] with element (i, j) at w[i·rowStride + j·colStride]. */
+    private static PackedMatrix fromStrided(float[] w, int rows, int cols, int rowStride, int colStride) {
         PackedMatrix p = new PackedMatrix(rows, cols);
         for (int j = 0; j < cols; j++) {
             int base = (j / BLOCK) * rows * BLOCK + j % BLOCK;
-            for (int i = 0; i < rows; i++) p.data[base + i * BLOCK] = w[j * rows + i];
+            for (int i = 0; i < rows; i++) p.data[base + i * BLOCK] = w[i * rowStride + j * colStride];
         }
         return p;
     }

@@ -17,8 +17,12 @@ final class RecurrentProducts {
         private PackedMatrix w, wT;
 
         void load(INDArray rw) {
-            w = PackedMatrix.of(rw);
-            wT = PackedMatrix.of(rw.transpose());
+            float[] values = PackedMatrix.columnMajor(rw);
+            int rows = (int) rw.size(0), cols = (int) rw.size(1);
+            TwoLanes.run((phase, lane) -> {           // a serial ~1 ms per layer per step otherwise
+                if (lane == 0) w = PackedMatrix.fromColumnMajor(values, rows, cols);
+                else wT = PackedMatrix.transposedFromColumnMajor(values, cols, rows);
+            }, 0, 2);
         }
 
         /** out[outOff + r·4H + j] = (x[xOff + r·H …]·RW)_j for r &lt; n. */

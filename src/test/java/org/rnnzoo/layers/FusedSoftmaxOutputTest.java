@@ -14,6 +14,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fused layer is DL4J's RnnOutputLayer(softmax, sparse MCXENT), only faster: same numbers. */
@@ -110,6 +112,39 @@ class FusedSoftmaxOutputTest {
         INDArray step = Nd4j.create(new float[]{5}, new long[]{1, 1}, DataType.FLOAT);
         for (int i = 0; i < 3; i++)
             assertTrue(ours.rnnTimeStep(step)[0].equalsWithEps(theirs.rnnTimeStep(step)[0], 1e-6), "rnnTimeStep " + i);
+    }
+
+    /**
+     * The layer caches its forward pass for the score DL4J asks for after backprop; the cache must
+     * follow the labels and mask: other labels or a mask on the same input give their own score.
+     */
+    @Test
+    void newLabelsOrMaskInvalidateTheCachedPass() {
+        ComputationGraph ours = graph(FusedSoftmaxOutput.create(H, V, 0), DataType.FLOAT);
+        ComputationGraph theirs = graph(dl4jOutput(), DataType.FLOAT);
+        theirs.setParams(ours.params().dup());
+        MultiDataSet plain = data(DataType.FLOAT, false), masked = data(DataType.FLOAT, true);
+        INDArray otherLabels = plain.getLabels(0).dup();
+        for (int b = 0; b < B; b++) otherLabels.putScalar(b, 0, 0, (otherLabels.getDouble(b, 0, 0) + 1) % V);
+        INDArray h = Nd4j.randn(DataType.FLOAT, B, H, T);
+        INDArray mask = masked.getLabelsMaskArray(0).reshape('f', B * T, 1);   // as ComputationGraph hands it over
+        INDArray[][] labelsAndMask = {{plain.getLabels(0), null}, {otherLabels, null}, {otherLabels, mask}, {plain.getLabels(0), null}};
+        org.deeplearning4j.nn.api.layers.IOutputLayer o = (org.deeplearning4j.nn.api.layers.IOutputLayer) ours.getLayer("out"),
+                t = (org.deeplearning4j.nn.api.layers.IOutputLayer) theirs.getLayer("out");
+        o.setInput(h, LayerWorkspaceMgr.noWorkspaces());      // the same input throughout
+        double previous = Double.NaN;
+        for (INDArray[] lm : labelsAndMask) {
+            o.setLabels(lm[0]);
+            o.setMaskArray(lm[1]);
+            t.setInput(h, LayerWorkspaceMgr.noWorkspaces());
+            t.setLabels(lm[0]);
+            t.setMaskArray(lm[1]);
+            double want = t.computeScore(0, true, LayerWorkspaceMgr.noWorkspaces());
+            double got = o.computeScore(0, true, LayerWorkspaceMgr.noWorkspaces());
+            assertEquals(want, got, 1e-5 * Math.abs(want), "masked=" + (lm[1] != null));
+            assertNotEquals(previous, got, "each case has its own score");
+            previous = got;
+        }
     }
 
     @Test
