@@ -36,9 +36,14 @@ final class PackedMatrix {
      * contiguous 'f' array (a parameter view), else through a copy.
      */
     static float[] columnMajor(org.nd4j.linalg.api.ndarray.INDArray w) {
+        return columnMajor(w, null);
+    }
+
+    /** {@link #columnMajor(org.nd4j.linalg.api.ndarray.INDArray)} into {@code into} when it has the right length. */
+    static float[] columnMajor(org.nd4j.linalg.api.ndarray.INDArray w, float[] into) {
         if (w.ordering() != 'f' || w.elementWiseStride() != 1 || w.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT)
             return w.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('f').data().asFloat();
-        float[] v = new float[(int) w.length()];
+        float[] v = into != null && into.length == w.length() ? into : new float[(int) w.length()];
         w.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get((int) w.offset(), v);
         return v;
     }
@@ -86,12 +91,25 @@ final class PackedMatrix {
 
     /** Packs the transpose of the [cols, rows] matrix whose column-major values are {@code w}. */
     static PackedMatrix transposedFromColumnMajor(float[] w, int rows, int cols) {
-        return fromStrided(w, rows, cols, cols, 1);
+        return fromStrided(w, rows, cols, cols, 1, null);
+    }
+
+    /**
+     * {@link #fromColumnMajor} ({@code transposed} false) or {@link #transposedFromColumnMajor}, into
+     * {@code reuse} when it has that shape (training repacks RW every step: no 1.3 MB of garbage each time).
+     */
+    static PackedMatrix repack(float[] w, int rows, int cols, boolean transposed, PackedMatrix reuse) {
+        return transposed ? fromStrided(w, rows, cols, cols, 1, reuse) : fromStrided(w, rows, cols, 1, rows, reuse);
     }
 
     /** Packs W [rows, cols] with element (i, j) at w[i·rowStride + j·colStride]. */
     private static PackedMatrix fromStrided(float[] w, int rows, int cols, int rowStride, int colStride) {
-        PackedMatrix p = new PackedMatrix(rows, cols);
+        return fromStrided(w, rows, cols, rowStride, colStride, null);
+    }
+
+    private static PackedMatrix fromStrided(float[] w, int rows, int cols, int rowStride, int colStride, PackedMatrix reuse) {
+        // padding columns of the last block stay zero: a reused matrix of the same shape never wrote them
+        PackedMatrix p = reuse != null && reuse.rows == rows && reuse.cols == cols ? reuse : new PackedMatrix(rows, cols);
         for (int j = 0; j < cols; j++) {
             int base = (j / BLOCK) * rows * BLOCK + j % BLOCK;
             for (int i = 0; i < rows; i++) p.data[base + i * BLOCK] = w[i * rowStride + j * colStride];

@@ -15,13 +15,14 @@ final class RecurrentProducts {
     /** Float: RW and RWᵀ packed for multi-row products ({@link PackedMatrix#multiplyRows}). */
     static final class FloatRows {
         private PackedMatrix w, wT;
+        private float[] values;
 
         void load(INDArray rw) {
-            float[] values = PackedMatrix.columnMajor(rw);
+            float[] v = values = PackedMatrix.columnMajor(rw, values);
             int rows = (int) rw.size(0), cols = (int) rw.size(1);
             TwoLanes.run((phase, lane) -> {           // a serial ~1 ms per layer per step otherwise
-                if (lane == 0) w = PackedMatrix.fromColumnMajor(values, rows, cols);
-                else wT = PackedMatrix.transposedFromColumnMajor(values, cols, rows);
+                if (lane == 0) w = PackedMatrix.repack(v, rows, cols, false, w);
+                else wT = PackedMatrix.repack(v, cols, rows, true, wT);
             }, 0, 2);
         }
 
