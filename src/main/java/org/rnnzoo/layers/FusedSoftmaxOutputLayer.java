@@ -141,7 +141,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         INDArray dx = Nd4j.createUninitialized(dz.dataType(), n, nIn);      // [n, nIn]
         // two shares: dW by columns (x2dᵀ·dz[:, cols]), dx by rows (dz[rows]·Wᵀ)
         int shares = lanesFor(n);
-        INDArray[] xT = new INDArray[shares], dzCols = new INDArray[shares], wGradCols = new INDArray[shares],
+        INDArray[] dzCols = new INDArray[shares], wGradCols = new INDArray[shares],
                 dzRows = new INDArray[shares], dxRows = new INDArray[shares];
         for (int k = 0; k < shares; k++) {
             INDArrayIndex cols = NDArrayIndex.interval(v * k / shares, v * (k + 1) / shares);
