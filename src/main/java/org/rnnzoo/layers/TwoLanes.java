@@ -16,9 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * usually one cache-line transfer.
  *
  * <p>How many lanes: {@code ZOO_THREADS} (or {@code -Drnnzoo.threads}), 1 or 2; default 2 on a
- * machine with two cores or more. Set 1 when another job has the other core: a spinning helper
- * that is descheduled makes every phase wait for it. One caller at a time gets the helper; a
- * concurrent caller runs both lanes itself, one after the other.
+ * machine with two cores or more. 1 leaves the other core to another job (a descheduled helper
+ * makes a phase wait for it; the caller yields after spinning). One caller at a time gets the
+ * helper; a concurrent caller runs both lanes itself, one after the other.
  */
 public final class TwoLanes {
     /** The work of one phase for one lane; a lane must not wait for the other. */
