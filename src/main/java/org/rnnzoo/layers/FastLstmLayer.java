@@ -185,7 +185,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         boolean hasState = h0 != null;
         // Two lanes (TwoLanes): the projection by rows, then each lane runs every step for its own
         // examples — they never interact, so the lanes need not meet between steps.
-        INDArray[] inputRows = nb.rowShares(nb.input), projectionRows = nb.rowShares(nb.projection);
+        INDArray[] inputRows = TwoLanes.rowShares(nb.input, nb.shares), projectionRows = TwoLanes.rowShares(nb.projection, nb.shares);
         TwoLanes.run((phase, k) -> Nd4j.gemm(inputRows[k], w, projectionRows[k], false, false, 1.0, 0.0), 0, nb.shares);
         kernel.loadProjection(nb.projection);
         kernel.loadRecurrentWeights(rw);
@@ -198,11 +198,6 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         passInput = training ? input : null;
         passGeneration = kernel.generation;
         return layerConf().getRnnDataFormat() == RNNFormat.NWC ? out.permute(1, 0, 2) : out.permute(1, 2, 0);
-    }
-
-    private static org.nd4j.linalg.indexing.INDArrayIndex[] rows(int from, int to) {
-        return new org.nd4j.linalg.indexing.INDArrayIndex[]{org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()};
     }
 
     /** The layer input as a [T, B, nIn] view (2-d input [B, nIn] is one step). */
@@ -263,8 +258,10 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray epsOut = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[]{steps, batch, layerConf().getNIn()}, 'c');
         // weight gradients by gate columns, the input gradient by rows
-        INDArray[] gateCols = nb.columnShares(nb.gates), gWCols = nb.columnShares(gW), gRWCols = nb.columnShares(gRW),
-                gateRows = nb.rowShares(nb.gates), epsRows = nb.rowShares(epsOut.reshape(steps * batch, layerConf().getNIn()));
+        int shares = nb.shares;
+        INDArray[] gateCols = TwoLanes.columnShares(nb.gates, shares), gWCols = TwoLanes.columnShares(gW, shares),
+                gRWCols = TwoLanes.columnShares(gRW, shares), gateRows = TwoLanes.rowShares(nb.gates, shares),
+                epsRows = TwoLanes.rowShares(epsOut.reshape(steps * batch, layerConf().getNIn()), shares);
         TwoLanes.run((phase, k) -> {
             Nd4j.gemm(nb.input, gateCols[k], gWCols[k], true, false, 1.0, 0.0);
             Nd4j.gemm(nb.previousOutputs, gateCols[k], gRWCols[k], true, false, 1.0, 0.0);
@@ -317,23 +314,6 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
         boolean fits(int batch, int steps) {
             return batch == this.batch && steps == this.steps;
-        }
-
-        /** A 2-d array cut into one block of rows per lane (views). */
-        INDArray[] rowShares(INDArray a) {
-            if (shares == 1) return new INDArray[]{a};
-            INDArray[] out = new INDArray[shares];
-            for (int k = 0; k < shares; k++) out[k] = a.get(rows((int) a.size(0) * k / shares, (int) a.size(0) * (k + 1) / shares));
-            return out;
-        }
-
-        /** A 2-d array cut into one block of columns per lane (views). */
-        INDArray[] columnShares(INDArray a) {
-            if (shares == 1) return new INDArray[]{a};
-            INDArray[] out = new INDArray[shares];
-            for (int k = 0; k < shares; k++) out[k] = a.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(a.size(1) * k / shares, a.size(1) * (k + 1) / shares));
-            return out;
         }
     }
 }

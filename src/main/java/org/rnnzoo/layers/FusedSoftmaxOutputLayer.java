@@ -11,8 +11,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -141,16 +139,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         INDArray dx = Nd4j.createUninitialized(dz.dataType(), n, nIn);      // [n, nIn]
         // two shares: dW by columns (x2dᵀ·dz[:, cols]), dx by rows (dz[rows]·Wᵀ)
         int shares = lanesFor(n);
-        INDArray[] dzCols = new INDArray[shares], wGradCols = new INDArray[shares],
-                dzRows = new INDArray[shares], dxRows = new INDArray[shares];
-        for (int k = 0; k < shares; k++) {
-            INDArrayIndex cols = NDArrayIndex.interval(v * k / shares, v * (k + 1) / shares);
-            INDArrayIndex rows = NDArrayIndex.interval(n * k / shares, n * (k + 1) / shares);
-            dzCols[k] = shares == 1 ? dz : dz.get(NDArrayIndex.all(), cols);
-            wGradCols[k] = shares == 1 ? wGrad : wGrad.get(NDArrayIndex.all(), cols);
-            dzRows[k] = shares == 1 ? dz : dz.get(rows, NDArrayIndex.all());
-            dxRows[k] = shares == 1 ? dx : dx.get(rows, NDArrayIndex.all());
-        }
+        INDArray[] dzCols = TwoLanes.columnShares(dz, shares), wGradCols = TwoLanes.columnShares(wGrad, shares),
+                dzRows = TwoLanes.rowShares(dz, shares), dxRows = TwoLanes.rowShares(dx, shares);
         TwoLanes.run((phase, k) -> {
             Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
             Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
@@ -268,12 +258,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         }
         float[] b = bias.castTo(DataType.FLOAT).toFloatVector();
         int shares = lanesFor(n);
-        INDArray[] xRows = new INDArray[shares], zRows = new INDArray[shares];
-        for (int k = 0; k < shares; k++) {
-            INDArrayIndex rows = NDArrayIndex.interval(n * k / shares, n * (k + 1) / shares);
-            xRows[k] = shares == 1 ? x : x.get(rows, NDArrayIndex.all());
-            zRows[k] = shares == 1 ? z : z.get(rows, NDArrayIndex.all());
-        }
+        INDArray[] xRows = TwoLanes.rowShares(x, shares), zRows = TwoLanes.rowShares(z, shares);
         ByteBuffer all = z.data().asNio();
         float[][] sums = reuse ? new float[shares][v] : new float[shares][];     // training pass: column sums of p, per lane
         TwoLanes.run((phase, k) -> {       // rows are independent: each share does its rows' logits and softmax

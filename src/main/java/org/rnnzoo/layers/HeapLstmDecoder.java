@@ -22,7 +22,7 @@ import java.util.Optional;
  * microseconds of native allocation and deallocation bookkeeping; with a dozen of them per layer
  * per token, {@code rnnTimeStep} spent more time on arrays than on the model (docs/performance.md).
  * Here the weights are copied once, packed for one-row products ({@link PackedMatrix}), and a step
- * allocates nothing.
+ * creates no ND4J arrays.
  *
  * <p>A decoder is a snapshot: it reads the parameters when created and does not see later training.
  * It carries its own state (the graph's rnnTimeStep state is untouched). {@link #of} returns empty
@@ -46,12 +46,13 @@ public final class HeapLstmDecoder {
         final PackedMatrix[] w, rw;           // per layer, this share's units' gate columns
         final float[][] bias;
         final int[] firstUnit;
-        final int fromBlock, toBlock;
+        final int fromBlock, toBlock;         // output blocks …
+        final int fromColumn, toColumn;       // … and the vocabulary columns they hold
         final float[] z, tanhC;
         float max;
         double sum;
 
-        Share(List<Layer> lstms, int lane, int lanes, int outBlocks) {
+        Share(List<Layer> lstms, int lane, int lanes, PackedMatrix out) {
             int n = lstms.size(), maxUnits = 0;
             w = new PackedMatrix[n];
             rw = new PackedMatrix[n];
@@ -63,14 +64,14 @@ public final class HeapLstmDecoder {
                 int size = (int) rwAll.size(0), u0 = size * lane / lanes, u1 = size * (lane + 1) / lanes;
                 w[l] = PackedMatrix.ofUnits(a.getParam(FastLstmParams.INPUT_WEIGHT_KEY), u0, u1);
                 rw[l] = PackedMatrix.ofUnits(rwAll, u0, u1);
-                float[] b = a.getParam(FastLstmParams.BIAS_KEY).dup('c').data().asFloat();
-                bias[l] = new float[4 * (u1 - u0)];
-                for (int gate = 0; gate < 4; gate++) System.arraycopy(b, gate * size + u0, bias[l], gate * (u1 - u0), u1 - u0);
+                bias[l] = PackedMatrix.unitColumns(a.getParam(FastLstmParams.BIAS_KEY).dup('c').data().asFloat(), 1, size, u0, u1);
                 firstUnit[l] = u0;
                 maxUnits = Math.max(maxUnits, u1 - u0);
             }
-            fromBlock = outBlocks * lane / lanes;
-            toBlock = outBlocks * (lane + 1) / lanes;
+            fromBlock = out.blocks * lane / lanes;
+            toBlock = out.blocks * (lane + 1) / lanes;
+            fromColumn = fromBlock * PackedMatrix.BLOCK;
+            toColumn = Math.min(toBlock * PackedMatrix.BLOCK, out.cols);
             z = new float[4 * maxUnits];
             tanhC = new float[maxUnits];
         }
@@ -98,7 +99,7 @@ public final class HeapLstmDecoder {
         outBias = output.getParam(DefaultParamInitializer.BIAS_KEY).dup('c').data().asFloat();
         probs = new float[out.cols];
         shares = new Share[threads];
-        for (int lane = 0; lane < threads; lane++) shares[lane] = new Share(lstms, lane, threads, out.blocks);
+        for (int lane = 0; lane < threads; lane++) shares[lane] = new Share(lstms, lane, threads, out);
     }
 
     /** Threads {@link #of(ComputationGraph)} uses: {@link TwoLanes#lanes()}. */
@@ -177,10 +178,7 @@ public final class HeapLstmDecoder {
         for (Share s : shares) max = Math.max(max, s.max);
         double total = 0;
         for (Share s : shares) total += s.sum * Math.exp(s.max - max);
-        for (Share s : shares) {
-            int to = Math.min(s.toBlock * PackedMatrix.BLOCK, out.cols);
-            VectorMath.scale(probs, s.fromBlock * PackedMatrix.BLOCK, to, (float) (Math.exp(s.max - max) / total));
-        }
+        for (Share s : shares) VectorMath.scale(probs, s.fromColumn, s.toColumn, (float) (Math.exp(s.max - max) / total));
         return probs;
     }
 
@@ -193,8 +191,7 @@ public final class HeapLstmDecoder {
             return;
         }
         out.multiply(hNext[layers - 1], outBias, probs, s.fromBlock, s.toBlock);
-        int from = s.fromBlock * PackedMatrix.BLOCK, to = Math.min(s.toBlock * PackedMatrix.BLOCK, out.cols);
-        s.max = VectorMath.max(probs, from, to);
-        s.sum = VectorMath.expShifted(probs, from, to, s.max);
+        s.max = VectorMath.max(probs, s.fromColumn, s.toColumn);
+        s.sum = VectorMath.expShifted(probs, s.fromColumn, s.toColumn, s.max);
     }
 }

@@ -54,11 +54,20 @@ final class PackedMatrix {
      * owns those units can run {@link #lstmStep} on its share alone.
      */
     static PackedMatrix ofUnits(org.nd4j.linalg.api.ndarray.INDArray w, int u0, int u1) {
-        int rows = (int) w.size(0), size = (int) w.size(1) / 4, n = u1 - u0;
-        float[] all = w.dup('f').data().asFloat(), mine = new float[rows * 4 * n];
+        int rows = (int) w.size(0);
+        return fromColumnMajor(unitColumns(columnMajor(w), rows, (int) w.size(1) / 4, u0, u1), rows, 4 * (u1 - u0));
+    }
+
+    /**
+     * The gate columns of units [u0, u1) of a column-major [rows, 4·size] LSTM matrix (or, with
+     * rows = 1, of a bias vector), still column-major and in the gate order [g | f | o | i].
+     */
+    static float[] unitColumns(float[] columnMajor, int rows, int size, int u0, int u1) {
+        int n = u1 - u0;
+        float[] mine = new float[rows * 4 * n];
         for (int gate = 0; gate < 4; gate++)
-            System.arraycopy(all, (gate * size + u0) * rows, mine, gate * n * rows, n * rows);
-        return fromColumnMajor(mine, rows, 4 * n);
+            System.arraycopy(columnMajor, (gate * size + u0) * rows, mine, gate * n * rows, n * rows);
+        return mine;
     }
 
     /**
@@ -86,27 +95,19 @@ final class PackedMatrix {
 
     /** Packs W given as its values in column-major order (element (i, j) at j·rows + i). */
     static PackedMatrix fromColumnMajor(float[] w, int rows, int cols) {
-        return fromStrided(w, rows, cols, 1, rows);
-    }
-
-    /** Packs the transpose of the [cols, rows] matrix whose column-major values are {@code w}. */
-    static PackedMatrix transposedFromColumnMajor(float[] w, int rows, int cols) {
-        return fromStrided(w, rows, cols, cols, 1, null);
+        return repack(w, rows, cols, false, null);
     }
 
     /**
-     * {@link #fromColumnMajor} ({@code transposed} false) or {@link #transposedFromColumnMajor}, into
-     * {@code reuse} when it has that shape (training repacks RW every step: no 1.3 MB of garbage each time).
+     * Packs W [rows, cols] from column-major values ({@code transposed}: packs the transpose of the
+     * [cols, rows] matrix whose column-major values are {@code w}), into {@code reuse} when it has
+     * that shape (training repacks RW every step: no 1.3 MB of garbage each time).
      */
     static PackedMatrix repack(float[] w, int rows, int cols, boolean transposed, PackedMatrix reuse) {
         return transposed ? fromStrided(w, rows, cols, cols, 1, reuse) : fromStrided(w, rows, cols, 1, rows, reuse);
     }
 
     /** Packs W [rows, cols] with element (i, j) at w[i·rowStride + j·colStride]. */
-    private static PackedMatrix fromStrided(float[] w, int rows, int cols, int rowStride, int colStride) {
-        return fromStrided(w, rows, cols, rowStride, colStride, null);
-    }
-
     private static PackedMatrix fromStrided(float[] w, int rows, int cols, int rowStride, int colStride, PackedMatrix reuse) {
         // padding columns of the last block stay zero: a reused matrix of the same shape never wrote them
         PackedMatrix p = reuse != null && reuse.rows == rows && reuse.cols == cols ? reuse : new PackedMatrix(rows, cols);

@@ -1,5 +1,8 @@
 package org.rnnzoo.layers;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -81,6 +84,22 @@ public final class TwoLanes {
         } finally {
             owner.unlock();
         }
+    }
+
+    /** A 2-d array cut into {@code shares} blocks of rows, one per lane (views; the array itself for one share). */
+    public static INDArray[] rowShares(INDArray a, int shares) {
+        INDArray[] out = new INDArray[shares];
+        for (int k = 0; k < shares; k++)
+            out[k] = shares == 1 ? a : a.get(NDArrayIndex.interval(a.size(0) * k / shares, a.size(0) * (k + 1) / shares), NDArrayIndex.all());
+        return out;
+    }
+
+    /** A 2-d array cut into {@code shares} blocks of columns, one per lane (views; the array itself for one share). */
+    public static INDArray[] columnShares(INDArray a, int shares) {
+        INDArray[] out = new INDArray[shares];
+        for (int k = 0; k < shares; k++)
+            out[k] = shares == 1 ? a : a.get(NDArrayIndex.all(), NDArrayIndex.interval(a.size(1) * k / shares, a.size(1) * (k + 1) / shares));
+        return out;
     }
 
     private void split(Work w, int p) {

@@ -107,43 +107,8 @@ final class VectorizedSoftmax {
      * W each with AVX-512) take x[i]·(row i of the block) for every i, then are stored once.
      */
     static void multiplyPacked(PackedMatrix w, float[] x, float[] init, float[] out, int fromBlock, int toBlock) {
-        int step = S.length(), rows = w.rows, block = PackedMatrix.BLOCK;
-        float[] d = w.data, edge = null;
-        for (int b = fromBlock; b < toBlock; b++) {
-            int c0 = b * block;
-            boolean full = c0 + block <= w.cols;
-            float[] dst = out;
-            int at = c0;
-            if (!full) {                      // the zero-padded last block goes through a scratch row
-                edge = new float[block];
-                if (init != null) System.arraycopy(init, c0, edge, 0, w.cols - c0);
-                dst = edge;
-                at = 0;
-            }
-            float[] src = full ? init : (init == null ? null : edge);
-            FloatVector a0, a1, a2, a3;
-            if (src == null) {
-                a0 = a1 = a2 = a3 = FloatVector.zero(S);
-            } else {
-                a0 = FloatVector.fromArray(S, src, at);
-                a1 = FloatVector.fromArray(S, src, at + step);
-                a2 = FloatVector.fromArray(S, src, at + 2 * step);
-                a3 = FloatVector.fromArray(S, src, at + 3 * step);
-            }
-            int o = b * rows * block;
-            for (int i = 0; i < rows; i++, o += block) {
-                FloatVector xi = FloatVector.broadcast(S, x[i]);
-                a0 = FloatVector.fromArray(S, d, o).fma(xi, a0);
-                a1 = FloatVector.fromArray(S, d, o + step).fma(xi, a1);
-                a2 = FloatVector.fromArray(S, d, o + 2 * step).fma(xi, a2);
-                a3 = FloatVector.fromArray(S, d, o + 3 * step).fma(xi, a3);
-            }
-            a0.intoArray(dst, at);
-            a1.intoArray(dst, at + step);
-            a2.intoArray(dst, at + 2 * step);
-            a3.intoArray(dst, at + 3 * step);
-            if (!full) System.arraycopy(edge, 0, out, c0, w.cols - c0);
-        }
+        float[] edge = new float[PackedMatrix.BLOCK];
+        for (int b = fromBlock; b < toBlock; b++) oneRow(w, b, x, 0, init, out, 0, edge);
     }
 
     /**
@@ -162,7 +127,7 @@ final class VectorizedSoftmax {
                 for (int half = 0; half < 2 && half * 2 * S.length() < w.cols - b * PackedMatrix.BLOCK; half++)
                     fourRows(w, b, half, x, xOff + r * xStride, xStride, out, outOff + r * outStride, outStride, edge);
             for (; r + 2 <= n; r += 2) twoRows(w, b, x, xOff + r * xStride, xStride, out, outOff + r * outStride, outStride, edge);
-            for (; r < n; r++) oneRow(w, b, x, xOff + r * xStride, out, outOff + r * outStride, edge);
+            for (; r < n; r++) oneRow(w, b, x, xOff + r * xStride, null, out, outOff + r * outStride, edge);
         }
     }
 
@@ -211,11 +176,30 @@ final class VectorizedSoftmax {
         store(q2, q3, out, at + os + c + 2 * step, valid - 2 * step, edge);
     }
 
-    /** Row x0 × all of block b. */
-    private static void oneRow(PackedMatrix w, int b, float[] x, int x0, float[] out, int at, float[] edge) {
+    /**
+     * Row x0 × all of block b, added to init[c…] of the block's columns c (null: 0; may be out itself).
+     * The zero-padded last block loads init through {@code edge}.
+     */
+    private static void oneRow(PackedMatrix w, int b, float[] x, int x0, float[] init, float[] out, int at, float[] edge) {
         int step = S.length(), block = PackedMatrix.BLOCK, rows = w.rows;
-        float[] d = w.data;
-        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0;
+        int c = b * block, valid = Math.min(block, w.cols - c);
+        float[] d = w.data, src = init;
+        int from = c;
+        if (init != null && valid < block) {
+            java.util.Arrays.fill(edge, 0f);
+            System.arraycopy(init, c, edge, 0, valid);
+            src = edge;
+            from = 0;
+        }
+        FloatVector p0, p1, p2, p3;
+        if (src == null) {
+            p0 = p1 = p2 = p3 = FloatVector.zero(S);
+        } else {
+            p0 = FloatVector.fromArray(S, src, from);
+            p1 = FloatVector.fromArray(S, src, from + step);
+            p2 = FloatVector.fromArray(S, src, from + 2 * step);
+            p3 = FloatVector.fromArray(S, src, from + 3 * step);
+        }
         for (int i = 0, o = b * rows * block; i < rows; i++, o += block) {
             FloatVector e = FloatVector.broadcast(S, x[x0 + i]);
             p0 = FloatVector.fromArray(S, d, o).fma(e, p0);
@@ -223,7 +207,6 @@ final class VectorizedSoftmax {
             p2 = FloatVector.fromArray(S, d, o + 2 * step).fma(e, p2);
             p3 = FloatVector.fromArray(S, d, o + 3 * step).fma(e, p3);
         }
-        int c = b * block, valid = Math.min(block, w.cols - c);
         store(p0, p1, out, at + c, Math.min(2 * step, valid), edge);
         store(p2, p3, out, at + c + 2 * step, valid - 2 * step, edge);
     }
