@@ -93,6 +93,21 @@ final class VectorizedSoftmax {
         }
     }
 
+    /** Σ x² over floats [from, to) of a native-order buffer, float accumulators (a short run: see the caller). */
+    static float sumOfSquares(ByteBuffer b, int from, int to) {
+        ByteOrder order = ByteOrder.nativeOrder();
+        int step = S.length(), i = from;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0;
+        for (; i + 2 * step <= to; i += 2 * step) {
+            FloatVector x = FloatVector.fromByteBuffer(S, b, 4 * i, order), y = FloatVector.fromByteBuffer(S, b, 4 * (i + step), order);
+            a0 = x.fma(x, a0);
+            a1 = y.fma(y, a1);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) s += b.getFloat(4 * i) * b.getFloat(4 * i);
+        return s;
+    }
+
     static void pow(float[] a, float e, float[] out) {
         int i = 0, bound = S.loopBound(a.length);
         for (; i < bound; i += S.length()) FloatVector.fromArray(S, a, i).lanewise(VectorOperators.POW, e).intoArray(out, i);
