@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -16,6 +15,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 import org.rnnzoo.ZooException;
+import org.rnnzoo.layers.FastEmbedding;
 import org.rnnzoo.layers.FusedSoftmaxOutput;
 
 import java.util.function.BiFunction;
@@ -48,9 +48,8 @@ final class LanguageModelGraph {
                 .weightInit(new UniformDistribution(-scale, scale))
                 .graphBuilder()
                 .addInputs(INPUT);
-        g.addLayer("embed", new EmbeddingSequenceLayer.Builder().nIn(vocabSize).nOut(emb)
-                // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (dl4j-notes).
-                .outputDataFormat(RNNFormat.NCW).build(), INPUT);
+        // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (dl4j-notes).
+        g.addLayer("embed", FastEmbedding.create(vocabSize, emb, RNNFormat.NCW), INPUT);
         String prev = "embed";
         int nIn = emb;
         for (int i = 0; i < layers; i++) {

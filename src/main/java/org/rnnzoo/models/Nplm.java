@@ -7,9 +7,9 @@ import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
+import org.rnnzoo.layers.FastEmbedding;
 import org.rnnzoo.layers.FusedSoftmaxOutput;
 
 /**
@@ -36,8 +36,7 @@ public final class Nplm {
                 .weightInit(new UniformDistribution(-scale, scale))
                 .graphBuilder()
                 .addInputs(INPUT)
-                .addLayer("C", new EmbeddingSequenceLayer.Builder().nIn(vocabSize).nOut(m)
-                        .outputDataFormat(RNNFormat.NWC).build(), INPUT)
+                .addLayer("C", FastEmbedding.create(vocabSize, m, RNNFormat.NWC), INPUT)
                 // [batch, n−1, m] in NWC order → x = [batch, (n−1)·m]: the concatenation of the context words' features
                 .addVertex("x", new ReshapeVertex('c', new int[]{-1, context * m}, null), "C")
                 .addLayer("tanh", new DenseLayer.Builder().nIn(context * m).nOut(h).activation(Activation.TANH).build(), "x");
