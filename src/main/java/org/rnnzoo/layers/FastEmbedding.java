@@ -11,7 +11,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * Configuration of DL4J's {@link EmbeddingSequenceLayer} (token ids → vectors, no bias)
@@ -48,13 +47,6 @@ public class FastEmbedding extends EmbeddingSequenceLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        FastEmbeddingLayer layer = new FastEmbeddingLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new FastEmbeddingLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams, initializer());
     }
 }

@@ -17,7 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -82,14 +81,7 @@ public class FastLstm extends BaseRecurrentLayer {
             throw new IllegalStateException("FastLstm computes tanh cell activations only; layer '" + getLayerName()
                     + "' is configured with " + getActivationFn() + " (valid: TANH; use DL4J's LSTM for others)");
         }
-        FastLstmLayer layer = new FastLstmLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new FastLstmLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams, initializer());
     }
 
     @Override

@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * Configuration of a vanilla tanh RNN computed by {@link FastSimpleRnnLayer}: DL4J's
@@ -55,14 +54,7 @@ public class FastSimpleRnn extends SimpleRnn {
             throw new IllegalArgumentException("FastSimpleRnn '" + getLayerName() + "': activation " + getActivationFn()
                     + (hasLayerNorm() ? " with layer norm" : "") + " not supported (expected activation tanh, no layer norm;"
                     + " use DL4J's SimpleRnn for others)");
-        FastSimpleRnnLayer layer = new FastSimpleRnnLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new FastSimpleRnnLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams, initializer());
     }
 
     @Override

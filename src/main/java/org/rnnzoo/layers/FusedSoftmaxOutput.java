@@ -13,7 +13,6 @@ import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * Configuration of a softmax output layer over a sequence with integer labels: the same model as
@@ -45,13 +44,6 @@ public class FusedSoftmaxOutput extends RnnOutputLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        FusedSoftmaxOutputLayer layer = new FusedSoftmaxOutputLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new FusedSoftmaxOutputLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams, initializer());
     }
 }
