@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "bench", description = "Time training steps, scoring and sampling of a zoo model on real data.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time training steps, scoring and sampling of a zoo model on real data.")
 final class BenchCommand implements Runnable {
     @Parameters(paramLabel = "MODEL") String model;
     @Option(names = "--preset", description = "apply a named recipe from the card's presets (e.g. zaremba-small)")

@@ -84,7 +84,7 @@ public class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "The datasets as a table: name, task, files, license, cached.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The datasets as a table: name, task, files, license, cached.")
     static class ListData extends DataSubcommand {
         @Override
         void execute(DatasetStore store) {
@@ -101,7 +101,7 @@ public class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "info", description = "A dataset's card, and its counts per split computed by loading it.")
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "A dataset's card, and its counts per split computed by loading it.")
     static class Info extends DataSubcommand {
         @Parameters(paramLabel = "NAME", description = "a dataset name (see `zoo data list`) or text:PATH")
         String name;
@@ -127,7 +127,7 @@ public class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "fetch", description = "Copy (from the mirror) or download a dataset into the cache, verifying every sha256.")
+    @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Copy (from the mirror) or download a dataset into the cache, verifying every sha256.")
     static class Fetch extends DataSubcommand {
         @Parameters(paramLabel = "NAME|all")
         String name;
@@ -144,7 +144,7 @@ public class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Re-hash a dataset's cached files (or the mirror's, where not cached) against the card.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-hash a dataset's cached files (or the mirror's, where not cached) against the card.")
     static class Verify extends DataSubcommand {
         @Parameters(paramLabel = "NAME|all")
         String name;

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "eval", description = "Perplexity of a checkpoint on a split of its dataset, or on a text file.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Perplexity of a checkpoint on a split of its dataset, or on a text file.")
 final class EvalCommand implements Runnable {
     @Parameters(paramLabel = "CHECKPOINT")
     Path checkpoint;

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-@Command(name = "info", description = "Print a model card, its ComputationGraph summary and parameter count (or a checkpoint's provenance).")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Print a model card, its ComputationGraph summary and parameter count (or a checkpoint's provenance).")
 final class InfoCommand implements Runnable {
     @Parameters(paramLabel = "NAME|CHECKPOINT", description = "zoo model name, or a checkpoint .zip")
     String name;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 import java.util.Map;
 
-@Command(name = "list", description = "List the zoo: one row per model card.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the zoo: one row per model card.")
 final class ListCommand implements Runnable {
     @Override
     public void run() {

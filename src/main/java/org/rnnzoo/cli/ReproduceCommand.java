@@ -23,7 +23,7 @@ import java.util.Map;
  * command it documents, keeps each row's result.json under {@code docs/results/TABLE/}, and
  * regenerates {@code docs/results.md} from all stored rows (so re-running one row keeps the rest).
  */
-@Command(name = "reproduce", description = "Run a results table (ptb, brown) and rewrite docs/results.md.")
+@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Run a results table (ptb, brown) and rewrite docs/results.md.")
 final class ReproduceCommand implements Runnable {
     @Parameters(paramLabel = "TABLE", description = "ptb or brown") String table;
     @Option(names = "--rows", split = ",", description = "only these rows (default: all)") List<String> rows;

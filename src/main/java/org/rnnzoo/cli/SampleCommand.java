@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 
-@Command(name = "sample", description = "Generate text from a language-model checkpoint.")
+@Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a language-model checkpoint.")
 final class SampleCommand implements Runnable {
     @Parameters(paramLabel = "CHECKPOINT")
     Path checkpoint;

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "train", description = "Train a zoo model; prints perplexity per epoch and on test at the end.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a zoo model; prints perplexity per epoch and on test at the end.")
 final class TrainCommand implements Runnable {
     @Parameters(paramLabel = "MODEL", description = "zoo model name (see: zoo list)")
     String model;

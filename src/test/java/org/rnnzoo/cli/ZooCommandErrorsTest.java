@@ -40,6 +40,25 @@ class ZooCommandErrorsTest {
     }
 
     @Test
+    void everyCommandHasTheHelpItsErrorsPointTo() {
+        PrintStream savedOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            for (String[] cmd : new String[][]{{"train"}, {"eval"}, {"sample"}, {"bench"}, {"info"}, {"list"},
+                    {"reproduce"}, {"data"}, {"data", "verify"}, {"data", "fetch"}}) {
+                String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+                args[cmd.length] = "--help";
+                out.reset();
+                assertEquals(0, ZooCommand.execute(args), String.join(" ", args) + ": " + err);
+                assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: zoo " + String.join(" ", cmd)), out.toString());
+            }
+        } finally {
+            System.setOut(savedOut);
+        }
+    }
+
+    @Test
     void unknownModelListsCloseMatches() {
         assertTrue(failWith("train", "lstm").contains("did you mean lstm-lm"));
     }
