@@ -37,7 +37,8 @@ public final class GlobalNormClipping extends BaseTrainingListener {
         double[] squares = new double[shares];
         for (int k = 0; k < shares; k++) part[k] = shares == 1 ? flat : flat.get(NDArrayIndex.interval(n * k / shares, n * (k + 1) / shares));
         // A float gradient in one contiguous native buffer is read directly: ND4J's norm2 took
-        // 4.2 ms a step at PTB-small, VectorMath.sumOfSquares 0.5 ms (both one thread).
+        // 4.2 ms a step at PTB-small and read ~0.09% low (float accumulation over 4.65M values);
+        // VectorMath.sumOfSquares takes 0.5 ms (both one thread) and sums in double.
         boolean direct = g.dataType() == DataType.FLOAT && g.elementWiseStride() == 1 && g.data().asNio() != null;
         TwoLanes.run((phase, k) -> {
             if (direct) {
