@@ -41,12 +41,12 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         boolean ncw = layerConf().getOutputFormat() == RNNFormat.NCW;
         long batch = epsilon.size(0), size = epsilon.size(ncw ? 1 : 2), steps = epsilon.size(ncw ? 2 : 1), vocab = gW.size(0);
         // ids in DL4J's order (input in c order: position n = b·T + t), the gradient rows in the same order
-        float[] ids = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] ids = NativeMatrix.toFloats(input);
         if (ids.length != batch * steps)
             throw new IllegalStateException("embedding " + layerId() + ": input " + java.util.Arrays.toString(input.shape())
                     + " does not match its output gradient " + java.util.Arrays.toString(epsilon.shape()));
         INDArray rows = ncw ? epsilon.permute(0, 2, 1) : epsilon;                                      // [b, T, size]
-        float[] delta = rows.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] delta = NativeMatrix.toFloats(rows);
 
         gW.assign(0);
         FloatBuffer g = gW.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();

@@ -75,11 +75,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         if (a == null || b == null || input == null || input.rank() != 3 || a.length() != b.length()) return false;
         long batch = input.size(0), time = input.size(2);
         if (a.length() != batch * time) return false;
-        return java.util.Arrays.equals(values(mask2d(a, batch, time)), values(mask2d(b, batch, time)));
-    }
-
-    private static float[] values(INDArray a) {
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        return java.util.Arrays.equals(NativeMatrix.toFloats(mask2d(a, batch, time)), NativeMatrix.toFloats(mask2d(b, batch, time)));
     }
 
     @Override
@@ -169,8 +165,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         x2d = flatten(input);
         int n = (int) x2d.size(0);
         long b = input.size(0), t = n / b;
-        float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();        // [b, 1, t] ids
-        float[] m = maskArray == null ? null : mask2d(maskArray, b, t).castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] y = NativeMatrix.toFloats(labels);        // [b, 1, t] ids
+        float[] m = maskArray == null ? null : NativeMatrix.toFloats(mask2d(maskArray, b, t));
         if (y.length != n) throw new IllegalStateException("output layer " + layerId() + ": labels " + java.util.Arrays.toString(labels.shape())
                 + " do not match its input " + java.util.Arrays.toString(input.shape()));
         targets = new int[n];

@@ -87,6 +87,11 @@ final class NativeMatrix {
         return d;
     }
 
+    /** The values of any array as floats, in row-major order (a cast and a copy: for small arrays). */
+    static float[] toFloats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
     /** A new array outside every workspace holding {@code values} in row-major order. */
     static INDArray detached(double[] values, DataType type, long... shape) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
