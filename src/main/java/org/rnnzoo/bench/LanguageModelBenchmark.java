@@ -7,6 +7,7 @@ import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.decode.Sampler;
 import org.rnnzoo.layers.HeapLstmDecoder;
 import org.rnnzoo.models.ModelCard;
+import org.rnnzoo.train.FusedSgdUpdater;
 import org.rnnzoo.train.GlobalNormClipping;
 import org.rnnzoo.train.PerplexityEvaluator;
 
@@ -30,6 +31,7 @@ public final class LanguageModelBenchmark {
     public static Map<String, Object> run(ComputationGraph net, ModelCard card, Vocabulary vocab, int[] train, int[] valid, Settings s) {
         int batch = card.getInt("batch"), bptt = card.getInt("bptt");
         net.setListeners(new GlobalNormClipping(card.getDouble("clip")));
+        boolean fusedSgd = FusedSgdUpdater.install(net);   // as the trainer does
         // As in training: one fit() over many consecutive segments (DL4J's TBPTT carries the state).
         int tokensNeeded = batch * bptt * (s.warmupSteps() + s.steps()) + 1;
         if (train.length < tokensNeeded) throw new org.rnnzoo.ZooException("training split too small for "
@@ -84,6 +86,7 @@ public final class LanguageModelBenchmark {
         // than wall time (with one thread it equals wall time on a quiet machine).
         out.put("train_cpu_ms_per_step", median(stepCpuMs));
         out.put("score_tokens_per_s", median(scoreTps));
+        out.put("sgd_update", fusedSgd ? "fused, two lanes" : "DL4J's updater and step");
         out.put("sample_path", decoder ? "heap decoder, " + HeapLstmDecoder.defaultThreads() + " thread(s)" : "rnnTimeStep");
         out.put("sample_tokens_per_s", sample[0]);
         out.put("sample_tokens_per_cpu_s", sample[1]);

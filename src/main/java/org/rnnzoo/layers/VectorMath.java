@@ -113,6 +113,27 @@ public final class VectorMath {
 
     private static final int SQUARES_RUN = 4096;
 
+    /**
+     * In place over the floats [from, to) of a native buffer: x = (x / divisor) · factor, two float
+     * operations as DL4J's updater does them (divide by the batch, then SGD's multiply by the
+     * learning rate), so the result is the same to the bit.
+     */
+    public static void divideThenScale(java.nio.ByteBuffer b, long from, long to, float divisor, float factor) {
+        b.order(java.nio.ByteOrder.nativeOrder());
+        int i = (int) from, end = (int) to;
+        if (VECTOR) i = VectorizedSoftmax.divideThenScale(b, i, end, divisor, factor);
+        for (; i < end; i++) b.putFloat(4 * i, b.getFloat(4 * i) / divisor * factor);
+    }
+
+    /** p[pFrom + i] −= g[gFrom + i] for i in [0, n), native buffers (a plain SGD step). */
+    public static void subtract(java.nio.ByteBuffer p, long pFrom, java.nio.ByteBuffer g, long gFrom, long n) {
+        p.order(java.nio.ByteOrder.nativeOrder());
+        g.order(java.nio.ByteOrder.nativeOrder());
+        int i = 0, pi = (int) pFrom, gi = (int) gFrom, len = (int) n;
+        if (VECTOR) i = VectorizedSoftmax.subtract(p, pi, g, gi, len);
+        for (; i < len; i++) p.putFloat(4 * (pi + i), p.getFloat(4 * (pi + i)) - g.getFloat(4 * (gi + i)));
+    }
+
     /** out[i] = a[i]^e for a[i] &ge; 0 (sampling temperature: softmax(z/T) ∝ p^(1/T)). */
     public static void pow(float[] a, float e, float[] out) {
         if (VECTOR) {

@@ -108,6 +108,26 @@ final class VectorizedSoftmax {
         return s;
     }
 
+    /** The vector part of {@link VectorMath#divideThenScale}; returns where the scalar tail starts. */
+    static int divideThenScale(ByteBuffer b, int from, int to, float divisor, float factor) {
+        ByteOrder order = ByteOrder.nativeOrder();
+        int i = from;
+        for (; i + S.length() <= to; i += S.length())
+            FloatVector.fromByteBuffer(S, b, 4 * i, order).div(divisor).mul(factor).intoByteBuffer(b, 4 * i, order);
+        return i;
+    }
+
+    /** The vector part of {@link VectorMath#subtract}; returns how many it did. */
+    static int subtract(ByteBuffer p, int pFrom, ByteBuffer g, int gFrom, int n) {
+        ByteOrder order = ByteOrder.nativeOrder();
+        int i = 0;
+        for (; i + S.length() <= n; i += S.length()) {
+            FloatVector x = FloatVector.fromByteBuffer(S, p, 4 * (pFrom + i), order);
+            x.sub(FloatVector.fromByteBuffer(S, g, 4 * (gFrom + i), order)).intoByteBuffer(p, 4 * (pFrom + i), order);
+        }
+        return i;
+    }
+
     static void pow(float[] a, float e, float[] out) {
         int i = 0, bound = S.loopBound(a.length);
         for (; i < bound; i += S.length()) FloatVector.fromArray(S, a, i).lanewise(VectorOperators.POW, e).intoArray(out, i);

@@ -141,6 +141,7 @@ public final class Trainer {
         long start = System.nanoTime();
         StepProgress progress = new StepProgress(task.stepsPerEpoch(), start);
         net.setListeners(clipping, progress);
+        FusedSgdUpdater.install(net);   // again every epoch: setLearningRate put DL4J's updater back
         net.rnnClearPreviousState();
         long targets = 0;
         try (ProgressBar bar = progressBar ? new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))

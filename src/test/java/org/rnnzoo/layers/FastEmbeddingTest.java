@@ -17,6 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -88,6 +90,43 @@ class FastEmbeddingTest {
             assertTrue(TestGraphs.maxRelDiff(ours.params(), theirs.params()) < 1e-5, "parameters after step " + step);
         }
         assertTrue(ours.getLayer("emb") instanceof FastEmbeddingLayer);
+    }
+
+    /**
+     * A vocabulary larger than a batch, so the rows written change from step to step: under SGD the
+     * layer zeroes only the rows of its last pass, under Adam (which writes its update into every row
+     * of the gradient view) the whole view. Both must keep equal to DL4J's layer.
+     */
+    @Test
+    void rowsWrittenByAnEarlierStepAreClearedUnderSgdAndAdam() {
+        int vocab = 40;
+        for (IUpdater updater : new IUpdater[]{new Sgd(0.5), new Adam(0.05)}) {
+            ComputationGraph[] g = new ComputationGraph[2];
+            for (int k = 0; k < 2; k++) {
+                Layer emb = k == 0 ? FastEmbedding.create(vocab, E, RNNFormat.NCW)
+                        : new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(E).outputDataFormat(RNNFormat.NCW).build();
+                g[k] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                        .updater(updater).weightInit(new NormalDistribution(0, 0.5))
+                        .graphBuilder().addInputs("in")
+                        .addLayer("emb", emb, "in")
+                        .addLayer("lstm", new FastLstm.Builder().nIn(E).nOut(H).dataFormat(RNNFormat.NCW).build(), "emb")
+                        .addLayer("out", FusedSoftmaxOutput.create(H, vocab, 0), "lstm").setOutputs("out").build());
+                g[k].init();
+            }
+            g[1].setParams(g[0].params().dup());
+            Random r = new Random(5);
+            for (int step = 0; step < 4; step++) {
+                INDArray x = Nd4j.create(DataType.FLOAT, 2, 1, 3), y = Nd4j.create(DataType.FLOAT, 2, 1, 3);
+                for (int i = 0; i < 6; i++) {
+                    x.putScalar(i, r.nextInt(vocab));
+                    y.putScalar(i, r.nextInt(vocab));
+                }
+                MultiDataSet ds = new MultiDataSet(new INDArray[]{x}, new INDArray[]{y});
+                g[0].fit(ds);
+                g[1].fit(ds);
+                assertTrue(TestGraphs.maxRelDiff(g[0].params(), g[1].params()) < 1e-5, updater + ": parameters after step " + step);
+            }
+        }
     }
 
     @Test

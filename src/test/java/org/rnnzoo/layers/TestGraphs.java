@@ -16,7 +16,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Small graphs that differ only in the recurrent layer: DL4J's LSTM or FastLstm. */
-final class TestGraphs {
+public final class TestGraphs {
     private TestGraphs() {
     }
 
@@ -54,7 +54,7 @@ final class TestGraphs {
     }
 
     /** Relative difference with a floor of 1 on the denominator: max |a-b| / max(1, |a|, |b|). */
-    static double maxRelDiff(INDArray a, INDArray b) {
+    public static double maxRelDiff(INDArray a, INDArray b) {
         double[] x = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
         double[] y = b.castTo(DataType.DOUBLE).dup('c').data().asDouble();
         if (x.length != y.length) throw new AssertionError("lengths " + x.length + " vs " + y.length);

@@ -1,0 +1,75 @@
+package org.rnnzoo.train;
+
+import org.deeplearning4j.optimize.api.StepFunction;
+import org.deeplearning4j.optimize.solvers.accumulation.GradientsAccumulator;
+import org.deeplearning4j.optimize.solvers.accumulation.IndexedTail;
+import org.deeplearning4j.optimize.stepfunctions.NegativeGradientStepFunction;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rnnzoo.layers.TwoLanes;
+import org.rnnzoo.layers.VectorMath;
+
+/**
+ * The SGD step {@code params −= update} on two lanes. DL4J's optimizer applies it with one
+ * single-threaded ND4J op (~1.4 ms of every PTB-small step, the second core idle) and offers one
+ * public way to change how a step is applied: a {@link GradientsAccumulator}, the hook its
+ * shared-gradient training uses. This one accumulates nothing — it has nothing pending, keeps no
+ * update, receives none — and only applies the step it is handed, as the step function would.
+ * A step function other than DL4J's default for SGD, or arrays it does not cover, go to the step
+ * function itself.
+ */
+public final class TwoLaneStep implements GradientsAccumulator {
+
+    @Override
+    public void applyUpdate(StepFunction function, INDArray params, INDArray updates, boolean isFinalStep) {
+        if (!(function instanceof NegativeGradientStepFunction) || !plain(params) || !plain(updates) || params.length() != updates.length()) {
+            function.step(params, updates);
+            return;
+        }
+        long n = params.length();
+        int shares = n >= 1024 ? TwoLanes.lanes() : 1;
+        TwoLanes.run((phase, lane) -> {
+            long from = n * lane / shares, to = n * (lane + 1) / shares;
+            VectorMath.subtract(params.data().asNio(), params.offset() + from, updates.data().asNio(), updates.offset() + from, to - from);
+        }, 0, shares);
+    }
+
+    private static boolean plain(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && a.data().asNio() != null;
+    }
+
+    @Override
+    public void applyUpdate(StepFunction function, INDArray params, INDArray updates, double alpha) {
+        function.step(params, updates, alpha);
+    }
+
+    @Override
+    public void storeUpdate(INDArray array, int iterationNumber, int epochNumber) {
+        // nothing to share: the optimizer applies this very update next
+    }
+
+    @Override
+    public boolean hasAnything() { return false; }
+
+    @Override
+    public void receiveUpdate(INDArray array) {
+        throw new UnsupportedOperationException("TwoLaneStep applies local steps only; it does not take part in shared-gradient training");
+    }
+
+    @Override
+    public void setExternalSource(IndexedTail source) {
+        throw new UnsupportedOperationException("TwoLaneStep applies local steps only; it does not take part in shared-gradient training");
+    }
+
+    @Override
+    public IndexedTail getExternalSource() { return null; }
+
+    @Override
+    public void markExternalUpdates(boolean updatesAvailable) {}
+
+    @Override
+    public void reset() {}
+
+    @Override
+    public void touch() {}
+}

@@ -1,0 +1,121 @@
+package org.rnnzoo.train;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.stepfunctions.DefaultStepFunction;
+import org.deeplearning4j.optimize.stepfunctions.NegativeGradientStepFunction;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.rnnzoo.data.BatchifiedTokenStream;
+import org.rnnzoo.layers.TestGraphs;
+import org.rnnzoo.models.ModelRegistry;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fused SGD update and the two-lane step change the speed of a step, not its numbers. */
+class FusedSgdUpdaterTest {
+
+    /** A stream of several TBPTT segments with a padded, masked tail; a small vocabulary so embedding rows repeat;
+     *  five rows, so dividing by the batch is not exact (a power of two would hide a reordered divide and multiply). */
+    private static MultiDataSet stream(int seed) {
+        Random r = new Random(seed);
+        int[] ids = new int[5 * 10 * 3 + 7];
+        for (int i = 0; i < ids.length; i++) ids[i] = 4 + r.nextInt(20);
+        return new BatchifiedTokenStream(ids, 5, Integer.MAX_VALUE).next();
+    }
+
+    private static ComputationGraph lstmLm(String optimizer) {
+        return ModelRegistry.build("lstm-lm", 24, "hidden=16", "embedding=8", "layers=2", "batch=5", "bptt=10",
+                "optimizer=" + optimizer, "lr=0.7");
+    }
+
+    @Test
+    void theUpdateEqualsDl4jsToTheBit() {
+        ComputationGraph net = lstmLm("sgd");
+        MultiDataSet ds = stream(1);
+        net.setInputs(ds.getFeatures());
+        net.setLabels(ds.getLabels());
+        net.computeGradientAndScore();
+        Gradient gradient = net.gradient();
+        INDArray view = net.getFlattenedGradients(), raw = view.dup();
+        for (double lr : new double[]{0.7, 0.3}) {
+            net.setLearningRate(lr);
+            view.assign(raw);
+            new ComputationGraphUpdater(net).update(gradient, 3, 0, 5, LayerWorkspaceMgr.noWorkspaces());
+            float[] theirs = view.toFloatVector();
+            view.assign(raw);
+            FusedSgdUpdater ours = new FusedSgdUpdater(net);
+            assertTrue(ours.covered());
+            ours.update(gradient, 3, 0, 5, LayerWorkspaceMgr.noWorkspaces());
+            assertArrayEquals(theirs, view.toFloatVector(), 0f, "lr " + lr);
+            assertTrue(view.sub(raw).amaxNumber().doubleValue() > 0, "the update changed nothing");
+        }
+    }
+
+    @Test
+    void trainingFollowsDl4jsAlsoAfterTheLearningRateChanges() {
+        ComputationGraph dl4j = lstmLm("sgd"), fused = dl4j.clone();
+        // clipping active (a small bound), so the listener's rescaling runs before the update as in training
+        dl4j.setListeners(new GlobalNormClipping(0.5));
+        fused.setListeners(new GlobalNormClipping(0.5));
+        assertTrue(FusedSgdUpdater.install(fused));
+        assertInstanceOf(FusedSgdUpdater.class, fused.getUpdater());
+        dl4j.fit(stream(1));
+        fused.fit(stream(1));
+        // Not to the bit: the Vector API's exp (softmax, gates) may round differently before and after JIT compilation.
+        assertTrue(TestGraphs.maxRelDiff(dl4j.params(), fused.params()) < 1e-5, "params after 4 steps");
+        assertTrue(dl4j.params().sub(lstmLm("sgd").params()).amaxNumber().doubleValue() > 0, "training moved nothing");
+
+        // setLearningRate swaps in a fresh DL4J updater; the trainer installs again, and the new rate is read
+        dl4j.setLearningRate(0.3);
+        fused.setLearningRate(0.3);
+        assertFalse(fused.getUpdater() instanceof FusedSgdUpdater);
+        assertTrue(FusedSgdUpdater.install(fused));
+        dl4j.fit(stream(2));
+        fused.fit(stream(2));
+        assertTrue(TestGraphs.maxRelDiff(dl4j.params(), fused.params()) < 1e-5, "params after the learning-rate change");
+    }
+
+    @Test
+    void leavesAdamAndRegularisedSgdToDl4j() {
+        ComputationGraph adam = lstmLm("adam");
+        assertFalse(FusedSgdUpdater.install(adam));
+        assertFalse(adam.getUpdater() instanceof FusedSgdUpdater);
+
+        ComputationGraph l2 = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new Sgd(0.1)).l2(1e-3).graphBuilder().addInputs("in")
+                .addLayer("h", new DenseLayer.Builder().nIn(3).nOut(4).build(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2).build(), "h")
+                .setOutputs("out").build());
+        l2.init();
+        assertFalse(FusedSgdUpdater.install(l2));
+    }
+
+    @Test
+    void theStepSubtractsWhatDl4jsStepFunctionWouldAndLeavesOthersToThem() {
+        INDArray params = Nd4j.rand(DataType.FLOAT, 1, 5003), update = Nd4j.rand(DataType.FLOAT, 1, 5003);
+        INDArray expected = params.sub(update), p = params.dup();
+        new TwoLaneStep().applyUpdate(new NegativeGradientStepFunction(), p, update, true);
+        assertArrayEquals(expected.toFloatVector(), p.toFloatVector(), 0f);
+
+        INDArray q = params.dup();   // DL4J's DefaultStepFunction adds: handed to it unchanged
+        new TwoLaneStep().applyUpdate(new DefaultStepFunction(), q, update, true);
+        assertArrayEquals(params.add(update).toFloatVector(), q.toFloatVector(), 0f);
+        assertFalse(new TwoLaneStep().hasAnything());
+    }
+}
