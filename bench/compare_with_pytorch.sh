@@ -3,6 +3,9 @@
 # peer in ../shared/bench/torch_lm.py, alternating (round-robin) so both see the same machine load.
 # Needs: apt-get install -y python3-torch libopenblas0-pthread   (run with /usr/bin/python3).
 # Usage: bench/compare_with_pytorch.sh [ROUNDS] [extra zoo bench args, e.g. --set layers=1]
+# WARMUP (default 100): untimed training steps on both sides before timing. The peer's own default
+# is 10; the JVM compiles rnn-zoo's Vector-API kernels over the first ~100 steps (docs/performance.md),
+# so both sides get the same, longer warm-up.
 #
 # Threads: rnn-zoo runs as `./zoo` does by default (ZOO_THREADS: two lanes on a 2-core machine,
 # one OpenMP thread). The peer runs twice a round, with one and with two OpenBLAS threads (torch's
@@ -12,15 +15,16 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-3}"; shift || true
+warmup="${WARMUP:-100}"
 peer="$here/../shared/bench/torch_lm.py"
 data="${ZOO_DATA_MIRROR:-$here/../shared/datasets}/ptb"
 out="$here/runs/compare-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$out"
 for r in $(seq 1 "$rounds"); do
-  "$here/zoo" bench lstm-lm --preset zaremba-small --dataset ptb --steps 50 --repeats 3 --json "$out/zoo-$r.json" "$@" \
+  "$here/zoo" bench lstm-lm --preset zaremba-small --dataset ptb --warmup "$warmup" --steps 50 --repeats 3 --json "$out/zoo-$r.json" "$@" \
     > "$out/zoo-$r.txt" 2>&1
   for blas in 1 2; do
     OPENBLAS_NUM_THREADS=$blas /usr/bin/python3 "$peer" --data "$data" --cell lstm --layers 2 --hidden 200 --bptt 20 --batch 20 \
-      --steps 150 --threads 1 > "$out/torch-$r-blas$blas.txt" 2>&1
+      --warmup "$warmup" --steps 150 --threads 1 > "$out/torch-$r-blas$blas.txt" 2>&1
   done
   z=$(python3 -c "import json;print(round(json.load(open('$out/zoo-$r.json'))['train_tokens_per_s']))")
   t1=$(grep -o 'tokens_per_s=[0-9]*' "$out/torch-$r-blas1.txt" | cut -d= -f2)
@@ -28,4 +32,4 @@ for r in $(seq 1 "$rounds"); do
   best=$(( t1 > t2 ? t1 : t2 ))
   echo "round $r: rnn-zoo $z tokens/s   pytorch $t1 (1 BLAS thread) / $t2 (2) tokens/s   ratio to the faster peer $(python3 -c "print(round($z/$best, 2))")"
 done | tee "$out/summary.txt"
-echo "details in $out"
+echo "warm-up $warmup steps on both sides; details in $out"
