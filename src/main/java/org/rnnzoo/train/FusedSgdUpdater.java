@@ -44,7 +44,9 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
     /**
      * Puts this updater and {@link TwoLaneStep} on {@code net} when its configuration is plain SGD
      * (see the class comment); returns whether it did. Harmless to call again. {@code
-     * -Drnnzoo.fusedSgd=false} keeps DL4J's own (to time or compare them).
+     * -Drnnzoo.fusedSgd=false} keeps DL4J's own (to time or compare them). It replaces any
+     * GradientsAccumulator set on the graph (M2.1 offers no getter to check): not for a graph that
+     * takes part in shared-gradient training (ParallelWrapper, Spark), which fits its own replicas.
      */
     public static boolean install(ComputationGraph net) {
         if (!Boolean.parseBoolean(System.getProperty("rnnzoo.fusedSgd", "true"))) return false;   // to time DL4J's own
