@@ -77,10 +77,7 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
             rows[n] = (int) ids[n];
         }
         float[] delta = NativeMatrix.toFloats(epsilon);   // c order of [b, size, T] (NCW) or [b, T, size] (NWC)
-        // where position n's gradient starts in delta, and the distance between its components
-        int[] start = new int[rows.length];
-        for (int n = 0; n < rows.length; n++) start[n] = ncw ? (n / steps) * size * steps + n % steps : n * size;
-        int componentStride = ncw ? steps : 1;
+        int componentStride = ncw ? steps : 1;             // between one position's components in delta
 
         if (previous == null) gW.assign(0);
         FloatBuffer g = gW.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -95,9 +92,10 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
                 for (int r : previous) for (int d = d0; d < d1; d++) g.put((int) (offset + r * rowStride + d * colStride), 0f);
             for (int n = 0; n < rows.length; n++) {
                 long row = offset + rows[n] * rowStride;
+                int at = ncw ? (n / steps) * size * steps + n % steps : n * size;   // position n's first component
                 for (int d = d0; d < d1; d++) {
                     int i = (int) (row + d * colStride);
-                    g.put(i, g.get(i) + delta[start[n] + d * componentStride]);
+                    g.put(i, g.get(i) + delta[at + d * componentStride]);
                 }
             }
         }, 0, shares);

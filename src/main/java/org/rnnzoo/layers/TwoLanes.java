@@ -86,6 +86,21 @@ public final class TwoLanes {
         }
     }
 
+    /** The work of one lane over its share [from, to) of a flat range. */
+    public interface RangeWork {
+        void run(long from, long to, int lane);
+    }
+
+    /**
+     * Cuts [0, n) in contiguous halves, one per lane (a single share below 1,024 values), and runs
+     * them at once: the memory-bound passes over a whole flattened gradient (clipping's norm and
+     * rescale, the SGD update and step).
+     */
+    public static void runOverRange(long n, RangeWork work) {
+        int shares = n >= 1024 ? LANES : 1;
+        run((phase, lane) -> work.run(n * lane / shares, n * (lane + 1) / shares, lane), 0, shares);
+    }
+
     /** A 2-d array cut into {@code shares} blocks of rows, one per lane (views; the array itself for one share). */
     public static INDArray[] rowShares(INDArray a, int shares) {
         INDArray[] out = new INDArray[shares];

@@ -83,23 +83,17 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
         // DL4J's update treats as an external gradient; the memory is what counts here.
         boolean flattened = g != null && g.data().address() == view.data().address() && g.offset() == view.offset()
                 && g.length() == view.length() && g.elementWiseStride() == 1;
-        if (!flattened || view.elementWiseStride() != 1) {
+        if (!flattened) {
             super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
             return;
         }
-        List<UpdaterBlock> blocks = getUpdaterBlocks();
         float divisor = isMiniBatch() ? batchSize : 1;
-        float[] lr = new float[blocks.size()];
-        for (int k = 0; k < lr.length; k++) lr[k] = (float) blocks.get(k).getGradientUpdater().getConfig().getLearningRate(iteration, epoch);
         ByteBuffer buf = view.data().asNio();
-        long base = view.offset();
-        int shares = view.length() >= 1024 ? TwoLanes.lanes() : 1;
-        TwoLanes.run((phase, lane) -> {
-            for (int k = 0; k < lr.length; k++) {
-                UpdaterBlock b = blocks.get(k);
-                long from = b.getParamOffsetStart(), n = b.getParamOffsetEnd() - from;
-                VectorMath.divideThenScale(buf, base + from + n * lane / shares, base + from + n * (lane + 1) / shares, divisor, lr[k]);
-            }
-        }, 0, shares);
+        for (UpdaterBlock b : getUpdaterBlocks()) {       // one block when every layer has the same SGD settings
+            float lr = (float) b.getGradientUpdater().getConfig().getLearningRate(iteration, epoch);
+            long start = view.offset() + b.getParamOffsetStart();
+            TwoLanes.runOverRange(b.getParamOffsetEnd() - b.getParamOffsetStart(),
+                    (from, to, lane) -> VectorMath.divideThenScale(buf, start + from, start + to, divisor, lr));
+        }
     }
 }

@@ -26,12 +26,8 @@ public final class TwoLaneStep implements GradientsAccumulator {
             function.step(params, updates);
             return;
         }
-        long n = params.length();
-        int shares = n >= 1024 ? TwoLanes.lanes() : 1;
-        TwoLanes.run((phase, lane) -> {
-            long from = n * lane / shares, to = n * (lane + 1) / shares;
-            VectorMath.subtract(params.data().asNio(), params.offset() + from, updates.data().asNio(), updates.offset() + from, to - from);
-        }, 0, shares);
+        TwoLanes.runOverRange(params.length(), (from, to, lane) ->
+                VectorMath.subtract(params.data().asNio(), params.offset() + from, updates.data().asNio(), updates.offset() + from, to - from));
     }
 
     private static boolean plain(INDArray a) {
