@@ -22,7 +22,8 @@ import java.nio.ByteOrder;
  *   <li>a vectorised row softmax in Java ({@link VectorMath}),</li>
  *   <li>the loss from the target's probability, and the logit gradient p − onehot(target) made
  *       in place (masked positions zeroed) — no one-hot label array ever exists,</li>
- *   <li>two gemms for dW and the input gradient, one column sum for db.</li>
+ *   <li>dW and the input gradient in one blocked pass over dz ({@link BlockedOutputBackward}; two
+ *       gemms without the Vector API), db from the softmax pass's column sums.</li>
  * </ol>
  * The softmax is shared between {@link #computeScore} and {@link #backpropGradient}, whichever
  * DL4J calls first; DL4J's own layer computes the logits twice.
@@ -42,6 +43,10 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
     private long version;
     /** Heap copy of W for {@link #smallBatchSoftmax} (read once per sampled token); stale after backprop. */
     private final HeapCopy weights = new HeapCopy();
+    /** The backward products without gemm calls; {@code -Drnnzoo.blockedBackward=false} keeps ND4J's gemms. */
+    static volatile boolean blockedBackward = VectorMath.vectorApi()
+            && !"false".equalsIgnoreCase(System.getProperty("rnnzoo.blockedBackward"));
+    private BlockedOutputBackward blocked;   // scratch sized for the last [n, nIn]; loaded only when blockedBackward
 
     public FusedSoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
@@ -133,14 +138,16 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         INDArray bGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray dx = Nd4j.createUninitialized(dz.dataType(), n, nIn);      // [n, nIn]
-        // two shares: dW by columns (x2dᵀ·dz[:, cols]), dx by rows (dz[rows]·Wᵀ)
         int shares = lanesFor(n);
-        INDArray[] dzCols = TwoLanes.columnShares(dz, shares), wGradCols = TwoLanes.columnShares(wGrad, shares),
-                dzRows = TwoLanes.rowShares(dz, shares), dxRows = TwoLanes.rowShares(dx, shares);
-        TwoLanes.run((phase, k) -> {
-            Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
-            Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
-        }, 0, shares);
+        if (!blockedProducts(dz, w, wGrad, dx, shares)) {
+            // two shares: dW by columns (x2dᵀ·dz[:, cols]), dx by rows (dz[rows]·Wᵀ)
+            INDArray[] dzCols = TwoLanes.columnShares(dz, shares), wGradCols = TwoLanes.columnShares(wGrad, shares),
+                    dzRows = TwoLanes.rowShares(dz, shares), dxRows = TwoLanes.rowShares(dx, shares);
+            TwoLanes.run((phase, k) -> {
+                Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
+                Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
+            }, 0, shares);
+        }
         // (ND4J's dz.sum(0) took ~4 ms a step at PTB-small: kept for double precision only)
         if (db != null) bGrad.assign(Nd4j.create(db, bGrad.shape(), bGrad.ordering()));
         else bGrad.assign(dz.sum(0).reshape(bGrad.shape()));
@@ -155,6 +162,29 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         g.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, bGrad);
         weightNoiseParams.clear();
         return new Pair<>(g, eps);
+    }
+
+    /**
+     * dW and dx in one blocked pass ({@link BlockedOutputBackward}) when it applies: float, Vector
+     * API present, every array contiguous in the layout the products assume. False: use the gemms.
+     */
+    private boolean blockedProducts(INDArray dz, INDArray w, INDArray wGrad, INDArray dx, int shares) {
+        if (!blockedBackward || dz.dataType() != DataType.FLOAT || !dense(x2d, 'c') || !dense(dz, 'c') || !dense(dx, 'c')
+                || !dense(w, 'f') || !dense(wGrad, 'f')) return false;
+        int n = (int) x2d.size(0), nIn = (int) x2d.size(1), v = (int) dz.size(1);
+        if (blocked == null || !blocked.fits(n, nIn)) blocked = new BlockedOutputBackward(n, nIn);
+        float[] d = blocked.run(floats(x2d), x2d.offset(), floats(dz), dz.offset(), v, floats(w), w.offset(),
+                floats(wGrad), wGrad.offset(), shares);
+        floats(dx).put((int) dx.offset(), d);
+        return true;
+    }
+
+    private static boolean dense(INDArray a, char order) {
+        return a.rank() == 2 && a.ordering() == order && a.elementWiseStride() == 1 && a.data().asNio() != null;
+    }
+
+    private static java.nio.FloatBuffer floats(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** Softmax of the current input and the NLL of the labels, computed once per (input, labels, mask). */
