@@ -54,23 +54,20 @@ final class BlockedOutputBackward {
 
     /**
      * Both products for {@code lanes} lanes (1 or 2): x at {@code x[xOff…]}, dz at {@code dz[dzOff…]}
-     * ([n, v]), W at {@code w[wOff…]} ([v, nIn]); dW written to {@code dw[dwOff…]}; dx returned
-     * ([n, nIn], row-major).
+     * ([n, v]), W at {@code w[wOff…]} ([v, nIn]); dW written to {@code dw[dwOff…]}, dx to
+     * {@code dx[dxOff…]} ([n, nIn], row-major).
      */
-    float[] run(FloatBuffer x, long xOff, FloatBuffer dz, long dzOff, int v, FloatBuffer w, long wOff,
-                FloatBuffer dw, long dwOff, int lanes) {
+    void run(FloatBuffer x, long xOff, FloatBuffer dz, long dzOff, int v, FloatBuffer w, long wOff,
+             FloatBuffer dw, long dwOff, FloatBuffer dx, long dxOff, int lanes) {
         for (int r = 0; r < n; r++) x.get((int) (xOff + (long) r * nIn), xp, r * kp, nIn);
         // absolute bulk gets and puts: the lanes share the buffers without touching their positions
         TwoLanes.run((phase, lane) -> lane(dz, dzOff, v, w, wOff, dw, dwOff, v * lane / lanes, v * (lane + 1) / lanes, lane),
                 0, lanes);
-        float[] dx = new float[n * nIn];
-        for (int r = 0; r < n; r++)
-            for (int k = 0; k < nIn; k++) {
-                float s = dxp[0][r * kp + k];
-                if (lanes > 1) s += dxp[1][r * kp + k];
-                dx[r * nIn + k] = s;
-            }
-        return dx;
+        float[] sum = dxp[0];                        // the lanes' partial sums, added into lane 0's rows
+        for (int r = 0; r < n; r++) {
+            if (lanes > 1) for (int k = r * kp, end = k + nIn; k < end; k++) sum[k] += dxp[1][k];
+            dx.put((int) (dxOff + (long) r * nIn), sum, r * kp, nIn);
+        }
     }
 
     /** One lane: vocabulary columns [c0, c1). */

@@ -173,9 +173,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
                 || !dense(w, 'f') || !dense(wGrad, 'f')) return false;
         int n = (int) x2d.size(0), nIn = (int) x2d.size(1), v = (int) dz.size(1);
         if (blocked == null || !blocked.fits(n, nIn)) blocked = new BlockedOutputBackward(n, nIn);
-        float[] d = blocked.run(floats(x2d), x2d.offset(), floats(dz), dz.offset(), v, floats(w), w.offset(),
-                floats(wGrad), wGrad.offset(), shares);
-        floats(dx).put((int) dx.offset(), d);
+        blocked.run(floats(x2d), x2d.offset(), floats(dz), dz.offset(), v, floats(w), w.offset(),
+                floats(wGrad), wGrad.offset(), floats(dx), dx.offset(), shares);
         return true;
     }
 

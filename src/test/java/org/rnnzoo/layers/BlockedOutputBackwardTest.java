@@ -29,7 +29,11 @@ class BlockedOutputBackwardTest {
         FloatBuffer x = buffer(xOff + n * nIn), dz = buffer(dzOff + n * v), w = buffer(wOff + v * nIn), dw = buffer(dwOff + v * nIn + 4);
         fill(x, r); fill(dz, r); fill(w, r);
         for (int i = 0; i < dw.capacity(); i++) dw.put(i, Float.NaN);     // every entry dW owns must be written
-        float[] dx = new BlockedOutputBackward(n, nIn).run(x, xOff, dz, dzOff, v, w, wOff, dw, dwOff, lanes);
+        int dxOff = 2;
+        FloatBuffer dxOut = buffer(dxOff + n * nIn);
+        new BlockedOutputBackward(n, nIn).run(x, xOff, dz, dzOff, v, w, wOff, dw, dwOff, dxOut, dxOff, lanes);
+        float[] dx = new float[n * nIn];
+        dxOut.get(dxOff, dx, 0, dx.length);
         for (int c = 0; c < v; c++)
             for (int k = 0; k < nIn; k++) {
                 int cc = c, kk = k;

@@ -30,16 +30,20 @@ class PerplexityEvaluatorTest {
         float[][][] p = {
                 {{0.5f, 0.1f}, {0.25f, 0.1f}, {0.25f, 0.8f}},
                 {{0.2f, 0.9f}, {0.6f, 0.05f}, {0.2f, 0.05f}}};
-        INDArray probs = Nd4j.create(p);
+        INDArray c = Nd4j.create(p).castTo(DataType.FLOAT);
         INDArray labels = Nd4j.create(new float[]{0, 2, 1, 1}, new long[]{2, 1, 2}, DataType.FLOAT);
         INDArray mask = Nd4j.create(new float[]{1, 1, 1, 0}, new long[]{2, 2}, DataType.FLOAT);
-        PerplexityEvaluator e = new PerplexityEvaluator();
-        e.add(probs, labels, mask);
-        double nll = -(Math.log(0.5) + Math.log(0.8) + Math.log(0.6));   // = 1.4271163556
-        assertEquals(3, e.tokens());
-        assertEquals(nll, e.nll(), 1e-6);
-        assertEquals(Math.exp(nll / 3), e.perplexity(), 1e-6);          // = exp(0.4757055) = 1.6091489
-        assertEquals(1.6091489, e.perplexity(), 1e-6);
+        // the same probabilities as 'c', as 'f' (what the output layers return), as a permuted view, in double
+        INDArray[] layouts = {c, c.dup('f'), c.permute(0, 2, 1).dup('c').permute(0, 2, 1), c.castTo(DataType.DOUBLE)};
+        for (INDArray probs : layouts) {
+            PerplexityEvaluator e = new PerplexityEvaluator();
+            e.add(probs, labels, mask);
+            double nll = -(Math.log(0.5) + Math.log(0.8) + Math.log(0.6));   // = 1.4271163556
+            assertEquals(3, e.tokens());
+            assertEquals(nll, e.nll(), 1e-6);
+            assertEquals(Math.exp(nll / 3), e.perplexity(), 1e-6);          // = exp(0.4757055) = 1.6091489
+            assertEquals(1.6091489, e.perplexity(), 1e-6);
+        }
     }
 
     @Test
