@@ -93,7 +93,11 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         INDArray probs = x.size(0) <= 4 ? smallBatchSoftmax(x) : null;
         if (probs == null) probs = softmax(x, false);
         INDArray out = rank2 ? probs : probs.reshape('c', b, t, v).permute(0, 2, 1);
-        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out.dup('f'));
+        INDArray result = workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out.dup('f'));
+        // Free the 16 MB (at PTB) of probabilities now, not when a GC finds them: inference makes
+        // little heap garbage, so native buffers waiting for a collection piled up to GBs.
+        if (probs.closeable()) probs.close();
+        return result;
     }
 
     @Override
