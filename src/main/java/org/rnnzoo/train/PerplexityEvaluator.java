@@ -32,9 +32,9 @@ public final class PerplexityEvaluator {
         long b = probs.size(0), t = probs.size(2);
         float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] m = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        // Only the targets' probabilities are read, through the array's own strides: copying the whole
-        // [b, vocab, t] array (16 MB a PTB batch) to the heap made evaluation the JVM's main source of
-        // garbage, and G1 grew the heap for it (peak RSS of a PTB run +250 MB).
+        // Only the targets' probabilities are read, through the array's own strides: a copy of the whole
+        // [b, vocab, t] array (16 MB a PTB batch) made evaluation the JVM's main source of garbage, and
+        // G1 grew the heap for it (docs/performance.md, seventh session).
         java.nio.FloatBuffer direct = probs.dataType() == DataType.FLOAT && probs.data().asNio() != null
                 ? probs.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer() : null;
         long o = probs.offset(), s0 = probs.stride(0), s1 = probs.stride(1), s2 = probs.stride(2);
