@@ -33,7 +33,7 @@ public final class PerplexityEvaluator {
         float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] m = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
         // Only the targets' probabilities are read, through the array's own strides: a copy of the whole
-        // [b, vocab, t] array (16 MB a PTB batch) made evaluation the JVM's main source of garbage, and
+        // [b, vocab, t] array (8 MB a validation batch at PTB-small) made evaluation the JVM's main source of garbage, and
         // G1 grew the heap for it (docs/performance.md, seventh session).
         java.nio.FloatBuffer direct = probs.dataType() == DataType.FLOAT && probs.data().asNio() != null
                 ? probs.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer() : null;
@@ -85,7 +85,7 @@ public final class PerplexityEvaluator {
             // a one-step segment comes back without its time axis
             if (probs.rank() == 2) probs = probs.reshape(probs.size(0), probs.size(1), 1);
             e.add(probs, ds.getLabels(0), ds.getLabelsMaskArray(0));
-            // a batch's probabilities are 16 MB of native memory at PTB; freed now rather than at
+            // a batch's probabilities are 8 MB of native memory at PTB-small; freed now rather than at
             // the next GC, which evaluation alone seldom triggers
             if (probs.closeable()) probs.close();
         }
