@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -80,7 +79,7 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         int componentStride = ncw ? steps : 1;             // between one position's components in delta
 
         if (previous == null) gW.assign(0);
-        FloatBuffer g = gW.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer g = NativeMatrix.floatBuffer(gW);
         long offset = gW.offset(), rowStride = gW.stride(0), colStride = gW.stride(1);
         // Token by token (each cell receives its positions in order n = 0, 1, ...); the lanes take
         // disjoint halves of the components, so they never write the same cell. Token-major order

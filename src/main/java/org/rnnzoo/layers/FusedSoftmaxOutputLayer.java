@@ -43,7 +43,10 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
     private long version;
     /** Heap copy of W for {@link #smallBatchSoftmax} (read once per sampled token); stale after backprop. */
     private final HeapCopy weights = new HeapCopy();
-    /** The backward products without gemm calls; {@code -Drnnzoo.blockedBackward=false} keeps ND4J's gemms. */
+    /**
+     * The backward products without gemm calls; {@code -Drnnzoo.blockedBackward=false} keeps ND4J's
+     * gemms. Not final so that one JVM can time both (docs/performance.md, seventh session).
+     */
     static volatile boolean blockedBackward = VectorMath.vectorApi()
             && !"false".equalsIgnoreCase(System.getProperty("rnnzoo.blockedBackward"));
     private BlockedOutputBackward blocked;   // scratch sized for the last [n, nIn]; loaded only when blockedBackward
@@ -177,17 +180,14 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
                 || !dense(w, 'f') || !dense(wGrad, 'f')) return false;
         int n = (int) x2d.size(0), nIn = (int) x2d.size(1), v = (int) dz.size(1);
         if (blocked == null || !blocked.fits(n, nIn)) blocked = new BlockedOutputBackward(n, nIn);
-        blocked.run(floats(x2d), x2d.offset(), floats(dz), dz.offset(), v, floats(w), w.offset(),
-                floats(wGrad), wGrad.offset(), floats(dx), dx.offset(), shares);
+        blocked.run(NativeMatrix.floatBuffer(x2d), x2d.offset(), NativeMatrix.floatBuffer(dz), dz.offset(), v,
+                NativeMatrix.floatBuffer(w), w.offset(), NativeMatrix.floatBuffer(wGrad), wGrad.offset(),
+                NativeMatrix.floatBuffer(dx), dx.offset(), shares);
         return true;
     }
 
     private static boolean dense(INDArray a, char order) {
-        return a.rank() == 2 && a.ordering() == order && a.elementWiseStride() == 1 && a.data().asNio() != null;
-    }
-
-    private static java.nio.FloatBuffer floats(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return a.rank() == 2 && a.ordering() == order && NativeMatrix.isContiguousFloat(a);
     }
 
     /** Softmax of the current input and the NLL of the labels, computed once per (input, labels, mask). */

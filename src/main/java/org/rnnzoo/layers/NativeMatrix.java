@@ -17,7 +17,7 @@ import java.nio.FloatBuffer;
  *
  * <p>Row-block views are made once per shape: building a view costs about as much as a small op.
  */
-final class NativeMatrix {
+public final class NativeMatrix {
     final INDArray array;
     final int rows, cols;
     private final FloatBuffer floats;
@@ -90,6 +90,20 @@ final class NativeMatrix {
     /** The values of any array as floats, in row-major order (a cast and a copy: for small arrays). */
     static float[] toFloats(INDArray a) {
         return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /**
+     * Whether {@code a} is a float array whose elements are one contiguous run of a native buffer,
+     * from {@code a.offset()}: what the Java passes over ND4J memory (clipping, the SGD update and
+     * step, the output layer's products) read and write in place through {@link #floatBuffer}.
+     */
+    public static boolean isContiguousFloat(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && a.data().asNio() != null;
+    }
+
+    /** The native memory of a float array's whole buffer, native order; index it from {@code a.offset()}. */
+    public static FloatBuffer floatBuffer(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** A new array outside every workspace holding {@code values} in row-major order. */

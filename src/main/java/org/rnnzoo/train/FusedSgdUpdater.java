@@ -8,10 +8,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.SgdUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.rnnzoo.layers.NativeMatrix;
 import org.rnnzoo.layers.TwoLanes;
 import org.rnnzoo.layers.VectorMath;
 
@@ -73,7 +73,7 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
             }
         }
         INDArray view = getFlattenedGradientsView();
-        return view != null && view.dataType() == DataType.FLOAT && view.elementWiseStride() == 1 && view.data().asNio() != null;
+        return view != null && NativeMatrix.isContiguousFloat(view);
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.rnnzoo.data.BatchifiedTokenStream;
+import org.rnnzoo.layers.NativeMatrix;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,11 +33,11 @@ public final class PerplexityEvaluator {
         long b = probs.size(0), t = probs.size(2);
         float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] m = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        // Only the targets' probabilities are read, through the array's own strides: a copy of the whole
-        // [b, vocab, t] array (8 MB a validation batch at PTB-small) made evaluation the JVM's main source of garbage, and
-        // G1 grew the heap for it (docs/performance.md, seventh session).
+        // Only the targets' probabilities are read, through the array's own strides: a copy of the
+        // whole [b, vocab, t] array (8 MB a validation batch at PTB-small) made evaluation the JVM's
+        // main source of garbage, and G1 grew the heap for it (docs/performance.md, seventh session).
         java.nio.FloatBuffer direct = probs.dataType() == DataType.FLOAT && probs.data().asNio() != null
-                ? probs.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer() : null;
+                ? NativeMatrix.floatBuffer(probs) : null;
         long o = probs.offset(), s0 = probs.stride(0), s1 = probs.stride(1), s2 = probs.stride(2);
         for (int i = 0; i < b; i++) {
             for (int s = 0; s < t; s++) {

@@ -4,8 +4,8 @@ import org.deeplearning4j.optimize.api.StepFunction;
 import org.deeplearning4j.optimize.solvers.accumulation.GradientsAccumulator;
 import org.deeplearning4j.optimize.solvers.accumulation.IndexedTail;
 import org.deeplearning4j.optimize.stepfunctions.NegativeGradientStepFunction;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rnnzoo.layers.NativeMatrix;
 import org.rnnzoo.layers.TwoLanes;
 import org.rnnzoo.layers.VectorMath;
 
@@ -22,16 +22,13 @@ public final class TwoLaneStep implements GradientsAccumulator {
 
     @Override
     public void applyUpdate(StepFunction function, INDArray params, INDArray updates, boolean isFinalStep) {
-        if (!(function instanceof NegativeGradientStepFunction) || !plain(params) || !plain(updates) || params.length() != updates.length()) {
+        if (!(function instanceof NegativeGradientStepFunction) || !NativeMatrix.isContiguousFloat(params)
+                || !NativeMatrix.isContiguousFloat(updates) || params.length() != updates.length()) {
             function.step(params, updates);
             return;
         }
         TwoLanes.runOverRange(params.length(), (from, to, lane) ->
                 VectorMath.subtract(params.data().asNio(), params.offset() + from, updates.data().asNio(), updates.offset() + from, to - from));
-    }
-
-    private static boolean plain(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && a.data().asNio() != null;
     }
 
     @Override
