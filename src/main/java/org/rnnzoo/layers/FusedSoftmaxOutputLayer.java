@@ -16,15 +16,18 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Softmax + sparse cross-entropy over {@code [batch, nIn, time]} inputs, fused:
+ * Softmax + sparse cross-entropy over {@code [batch, nIn, time]} inputs, fused. Training in float
+ * with the Vector API: the whole pass — logits, softmax statistics, loss, dz = p − onehot(target),
+ * dW, db and dx — runs over blocks of the vocabulary while each block is in L2
+ * ({@link BlockedSoftmaxLoss}). Otherwise (double precision, no Vector API, inference):
  * <ol>
  *   <li>one gemm for the logits of all batch×time positions,</li>
  *   <li>a vectorised row softmax in Java ({@link VectorMath}),</li>
  *   <li>the loss from the target's probability, and the logit gradient p − onehot(target) made
- *       in place (masked positions zeroed) — no one-hot label array ever exists,</li>
- *   <li>dW and the input gradient in one blocked pass over dz ({@link BlockedOutputBackward}; two
- *       gemms without the Vector API), db from the softmax pass's column sums.</li>
+ *       in place (masked positions zeroed),</li>
+ *   <li>dW and the input gradient by two gemms, db from the softmax pass's column sums.</li>
  * </ol>
+ * No one-hot label array ever exists.
  * The softmax is shared between {@link #computeScore} and {@link #backpropGradient}, whichever
  * DL4J calls first; DL4J's own layer computes the logits twice.
  *
@@ -44,12 +47,14 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
     /** Heap copy of W for {@link #smallBatchSoftmax} (read once per sampled token); stale after backprop. */
     private final HeapCopy weights = new HeapCopy();
     /**
-     * The backward products without gemm calls; {@code -Drnnzoo.blockedBackward=false} keeps ND4J's
-     * gemms. Not final so that one JVM can time both (docs/performance.md, seventh session).
+     * The whole training pass over vocabulary blocks ({@link BlockedSoftmaxLoss}); {@code
+     * -Drnnzoo.blockedSoftmax=false} keeps the gemms and the softmax pass (what double precision and
+     * a JVM without the Vector API always use). Not final so that one JVM can time both.
      */
-    static volatile boolean blockedBackward = VectorMath.vectorApi()
-            && !"false".equalsIgnoreCase(System.getProperty("rnnzoo.blockedBackward"));
-    private BlockedOutputBackward blocked;   // scratch sized for the last [n, nIn]; loaded only when blockedBackward
+    static volatile boolean blockedSoftmax = VectorMath.vectorApi()
+            && !"false".equalsIgnoreCase(System.getProperty("rnnzoo.blockedSoftmax"));
+    private BlockedSoftmaxLoss blockedLoss;  // holds the last forward's logits when lossInBlocks
+    private boolean lossInBlocks;
 
     public FusedSoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
@@ -116,6 +121,16 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         weights.invalidate();       // W is about to change in place
         forwardForLoss(true, workspaceMgr);
         long n = x2d.size(0), v = layerConf().getNOut(), nIn = layerConf().getNIn();
+        INDArray wGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray bGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+        if (lossInBlocks) {
+            INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, n, nIn);
+            float[] db = new float[(int) v];
+            blockedLoss.backward(NativeMatrix.floatBuffer(wGrad), wGrad.offset(), db, NativeMatrix.floatBuffer(dx), dx.offset());
+            cachedFor = -1;
+            bGrad.assign(Nd4j.create(db, bGrad.shape(), bGrad.ordering()));
+            return gradientsAndEpsilon(dx, wGrad, bGrad, workspaceMgr);
+        }
         // dLoss/dlogits = p − onehot(target) at real positions, 0 at padding, made in place in the
         // probabilities' own native buffer; the cache is consumed.
         INDArray dz = probs;
@@ -141,25 +156,25 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         }
         cachedFor = -1;
 
-        INDArray wGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        INDArray bGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray dx = Nd4j.createUninitialized(dz.dataType(), n, nIn);      // [n, nIn]
         int shares = lanesFor(n);
-        if (!blockedProducts(dz, w, wGrad, dx, shares)) {
-            // two shares: dW by columns (x2dᵀ·dz[:, cols]), dx by rows (dz[rows]·Wᵀ)
-            INDArray[] dzCols = TwoLanes.columnShares(dz, shares), wGradCols = TwoLanes.columnShares(wGrad, shares),
-                    dzRows = TwoLanes.rowShares(dz, shares), dxRows = TwoLanes.rowShares(dx, shares);
-            TwoLanes.run((phase, k) -> {
-                Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
-                Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
-            }, 0, shares);
-        }
+        // two shares: dW by columns (x2dᵀ·dz[:, cols]), dx by rows (dz[rows]·Wᵀ)
+        INDArray[] dzCols = TwoLanes.columnShares(dz, shares), wGradCols = TwoLanes.columnShares(wGrad, shares),
+                dzRows = TwoLanes.rowShares(dz, shares), dxRows = TwoLanes.rowShares(dx, shares);
+        TwoLanes.run((phase, k) -> {
+            Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
+        }, 0, shares);
         // (ND4J's dz.sum(0) took ~4 ms a step at PTB-small: kept for double precision only)
         if (db != null) bGrad.assign(Nd4j.create(db, bGrad.shape(), bGrad.ordering()));
         else bGrad.assign(dz.sum(0).reshape(bGrad.shape()));
+        return gradientsAndEpsilon(dx, wGrad, bGrad, workspaceMgr);
+    }
 
-        long b = input.size(0);
+    /** dx [b·t, nIn] → DL4J's ε [b, nIn, t] ('f'), and the gradient map. */
+    private Pair<Gradient, INDArray> gradientsAndEpsilon(INDArray dx, INDArray wGrad, INDArray bGrad, LayerWorkspaceMgr workspaceMgr) {
+        long n = dx.size(0), nIn = dx.size(1), b = input.size(0);
         boolean rank2 = input.rank() == 2;
         INDArray eps = rank2 ? dx : dx.reshape('c', b, n / b, nIn).permute(0, 2, 1);
         eps = backpropDropOutIfPresent(workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps.dup('f')));
@@ -169,21 +184,6 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         g.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, bGrad);
         weightNoiseParams.clear();
         return new Pair<>(g, eps);
-    }
-
-    /**
-     * dW and dx in one blocked pass ({@link BlockedOutputBackward}) when it applies: float, Vector
-     * API present, every array contiguous in the layout the products assume. False: use the gemms.
-     */
-    private boolean blockedProducts(INDArray dz, INDArray w, INDArray wGrad, INDArray dx, int shares) {
-        if (!blockedBackward || dz.dataType() != DataType.FLOAT || !dense(x2d, 'c') || !dense(dz, 'c') || !dense(dx, 'c')
-                || !dense(w, 'f') || !dense(wGrad, 'f')) return false;
-        int n = (int) x2d.size(0), nIn = (int) x2d.size(1), v = (int) dz.size(1);
-        if (blocked == null || !blocked.fits(n, nIn)) blocked = new BlockedOutputBackward(n, nIn);
-        blocked.run(NativeMatrix.floatBuffer(x2d), x2d.offset(), NativeMatrix.floatBuffer(dz), dz.offset(), v,
-                NativeMatrix.floatBuffer(w), w.offset(), NativeMatrix.floatBuffer(wGrad), wGrad.offset(),
-                NativeMatrix.floatBuffer(dx), dx.offset(), shares);
-        return true;
     }
 
     private static boolean dense(INDArray a, char order) {
@@ -205,6 +205,23 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         targets = new int[n];
         for (int i = 0; i < n; i++) targets[i] = (m != null && m[i] == 0f) ? -1 : (int) y[i];
 
+        lossInBlocks = false;
+        if (blockedSoftmax && x2d.dataType() == DataType.FLOAT) {
+            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
+            INDArray wGrad = gradientViews == null ? null : gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+            if (dense(x2d, 'c') && dense(w, 'f') && (wGrad == null || dense(wGrad, 'f'))) {
+                int nIn = (int) x2d.size(1), v = (int) w.size(1), lanes = lanesFor(n);
+                if (blockedLoss == null || !blockedLoss.fits(n, nIn, v, lanes)) blockedLoss = new BlockedSoftmaxLoss(n, nIn, v, lanes);
+                float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, LayerWorkspaceMgr.noWorkspaces())
+                        .castTo(DataType.FLOAT).toFloatVector();
+                nll = blockedLoss.forward(NativeMatrix.floatBuffer(x2d), x2d.offset(), NativeMatrix.floatBuffer(w), w.offset(), bias, targets);
+                probs = null;
+                lossInBlocks = true;
+                cachedFor = version;
+                scoredFor = version;
+                return;
+            }
+        }
         probs = softmax(x2d, true);
         int v = (int) probs.size(1);
         double sum = 0;

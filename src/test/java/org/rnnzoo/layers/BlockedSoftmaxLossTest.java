@@ -1,0 +1,140 @@
+package org.rnnzoo.layers;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Random;
+import java.util.function.IntToDoubleFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The blocked softmax cross-entropy against a plain double-precision computation: the summed NLL,
+ * dW, db and dx, on shapes with every kind of tail (rows not a multiple of a vector, nIn not a
+ * multiple of four vectors, lanes ending inside a block, several blocks per lane), masked rows,
+ * and logits large enough that a softmax without a shift overflows.
+ */
+class BlockedSoftmaxLossTest {
+
+    @Test
+    void lossAndGradientsMatchAPlainComputation() {
+        for (int lanes = 1; lanes <= 2; lanes++) {
+            check(45, 70, 300, lanes, 1.0, true);       // 150 columns a lane = 128 + 22; 45 rows → 48
+            check(3, 16, 9, lanes, 1.0, false);
+            check(64, 200, 1000, lanes, 1.0, true);
+            check(20, 33, 517, lanes, 40.0, true);      // logits of ±hundreds: exp without a shift is ∞
+        }
+    }
+
+    @Test
+    void aSecondPassWithOtherDataGivesItsOwnNumbers() {
+        // scratch is reused between steps: nothing of the first pass may leak into the second
+        BlockedSoftmaxLoss loss = new BlockedSoftmaxLoss(30, 40, 400, 2);
+        run(loss, 30, 40, 400, 1.0, false, new Random(1));
+        Case second = run(loss, 30, 40, 400, 1.0, true, new Random(2));
+        second.verify("second pass");
+    }
+
+    private static void check(int n, int nIn, int v, int lanes, double scale, boolean masked) {
+        Case c = run(new BlockedSoftmaxLoss(n, nIn, v, lanes), n, nIn, v, scale, masked, new Random(n * 31L + v + lanes));
+        c.verify("n=" + n + " nIn=" + nIn + " v=" + v + " lanes=" + lanes + " scale=" + scale);
+    }
+
+    private static Case run(BlockedSoftmaxLoss loss, int n, int nIn, int v, double scale, boolean masked, Random r) {
+        Case c = new Case(n, nIn, v);
+        for (int i = 0; i < n * nIn; i++) c.x.put(c.xOff + i, (float) r.nextGaussian());
+        for (int i = 0; i < v * nIn; i++) c.w.put(c.wOff + i, (float) (r.nextGaussian() * scale));   // scale 40: logits ~±200
+        for (int j = 0; j < v; j++) c.bias[j] = (float) r.nextGaussian();
+        for (int i = 0; i < n; i++) c.targets[i] = masked && i % 7 == 3 ? -1 : r.nextInt(v);
+        for (int i = 0; i < c.dw.capacity(); i++) c.dw.put(i, Float.NaN);      // every entry dW owns must be written
+        c.nll = loss.forward(c.x, c.xOff, c.w, c.wOff, c.bias, c.targets);
+        loss.backward(c.dw, c.dwOff, c.db, c.dx, c.dxOff);
+        return c;
+    }
+
+    /** One problem, its outputs, and the reference in double precision. */
+    private static final class Case {
+        final int n, nIn, v, xOff = 3, wOff = 7, dwOff = 11, dxOff = 2;
+        final FloatBuffer x, w, dw, dx;
+        final float[] bias, db;
+        final int[] targets;
+        double nll;
+
+        Case(int n, int nIn, int v) {
+            this.n = n;
+            this.nIn = nIn;
+            this.v = v;
+            x = buffer(xOff + n * nIn);
+            w = buffer(wOff + v * nIn);
+            dw = buffer(dwOff + v * nIn + 4);
+            dx = buffer(dxOff + n * nIn);
+            bias = new float[v];
+            db = new float[v];
+            targets = new int[n];
+        }
+
+        void verify(String what) {
+            double[][] p = new double[n][v];
+            double nllRef = 0;
+            for (int i = 0; i < n; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) {
+                    double z = bias[j];
+                    for (int k = 0; k < nIn; k++) z += (double) x.get(xOff + i * nIn + k) * w.get(wOff + j * nIn + k);
+                    p[i][j] = z;
+                    max = Math.max(max, z);
+                }
+                double sum = 0;
+                for (int j = 0; j < v; j++) sum += Math.exp(p[i][j] - max);
+                double lse = max + Math.log(sum);
+                if (targets[i] >= 0) nllRef += lse - p[i][targets[i]];
+                for (int j = 0; j < v; j++) p[i][j] = targets[i] < 0 ? 0 : Math.exp(p[i][j] - lse) - (j == targets[i] ? 1 : 0);
+            }
+            assertEquals(nllRef, nll, 1e-5 * Math.abs(nllRef) + 1e-4, "nll " + what);
+            for (int j = 0; j < v; j++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += p[i][j];
+                assertEquals(s, db[j], 1e-5 * n, "db[" + j + "] " + what);
+                for (int k = 0; k < nIn; k++) {
+                    int jj = j, kk = k;
+                    double[] g = dot(n, i -> p[i][jj], i -> x.get(xOff + i * nIn + kk));
+                    assertEquals(g[0], dw.get(dwOff + j * nIn + k), tolerance(g[1]), "dW[" + j + ", " + k + "] " + what);
+                }
+            }
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < nIn; k++) {
+                    int ii = i, kk = k;
+                    double[] g = dot(v, j -> p[ii][j], j -> w.get(wOff + j * nIn + kk));
+                    assertEquals(g[0], dx.get(dxOff + i * nIn + k), tolerance(g[1]), "dx[" + i + ", " + k + "] " + what);
+                }
+            assertTrue(Float.isNaN(dw.get(dwOff + v * nIn)), "nothing written past dW " + what);
+            assertTrue(Float.isNaN(dw.get(dwOff - 1)), "nothing written before dW " + what);
+        }
+    }
+
+    /** Σ a(q)·b(q) over q &lt; depth, and Σ |a(q)·b(q)|, in double. */
+    private static double[] dot(int depth, IntToDoubleFunction a, IntToDoubleFunction b) {
+        double s = 0, abs = 0;
+        for (int q = 0; q < depth; q++) {
+            double t = a.applyAsDouble(q) * b.applyAsDouble(q);
+            s += t;
+            abs += Math.abs(t);
+        }
+        return new double[]{s, abs};
+    }
+
+    /**
+     * The float logits carry ~1e-7 of Σ|x·w| of error (~1e-5 at these sizes), which the
+     * probabilities inherit relatively; a missing or doubled term is O(1) of the sum.
+     */
+    private static double tolerance(double sumOfMagnitudes) {
+        return 1e-6 + 3e-4 * sumOfMagnitudes;
+    }
+
+    private static FloatBuffer buffer(int floats) {
+        return ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}
