@@ -56,7 +56,11 @@ class TrainerTest {
         Checkpoint c = Checkpoint.load(Path.of((String) full.result().get("checkpoint")));
         LanguageModelTask task = new LanguageModelTask(Zoo.corpus(c.card(), null).corpus(), c.vocabulary(),
                 c.card().getInt("batch"), c.card().getInt("bptt"), c.card().getInt("eval_batch"));
-        assertEquals((Double) full.result().get("test_ppl"), task.evaluate(c.net(), "test").get("ppl"), 1e-9);
+        // Not to the bit: the Vector API's exp rounds differently before and after C2 compiles the
+        // softmax (docs/performance.md), and the trainer's evaluation and this one can fall on either
+        // side (measured 4e-10 relative apart). A wrong or partial checkpoint is off by far more.
+        double expected = (Double) full.result().get("test_ppl");
+        assertEquals(expected, task.evaluate(c.net(), "test").get("ppl"), 1e-7 * expected);
     }
 
     @Test
