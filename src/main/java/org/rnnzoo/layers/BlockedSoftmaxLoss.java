@@ -102,15 +102,17 @@ final class BlockedSoftmaxLoss {
      */
     double forward(FloatBuffer x, long xOff, FloatBuffer w, long wOff, float[] bias, int[] targets) {
         this.targets = targets;
-        float[] row = new float[nIn];
-        for (int r = 0; r < n; r++) {
-            x.get((int) (xOff + (long) r * nIn), row, 0, nIn);
-            for (int k = 0; k < nIn; k++) {
-                xp[packed(np, kp, r, k)] = row[k];
-                xt[packed(kp, np, k, r)] = row[k];
+        TwoLanes.run((phase, lane) -> {                // each lane packs half the rows; both need all of them after
+            float[] row = new float[nIn];
+            for (int r = n * lane / lanes, end = n * (lane + 1) / lanes; r < end; r++) {
+                x.get((int) (xOff + (long) r * nIn), row, 0, nIn);
+                for (int k = 0; k < nIn; k++) {
+                    xp[packed(np, kp, r, k)] = row[k];
+                    xt[packed(kp, np, k, r)] = row[k];
+                }
             }
-        }
-        TwoLanes.run((phase, lane) -> forwardLane(w, wOff, bias, lane), 0, lanes);
+        }, 0, lanes);
+        TwoLanes.run((phase, lane) -> forwardLane(w, wOff, bias, lane), 1, lanes);
         double nll = 0;
         for (int r = 0; r < np; r++) {
             if (r >= n || targets[r] < 0) {
@@ -187,11 +189,13 @@ final class BlockedSoftmaxLoss {
      */
     void backward(FloatBuffer dw, long dwOff, float[] db, FloatBuffer dx, long dxOff) {
         TwoLanes.run((phase, lane) -> backwardLane(dw, dwOff, db, lane), 0, lanes);
-        float[] total = dxp[0];                        // the lanes' partial sums, added into lane 0's rows
-        for (int r = 0; r < n; r++) {
-            for (int lane = 1; lane < lanes; lane++) for (int k = r * kp, e = k + nIn; k < e; k++) total[k] += dxp[lane][k];
-            dx.put((int) (dxOff + (long) r * nIn), total, r * kp, nIn);
-        }
+        float[] total = dxp[0];                        // the lanes' partial sums, added into lane 0's rows, half the rows each
+        TwoLanes.run((phase, half) -> {
+            for (int r = n * half / lanes, end = n * (half + 1) / lanes; r < end; r++) {
+                for (int lane = 1; lane < lanes; lane++) for (int k = r * kp, e = k + nIn; k < e; k++) total[k] += dxp[lane][k];
+                dx.put((int) (dxOff + (long) r * nIn), total, r * kp, nIn);
+            }
+        }, 1, lanes);
     }
 
     private void backwardLane(FloatBuffer dw, long dwOff, float[] db, int lane) {
