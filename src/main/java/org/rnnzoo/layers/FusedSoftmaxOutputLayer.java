@@ -205,25 +205,35 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         targets = new int[n];
         for (int i = 0; i < n; i++) targets[i] = (m != null && m[i] == 0f) ? -1 : (int) y[i];
 
-        lossInBlocks = false;
-        if (blockedSoftmax && x2d.dataType() == DataType.FLOAT) {
-            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
-            INDArray wGrad = gradientViews == null ? null : gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-            if (dense(x2d, 'c') && dense(w, 'f') && (wGrad == null || dense(wGrad, 'f'))) {
-                int nIn = (int) x2d.size(1), v = (int) w.size(1), lanes = lanesFor(n);
-                if (blockedLoss == null || !blockedLoss.fits(n, nIn, v, lanes)) blockedLoss = new BlockedSoftmaxLoss(n, nIn, v, lanes);
-                float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, LayerWorkspaceMgr.noWorkspaces())
-                        .castTo(DataType.FLOAT).toFloatVector();
-                nll = blockedLoss.forward(NativeMatrix.floatBuffer(x2d), x2d.offset(), NativeMatrix.floatBuffer(w), w.offset(), bias, targets);
-                probs = null;
-                lossInBlocks = true;
-                cachedFor = version;
-                scoredFor = version;
-                return;
-            }
-        }
+        lossInBlocks = blockedApplies();
+        nll = lossInBlocks ? blockedNll() : softmaxNll();
+        cachedFor = version;
+        scoredFor = version;
+    }
+
+    /** Can {@link BlockedSoftmaxLoss} run: float, the Vector API, every array contiguous in the layout it assumes? */
+    private boolean blockedApplies() {
+        if (!blockedSoftmax || x2d.dataType() != DataType.FLOAT) return false;
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
+        INDArray wGrad = gradientViews == null ? null : gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        return dense(x2d, 'c') && dense(w, 'f') && (wGrad == null || dense(wGrad, 'f'));
+    }
+
+    /** The summed NLL by the blocked pass, which keeps what {@link #backpropGradient} needs. */
+    private double blockedNll() {
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
+        int n = (int) x2d.size(0), nIn = (int) x2d.size(1), v = (int) w.size(1), lanes = lanesFor(n);
+        if (blockedLoss == null || !blockedLoss.fits(n, nIn, v, lanes)) blockedLoss = new BlockedSoftmaxLoss(n, nIn, v, lanes);
+        float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, LayerWorkspaceMgr.noWorkspaces())
+                .castTo(DataType.FLOAT).toFloatVector();
+        probs = null;
+        return blockedLoss.forward(NativeMatrix.floatBuffer(x2d), x2d.offset(), NativeMatrix.floatBuffer(w), w.offset(), bias, targets);
+    }
+
+    /** The summed NLL from the probabilities of {@link #softmax}, kept in {@link #probs} for the backward pass. */
+    private double softmaxNll() {
         probs = softmax(x2d, true);
-        int v = (int) probs.size(1);
+        int n = (int) probs.size(0), v = (int) probs.size(1);
         double sum = 0;
         if (probs.dataType() == DataType.FLOAT) {
             ByteBuffer bb = probs.data().asNio().order(ByteOrder.nativeOrder());
@@ -233,9 +243,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
             for (int i = 0; i < n; i++)
                 if (targets[i] >= 0) sum -= Math.log(Math.max(probs.getDouble(i, targets[i]), Double.MIN_NORMAL));
         }
-        nll = sum;
-        cachedFor = version;
-        scoredFor = version;
+        return sum;
     }
 
     /** Two shares for the products of a training or scoring batch; one for a handful of rows. */
