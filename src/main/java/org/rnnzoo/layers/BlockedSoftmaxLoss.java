@@ -45,6 +45,7 @@ final class BlockedSoftmaxLoss {
     private static final int R = 4;
 
     private final int n, nIn, v, lanes, np, kp;
+    private final Panels rowPanels, kPanels;  // how the np rows and the kp inputs are cut into tiles and panels
     private final int[] c0, blocks;          // per lane: first column, number of blocks
     private final float[] xp, xt;            // x [np × kp] and xᵀ [kp × np], zero padded, in panels
     private final float[][] wh, wp, lt;      // per lane: W rows [blocks × BLOCK × kp], plain and in panels; logitsᵀ [blocks × BLOCK × np]
@@ -64,6 +65,8 @@ final class BlockedSoftmaxLoss {
         this.lanes = lanes;
         np = roundUp(n, L);
         kp = roundUp(nIn, L);
+        rowPanels = new Panels(np);
+        kPanels = new Panels(kp);
         xp = new float[np * kp];
         xt = new float[kp * np];
         c0 = new int[lanes];
@@ -107,8 +110,8 @@ final class BlockedSoftmaxLoss {
             for (int r = n * lane / lanes, end = n * (lane + 1) / lanes; r < end; r++) {
                 x.get((int) (xOff + (long) r * nIn), row, 0, nIn);
                 for (int k = 0; k < nIn; k++) {
-                    xp[packed(np, kp, r, k)] = row[k];
-                    xt[packed(kp, np, k, r)] = row[k];
+                    xp[kPanels.at(np, r, k)] = row[k];
+                    xt[rowPanels.at(kp, k, r)] = row[k];
                 }
             }
         }, 0, lanes);
@@ -144,16 +147,16 @@ final class BlockedSoftmaxLoss {
             int wo = blk * BLOCK * kp, lo = blk * BLOCK * np;
             for (int c = 0; c < bc; c++) {
                 w.get((int) (wOff + (long) (cb + c) * nIn), wh, wo + c * kp, nIn);
-                for (int k = 0; k < kp; k += 4 * L)        // the same row in panels, for the backward dx product
-                    System.arraycopy(wh, wo + c * kp + k, wp, wo + packed(BLOCK, kp, c, k), Math.min(4 * L, kp - k));
+                for (int p = 0; p < kPanels.count; p++)     // the same row in panels, for the backward dx product
+                    System.arraycopy(wh, wo + c * kp + kPanels.start[p], wp, wo + kPanels.at(BLOCK, c, kPanels.start[p]), kPanels.width[p]);
             }
             Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
             for (int c = 0; c < bcp; c += R) {           // logitsᵀ rows c… = b[c…] + W[c…] · xᵀ, and their row maxima
-                int j = 0, bo = blk * BLOCK + c;
-                for (; np - j >= 4 * L; j += 4 * L)
-                    rowsTile4(wh, kp, wo + c * kp, nIn, xt, panelWidth(np, j), packed(kp, np, 0, j), lt, np, lo + c * np + j, bp, bo, bmax, j);
-                for (; j < np; j += L)
-                    rowsTile1(wh, kp, wo + c * kp, nIn, xt, panelWidth(np, j), packed(kp, np, 0, j), lt, np, lo + c * np + j, bp, bo, bmax, j);
+                int bo = blk * BLOCK + c;
+                for (int p = 0; p < rowPanels.count; p++) {
+                    int j = rowPanels.start[p];
+                    rowsTile(rowPanels.vectors[p], wh, kp, wo + c * kp, nIn, xt, rowPanels.width[p], j * kp, lt, np, lo + c * np + j, bp, bo, bmax, j);
+                }
             }
             for (int r = 0; r < n; r++) {                 // the targets' logits, before they become exponentials
                 int t = targets[r] - cb;
@@ -216,16 +219,16 @@ final class BlockedSoftmaxLoss {
                 }
             }
             for (int c = 0; c < bcp; c += R) {           // dW rows c… = dzᵀ[c…] · x
-                int k = 0;
-                for (; kp - k >= 4 * L; k += 4 * L) rowsTile4(lt, np, lo + c * np, np, xp, panelWidth(kp, k), packed(np, kp, 0, k), dwb, kp, c * kp + k, null, 0, null, 0);
-                for (; k < kp; k += L) rowsTile1(lt, np, lo + c * np, np, xp, panelWidth(kp, k), packed(np, kp, 0, k), dwb, kp, c * kp + k, null, 0, null, 0);
+                for (int p = 0; p < kPanels.count; p++) {
+                    int k = kPanels.start[p];
+                    rowsTile(kPanels.vectors[p], lt, np, lo + c * np, np, xp, kPanels.width[p], k * np, dwb, kp, c * kp + k, null, 0, null, 0);
+                }
             }
             for (int c = 0; c < bc; c++) dw.put((int) (dwOff + (long) (cb + c) * nIn), dwb, c * kp, nIn);
-            int k = 0;                                  // dx rows r… += dz[r…, block] · W(block), a panel of W at a time
-            for (; kp - k >= 4 * L; k += 4 * L)          //   (rows outside ran as fast, measured)
-                for (int r = 0; r < np; r += R) columnsTile4(lt, np, lo + r, bc, wp, panelWidth(kp, k), wo + packed(BLOCK, kp, 0, k), dxp, kp, r * kp + k);
-            for (; k < kp; k += L)
-                for (int r = 0; r < np; r += R) columnsTile1(lt, np, lo + r, bc, wp, panelWidth(kp, k), wo + packed(BLOCK, kp, 0, k), dxp, kp, r * kp + k);
+            for (int p = 0; p < kPanels.count; p++) {   // dx rows r… += dz[r…, block] · W(block), a panel of W at a time
+                int k = kPanels.start[p], vectors = kPanels.vectors[p], width = kPanels.width[p];  // (rows outside ran as fast, measured)
+                for (int r = 0; r < np; r += R) columnsTile(vectors, lt, np, lo + r, bc, wp, width, wo + k * BLOCK, dxp, kp, r * kp + k);
+            }
         }
     }
 
@@ -241,8 +244,28 @@ final class BlockedSoftmaxLoss {
     }
 
     // The two kernels. Tiles of 4 rows × 4 vectors keep 16 sums in registers; 8 × 2, 8 × 3 and 6 × 4
-    // were no faster (docs/performance.md, seventh session). Offsets are absolute: aAt is a's first
-    // row (or column) of the tile, bAt b's first column, cAt c's first entry.
+    // were no faster (docs/performance.md, seventh session). A width that is not a multiple of four
+    // vectors ends in tiles of three (see Panels): a one-vector tile has too few independent sums to
+    // keep the FMA units busy. Offsets are absolute: aAt is a's first row (or column) of the tile, bAt
+    // b's first column, cAt c's first entry.
+
+    private static void rowsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+                                 float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
+        switch (vectors) {
+            case 4 -> rowsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
+            case 3 -> rowsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
+            default -> rowsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
+        }
+    }
+
+    private static void columnsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+                                    float[] c, int ldc, int cAt) {
+        switch (vectors) {
+            case 4 -> columnsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt);
+            case 3 -> columnsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt);
+            default -> columnsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt);
+        }
+    }
 
     /**
      * c[cAt + i·ldc + j·L…] = init[initAt + i] + Σ_{q<depth} a[aAt + i·lda + q] · b[q·ldb + bAt + j·L…],
@@ -283,6 +306,43 @@ final class BlockedSoftmaxLoss {
             FloatVector.fromArray(S, max, maxAt + L).max(c01.max(c11).max(c21.max(c31))).intoArray(max, maxAt + L);
             FloatVector.fromArray(S, max, maxAt + 2 * L).max(c02.max(c12).max(c22.max(c32))).intoArray(max, maxAt + 2 * L);
             FloatVector.fromArray(S, max, maxAt + 3 * L).max(c03.max(c13).max(c23.max(c33))).intoArray(max, maxAt + 3 * L);
+        }
+    }
+
+    /** {@link #rowsTile4} for three vectors (j &lt; 3). */
+    static void rowsTile3(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+                          float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
+        int o0 = cAt, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
+        if (init != null) {
+            c00 = FloatVector.broadcast(S, init[initAt]);
+            c10 = FloatVector.broadcast(S, init[initAt + 1]);
+            c20 = FloatVector.broadcast(S, init[initAt + 2]);
+            c30 = FloatVector.broadcast(S, init[initAt + 3]);
+        }
+        FloatVector c01 = c00, c02 = c00, c11 = c10, c12 = c10, c21 = c20, c22 = c20, c31 = c30, c32 = c30;
+        int a0 = aAt, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int q = 0; q < depth; q++) {
+            int bo = q * ldb + bAt;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L),
+                    b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector e = FloatVector.broadcast(S, a[a0 + q]);
+            c00 = b0.fma(e, c00); c01 = b1.fma(e, c01); c02 = b2.fma(e, c02);
+            e = FloatVector.broadcast(S, a[a1 + q]);
+            c10 = b0.fma(e, c10); c11 = b1.fma(e, c11); c12 = b2.fma(e, c12);
+            e = FloatVector.broadcast(S, a[a2 + q]);
+            c20 = b0.fma(e, c20); c21 = b1.fma(e, c21); c22 = b2.fma(e, c22);
+            e = FloatVector.broadcast(S, a[a3 + q]);
+            c30 = b0.fma(e, c30); c31 = b1.fma(e, c31); c32 = b2.fma(e, c32);
+        }
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + L); c02.intoArray(c, o0 + 2 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + L); c12.intoArray(c, o1 + 2 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + L); c22.intoArray(c, o2 + 2 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + L); c32.intoArray(c, o3 + 2 * L);
+        if (max != null) {
+            FloatVector.fromArray(S, max, maxAt).max(c00.max(c10).max(c20.max(c30))).intoArray(max, maxAt);
+            FloatVector.fromArray(S, max, maxAt + L).max(c01.max(c11).max(c21.max(c31))).intoArray(max, maxAt + L);
+            FloatVector.fromArray(S, max, maxAt + 2 * L).max(c02.max(c12).max(c22.max(c32))).intoArray(max, maxAt + 2 * L);
         }
     }
 
@@ -343,6 +403,37 @@ final class BlockedSoftmaxLoss {
         c30.intoArray(c, o3); c31.intoArray(c, o3 + L); c32.intoArray(c, o3 + 2 * L); c33.intoArray(c, o3 + 3 * L);
     }
 
+    /** {@link #columnsTile4} for three vectors (j &lt; 3). */
+    static void columnsTile3(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+                             float[] c, int ldc, int cAt) {
+        int o0 = cAt, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L),
+                c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, o1), c11 = FloatVector.fromArray(S, c, o1 + L),
+                c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L),
+                c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, o3), c31 = FloatVector.fromArray(S, c, o3 + L),
+                c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        for (int q = 0; q < depth; q++) {
+            int ao = aAt + q * lda, bo = bAt + q * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L),
+                    b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector e = FloatVector.broadcast(S, a[ao]);
+            c00 = b0.fma(e, c00); c01 = b1.fma(e, c01); c02 = b2.fma(e, c02);
+            e = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = b0.fma(e, c10); c11 = b1.fma(e, c11); c12 = b2.fma(e, c12);
+            e = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = b0.fma(e, c20); c21 = b1.fma(e, c21); c22 = b2.fma(e, c22);
+            e = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = b0.fma(e, c30); c31 = b1.fma(e, c31); c32 = b2.fma(e, c32);
+        }
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + L); c02.intoArray(c, o0 + 2 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + L); c12.intoArray(c, o1 + 2 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + L); c22.intoArray(c, o2 + 2 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + L); c32.intoArray(c, o3 + 2 * L);
+    }
+
     /** {@link #columnsTile4} for one vector (j = 0). */
     static void columnsTile1(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
                              float[] c, int ldc, int cAt) {
@@ -361,20 +452,49 @@ final class BlockedSoftmaxLoss {
     }
 
     /**
-     * Where entry (q, col) of a [depth × width] matrix lies in panel layout: the columns cut in
-     * panels of four vectors (the last one narrower), each panel stored [depth × its width]. A
-     * kernel's b operand then streams through consecutive memory: with the plain layout's row
-     * stride (np or kp floats) the same tile ran 6–10% slower in isolation and each of the three
+     * How a width of whole vectors is cut into panels, one register tile wide each: fours, and where
+     * the width is not a multiple of four vectors, two or three panels of three at the end (13 vectors:
+     * 4 + 3 + 3 + 3; 25: 4 × 4 + 3 × 3); one-vector panels only for widths under nine vectors that
+     * threes cannot fill. A [depth × width] matrix stored panel by panel puts each panel's rows
+     * together, so a kernel's b operand streams through consecutive memory: with the plain layout's
+     * row stride (np or kp floats) the same tile ran 6–10% slower in isolation and each of the three
      * products 14–17% slower in the pass (one lane, PTB-small).
      */
-    private static int packed(int depth, int width, int q, int col) {
-        int start = col / (4 * L) * (4 * L);
-        return start * depth + q * panelWidth(width, col) + (col - start);
-    }
+    static final class Panels {
+        final int count;
+        final int[] start, width, vectors;     // per panel: first column, width in floats and in vectors
+        private final int[] startOf, widthOf;  // per column: its panel's start and width
 
-    /** Width of the panel holding column col. */
-    private static int panelWidth(int width, int col) {
-        return Math.min(4 * L, width - col / (4 * L) * (4 * L));
+        Panels(int width) {
+            int nv = width / L, fours = nv / 4, threes = 0, ones = 0;
+            switch (nv % 4) {
+                case 3 -> threes = 1;
+                case 2 -> { if (fours >= 1) { fours--; threes = 2; } else ones = 2; }
+                case 1 -> { if (fours >= 2) { fours -= 2; threes = 3; } else ones = 1; }
+                default -> { }
+            }
+            count = fours + threes + ones;
+            start = new int[count];
+            this.width = new int[count];
+            vectors = new int[count];
+            startOf = new int[width];
+            widthOf = new int[width];
+            for (int p = 0, col = 0; p < count; p++) {
+                vectors[p] = p < fours ? 4 : p < fours + threes ? 3 : 1;
+                start[p] = col;
+                this.width[p] = vectors[p] * L;
+                for (int e = col + this.width[p]; col < e; col++) {
+                    startOf[col] = start[p];
+                    widthOf[col] = this.width[p];
+                }
+            }
+        }
+
+        /** Where entry (q, col) of a [depth × width] matrix stored panel by panel lies. */
+        int at(int depth, int q, int col) {
+            int s = startOf[col];
+            return s * depth + q * widthOf[col] + (col - s);
+        }
     }
 
     private static int roundUp(int a, int m) { return (a + m - 1) / m * m; }

@@ -1,5 +1,6 @@
 package org.rnnzoo.layers;
 
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -26,6 +27,29 @@ class BlockedSoftmaxLossTest {
             check(3, 16, 9, lanes, 1.0, false);
             check(64, 200, 1000, lanes, 1.0, true);
             check(20, 33, 517, lanes, 40.0, true);      // logits of ±hundreds: exp without a shift is ∞
+            check(100, 90, 300, lanes, 1.0, true);      // rows in panels of 4 + 3 vectors, inputs 3 + 3
+        }
+    }
+
+    @Test
+    void panelsCoverEveryColumnOnceInWholeTiles() {
+        int vector = FloatVector.SPECIES_PREFERRED.length();
+        for (int nv = 1; nv <= 30; nv++) {
+            BlockedSoftmaxLoss.Panels p = new BlockedSoftmaxLoss.Panels(nv * vector);
+            int depth = 5, covered = 0;
+            boolean[] seen = new boolean[depth * nv * vector];
+            for (int i = 0; i < p.count; i++) {
+                assertEquals(covered, p.start[i], "panel " + i + " of " + nv + " vectors starts where the last ended");
+                assertTrue(p.vectors[i] == 4 || p.vectors[i] == 3 || (nv < 9 && p.vectors[i] == 1), nv + " vectors: a panel of " + p.vectors[i]);
+                covered += p.width[i];
+            }
+            assertEquals(nv * vector, covered, nv + " vectors");
+            for (int q = 0; q < depth; q++)
+                for (int col = 0; col < nv * vector; col++) {
+                    int at = p.at(depth, q, col);
+                    assertTrue(!seen[at], "(" + q + ", " + col + ") of " + nv + " vectors lands on a taken entry");
+                    seen[at] = true;
+                }
         }
     }
 
