@@ -114,15 +114,32 @@ public final class VectorMath {
     private static final int SQUARES_RUN = 4096;
 
     /**
-     * In place over the floats [from, to) of a native buffer: x = (x / divisor) · factor, two float
-     * operations as DL4J's updater does them (divide by the batch, then SGD's multiply by the
-     * learning rate), so the result is the same to the bit.
+     * In place over the floats [from, to) of a native buffer: x = x · scale / divisor · factor, three
+     * float operations in the order clipping's rescale, DL4J's updater (divide by the batch) and SGD's
+     * learning rate make them, so the result is theirs to the bit (a scale of 1 changes nothing).
      */
-    public static void divideThenScale(java.nio.ByteBuffer b, long from, long to, float divisor, float factor) {
+    public static void scaledUpdate(java.nio.ByteBuffer b, long from, long to, float scale, float divisor, float factor) {
         b.order(java.nio.ByteOrder.nativeOrder());
         int i = (int) from, end = (int) to;
-        if (VECTOR) i = VectorizedSoftmax.divideThenScale(b, i, end, divisor, factor);
-        for (; i < end; i++) b.putFloat(4 * i, b.getFloat(4 * i) / divisor * factor);
+        if (VECTOR) i = VectorizedSoftmax.scaledUpdate(b, i, end, scale, divisor, factor);
+        for (; i < end; i++) b.putFloat(4 * i, b.getFloat(4 * i) * scale / divisor * factor);
+    }
+
+    /**
+     * {@link #scaledUpdate} and the SGD step in one pass, for i in [0, n): u = g[gFrom + i] · scale /
+     * divisor · factor is left in g (where DL4J leaves the update) and p[pFrom + i] −= u.
+     */
+    public static void scaledStep(java.nio.ByteBuffer p, long pFrom, java.nio.ByteBuffer g, long gFrom, long n,
+                                  float scale, float divisor, float factor) {
+        p.order(java.nio.ByteOrder.nativeOrder());
+        g.order(java.nio.ByteOrder.nativeOrder());
+        int i = 0, pi = (int) pFrom, gi = (int) gFrom, len = (int) n;
+        if (VECTOR) i = VectorizedSoftmax.scaledStep(p, pi, g, gi, len, scale, divisor, factor);
+        for (; i < len; i++) {
+            float u = g.getFloat(4 * (gi + i)) * scale / divisor * factor;
+            g.putFloat(4 * (gi + i), u);
+            p.putFloat(4 * (pi + i), p.getFloat(4 * (pi + i)) - u);
+        }
     }
 
     /** p[pFrom + i] −= g[gFrom + i] for i in [0, n), native buffers (a plain SGD step). */

@@ -108,12 +108,24 @@ final class VectorizedSoftmax {
         return s;
     }
 
-    /** The vector part of {@link VectorMath#divideThenScale}; returns where the scalar tail starts. */
-    static int divideThenScale(ByteBuffer b, int from, int to, float divisor, float factor) {
+    /** The vector part of {@link VectorMath#scaledUpdate}; returns where the scalar tail starts. */
+    static int scaledUpdate(ByteBuffer b, int from, int to, float scale, float divisor, float factor) {
         ByteOrder order = ByteOrder.nativeOrder();
         int i = from;
         for (; i + S.length() <= to; i += S.length())
-            FloatVector.fromByteBuffer(S, b, 4 * i, order).div(divisor).mul(factor).intoByteBuffer(b, 4 * i, order);
+            FloatVector.fromByteBuffer(S, b, 4 * i, order).mul(scale).div(divisor).mul(factor).intoByteBuffer(b, 4 * i, order);
+        return i;
+    }
+
+    /** The vector part of {@link VectorMath#scaledStep}; returns how many it did. */
+    static int scaledStep(ByteBuffer p, int pFrom, ByteBuffer g, int gFrom, int n, float scale, float divisor, float factor) {
+        ByteOrder order = ByteOrder.nativeOrder();
+        int i = 0;
+        for (; i + S.length() <= n; i += S.length()) {
+            FloatVector u = FloatVector.fromByteBuffer(S, g, 4 * (gFrom + i), order).mul(scale).div(divisor).mul(factor);
+            u.intoByteBuffer(g, 4 * (gFrom + i), order);
+            FloatVector.fromByteBuffer(S, p, 4 * (pFrom + i), order).sub(u).intoByteBuffer(p, 4 * (pFrom + i), order);
+        }
         return i;
     }
 

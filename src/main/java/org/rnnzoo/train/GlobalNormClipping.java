@@ -1,6 +1,7 @@
 package org.rnnzoo.train;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -49,7 +50,11 @@ public final class GlobalNormClipping extends BaseTrainingListener {
         lastNorm = Math.sqrt(sum) / batch;
         if (maxNorm > 0 && lastNorm > maxNorm) {
             double scale = maxNorm / lastNorm;
-            TwoLanes.runOverRange(flat.length(), (from, to, lane) -> flat.get(NDArrayIndex.interval(from, to)).muli(scale));
+            // SGD's fused update takes the rescale as the first multiply of its own pass (same float operation)
+            if (model instanceof ComputationGraph graph && graph.getUpdater(false) instanceof FusedSgdUpdater fused)
+                fused.scaleNextUpdate((float) scale);
+            else
+                TwoLanes.runOverRange(flat.length(), (from, to, lane) -> flat.get(NDArrayIndex.interval(from, to)).muli(scale));
         }
     }
 

@@ -15,13 +15,23 @@ import org.rnnzoo.layers.VectorMath;
  * public way to change how a step is applied: a {@link GradientsAccumulator}, the hook its
  * shared-gradient training uses. This one accumulates nothing — it has nothing pending, keeps no
  * update, receives none — and only applies the step it is handed, as the step function would.
- * A step function other than DL4J's default for SGD, or arrays it does not cover, go to the step
- * function itself.
+ * With a {@link FusedSgdUpdater}, the step also makes the update that updater deferred, in the
+ * same pass. A step function other than DL4J's default for SGD, or arrays it does not cover, go to
+ * the step function itself (after the deferred update is settled in the gradient view).
  */
 public final class TwoLaneStep implements GradientsAccumulator {
+    private final FusedSgdUpdater updater;    // whose deferred update this step makes in its own pass; may be null
+
+    public TwoLaneStep() { this(null); }
+
+    TwoLaneStep(FusedSgdUpdater updater) { this.updater = updater; }
 
     @Override
     public void applyUpdate(StepFunction function, INDArray params, INDArray updates, boolean isFinalStep) {
+        if (updater != null) {
+            if (function instanceof NegativeGradientStepFunction && updater.stepWithUpdate(params, updates)) return;
+            updater.settle();
+        }
         if (!(function instanceof NegativeGradientStepFunction) || !NativeMatrix.isContiguousFloat(params)
                 || !NativeMatrix.isContiguousFloat(updates) || params.length() != updates.length()) {
             function.step(params, updates);
@@ -33,6 +43,7 @@ public final class TwoLaneStep implements GradientsAccumulator {
 
     @Override
     public void applyUpdate(StepFunction function, INDArray params, INDArray updates, double alpha) {
+        if (updater != null) updater.settle();
         function.step(params, updates, alpha);
     }
 

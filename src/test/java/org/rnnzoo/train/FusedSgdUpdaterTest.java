@@ -45,25 +45,47 @@ class FusedSgdUpdaterTest {
     }
 
     @Test
-    void theUpdateEqualsDl4jsToTheBit() {
+    void theUpdateAndStepEqualDl4jsToTheBit() {
         ComputationGraph net = lstmLm("sgd");
         MultiDataSet ds = stream(1);
         net.setInputs(ds.getFeatures());
         net.setLabels(ds.getLabels());
         net.computeGradientAndScore();
         Gradient gradient = net.gradient();
-        INDArray view = net.getFlattenedGradients(), raw = view.dup();
-        for (double lr : new double[]{0.7, 0.3}) {
+        INDArray view = net.getFlattenedGradients(), raw = view.dup(), params = net.params().dup();
+        INDArray flat = view.reshape(view.length());   // the optimizer hands the step a rank-1 array over the view
+        // lr 0.3 and 0.7; with and without a clipping rescale (ND4J's muli on the gradient first)
+        for (double[] c : new double[][]{{0.7, 1}, {0.3, 1}, {0.7, 0.37}}) {
+            double lr = c[0], clip = c[1];
             net.setLearningRate(lr);
             view.assign(raw);
+            if (clip != 1) view.muli(clip);
             new ComputationGraphUpdater(net).update(gradient, 3, 0, 5, LayerWorkspaceMgr.noWorkspaces());
-            float[] theirs = view.toFloatVector();
+            INDArray theirParams = params.dup();
+            new NegativeGradientStepFunction().step(theirParams, flat);
+            float[] theirUpdate = view.toFloatVector();
+
             view.assign(raw);
             FusedSgdUpdater ours = new FusedSgdUpdater(net);
             assertTrue(ours.covered());
+            if (clip != 1) ours.scaleNextUpdate((float) clip);
             ours.update(gradient, 3, 0, 5, LayerWorkspaceMgr.noWorkspaces());
-            assertArrayEquals(theirs, view.toFloatVector(), 0f, "lr " + lr);
+            INDArray ourParams = params.dup();
+            new TwoLaneStep(ours).applyUpdate(new NegativeGradientStepFunction(), ourParams, flat, true);
+            String what = "lr " + lr + " clip " + clip;
+            assertArrayEquals(theirUpdate, view.toFloatVector(), 0f, "update " + what);
+            assertArrayEquals(theirParams.toFloatVector(), ourParams.toFloatVector(), 0f, "params " + what);
             assertTrue(view.sub(raw).amaxNumber().doubleValue() > 0, "the update changed nothing");
+            assertTrue(ourParams.sub(params).amaxNumber().doubleValue() > 0, "the step changed nothing");
+
+            // a step taken by another step function gets the update settled in the view first
+            view.assign(raw);
+            if (clip != 1) ours.scaleNextUpdate((float) clip);
+            ours.update(gradient, 3, 0, 5, LayerWorkspaceMgr.noWorkspaces());
+            INDArray viaDl4j = params.dup();
+            new TwoLaneStep(ours).applyUpdate(new DefaultStepFunction(), viaDl4j, flat, true);
+            assertArrayEquals(theirUpdate, view.toFloatVector(), 0f, "settled update " + what);
+            assertArrayEquals(params.add(flat).toFloatVector(), viaDl4j.toFloatVector(), 0f, "DefaultStepFunction " + what);
         }
     }
 
