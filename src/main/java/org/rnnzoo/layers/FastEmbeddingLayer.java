@@ -39,31 +39,6 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
      */
     private int[] dirtyRows;
 
-    private int[] distinctRows;    // dirtyRows without repeats, made on first request
-
-    /**
-     * The distinct rows of the weight gradient written by the last backward pass, when every other
-     * row is known to be zero (see {@link #dirtyRows}); null when any row may be non-zero. The SGD
-     * update and the clipping norm visit only these ({@code FusedSgdUpdater}): at PTB-small ~250 of
-     * 10,000 rows.
-     */
-    public int[] nonZeroGradientRows() {
-        if (dirtyRows == null) return null;
-        if (distinctRows == null) {
-            long vocab = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY).size(0);
-            boolean[] seen = new boolean[(int) vocab];
-            int[] out = new int[dirtyRows.length];
-            int n = 0;
-            for (int r : dirtyRows) if (!seen[r]) { seen[r] = true; out[n++] = r; }
-            java.util.Arrays.sort(out, 0, n);
-            distinctRows = java.util.Arrays.copyOf(out, n);
-        }
-        return distinctRows;
-    }
-
-    /** The weight gradient view, [vocabulary, size]: its strides locate a row's entries. */
-    public INDArray weightGradientView() { return gradientViews == null ? null : gradientViews.get(DefaultParamInitializer.WEIGHT_KEY); }
-
     private boolean zerosStayZero() {
         var regularization = layerConf().getRegularization();
         return layerConf().getIUpdater() instanceof Sgd && (regularization == null || regularization.isEmpty());
@@ -73,7 +48,6 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
     public void setBackpropGradientsViewArray(INDArray gradients) {
         super.setBackpropGradientsViewArray(gradients);
         dirtyRows = null;
-        distinctRows = null;
     }
 
     @Override
@@ -84,7 +58,6 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
                 && gW.dataType() == DataType.FLOAT && gW.rank() == 2 && input != null;
         int[] previous = dirtyRows;
         dirtyRows = null;
-        distinctRows = null;
         if (!plain) return super.backpropGradient(epsilon, workspaceMgr);
         assertInputSet(true);
 

@@ -30,7 +30,7 @@ public final class TwoLanes {
     }
 
     /** How long an idle helper spins before parking: longer than the gap between two phases or tokens. */
-    static final long IDLE_SPIN_NANOS = Long.getLong("rnnzoo.laneSpinMicros", 200) * 1000;
+    static final long IDLE_SPIN_NANOS = 200_000;
 
     private static final int LANES = configuredLanes();
     private static final ReentrantLock owner = new ReentrantLock();

@@ -11,15 +11,11 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.SgdUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
-import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
-import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.rnnzoo.layers.FastEmbeddingLayer;
 import org.rnnzoo.layers.NativeMatrix;
 import org.rnnzoo.layers.TwoLanes;
 import org.rnnzoo.layers.VectorMath;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -121,9 +117,7 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
     /**
      * The deferred update and the SGD step {@code params −= update} in one pass over two lanes,
      * leaving the update in the gradient view as DL4J's updater would; false (and nothing done) when
-     * no update is deferred or {@code updates} is not the gradient view it belongs to. An embedding
-     * that knows which rows of its gradient are non-zero ({@link FastEmbeddingLayer#nonZeroGradientRows})
-     * has only those visited: every other entry's update is 0 and leaves its parameter as it is.
+     * no update is deferred or {@code updates} is not the gradient view it belongs to.
      */
     synchronized boolean stepWithUpdate(INDArray params, INDArray updates) {
         INDArray view = getFlattenedGradientsView();
@@ -131,101 +125,17 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
                 || updates.length() != view.length() || !NativeMatrix.isContiguousFloat(updates)
                 || !NativeMatrix.isContiguousFloat(params) || params.length() != updates.length()) return false;
         ByteBuffer g = view.data().asNio(), p = params.data().asNio();
-        long go = view.offset(), po = params.offset();
         float s = scale, divisor = pendingDivisor;
-        for (Part part : parts()) {
-            float lr = pendingLr[part.block];
-            if (part.rows == null) {
-                TwoLanes.runOverRange(part.end - part.start, (from, to, lane) ->
-                        VectorMath.scaledStep(p, po + part.start + from, g, go + part.start + from, to - from, s, divisor, lr));
-            } else {
-                part.forEachEntry((at, lane) -> {
-                    float u = g.getFloat(4 * (int) (go + at)) * s / divisor * lr;   // the float operations of scaledStep, one entry
-                    g.putFloat(4 * (int) (go + at), u);
-                    p.putFloat(4 * (int) (po + at), p.getFloat(4 * (int) (po + at)) - u);
-                });
-            }
+        for (int b = 0; b < pendingLr.length; b++) {
+            UpdaterBlock block = getUpdaterBlocks().get(b);
+            long start = block.getParamOffsetStart();
+            float lr = pendingLr[b];
+            TwoLanes.runOverRange(block.getParamOffsetEnd() - start, (from, to, lane) ->
+                    VectorMath.scaledStep(p, params.offset() + start + from, g, view.offset() + start + from, to - from, s, divisor, lr));
         }
         pendingLr = null;
         scale = 1f;
         return true;
-    }
-
-    /**
-     * Σ g² over the gradient view (global-norm clipping), visiting only the parts {@link
-     * #stepWithUpdate} visits: the same sum, without reading the embedding's zero rows. Null when the
-     * view is not one contiguous float buffer.
-     */
-    synchronized Double gradientSumOfSquares() {
-        INDArray view = getFlattenedGradientsView();
-        if (view == null || !NativeMatrix.isContiguousFloat(view)) return null;
-        ByteBuffer g = view.data().asNio();
-        long go = view.offset();
-        double total = 0;
-        for (Part part : parts()) {
-            double[] lanes = new double[TwoLanes.lanes()];
-            if (part.rows == null) {
-                TwoLanes.runOverRange(part.end - part.start, (from, to, lane) ->
-                        lanes[lane] = VectorMath.sumOfSquares(g, go + part.start + from, go + part.start + to));
-            } else {
-                part.forEachEntry((at, lane) -> {
-                    double x = g.getFloat(4 * (int) (go + at));
-                    lanes[lane] += x * x;
-                });
-            }
-            for (double l : lanes) total += l;
-        }
-        return total;
-    }
-
-    /**
-     * A stretch of the flattened gradient a pass visits, within one updater block: a dense range of
-     * offsets [start, end), or (rows not null) the listed rows of an embedding's [vocabulary, size]
-     * weight gradient at start, with its strides.
-     */
-    private record Part(int block, long start, long end, int[] rows, long rowStride, long colStride, int cols) {
-        interface Entry {
-            void at(long offset, int lane);
-        }
-
-        /** Every entry of the listed rows, the lanes taking halves of the columns (never the same entry). */
-        void forEachEntry(Entry e) {
-            int shares = (long) rows.length * cols >= 4096 ? TwoLanes.lanes() : 1;
-            TwoLanes.run((phase, lane) -> {
-                for (int d = cols * lane / shares, d1 = cols * (lane + 1) / shares; d < d1; d++)
-                    for (int r : rows) e.at(start + r * rowStride + d * colStride, lane);
-            }, 0, shares);
-        }
-    }
-
-    private List<Part> parts() {
-        List<Part> parts = new ArrayList<>();
-        for (int b = 0; b < getUpdaterBlocks().size(); b++) {
-            UpdaterBlock block = getUpdaterBlocks().get(b);
-            long denseFrom = block.getParamOffsetStart();
-            for (UpdaterBlock.ParamState ps : block.getLayersAndVariablesInBlock()) {
-                int[] rows = sparseRows(ps);
-                if (rows == null) continue;
-                INDArray gv = ((FastEmbeddingLayer) (ps.getLayer() instanceof LayerVertex v ? v.getLayer() : ps.getLayer())).weightGradientView();
-                if (denseFrom < ps.getParamOffsetStart()) parts.add(new Part(b, denseFrom, ps.getParamOffsetStart(), null, 0, 0, 0));
-                parts.add(new Part(b, ps.getParamOffsetStart(), ps.getParamOffsetEnd(), rows, gv.stride(0), gv.stride(1), (int) gv.size(1)));
-                denseFrom = ps.getParamOffsetEnd();
-            }
-            if (denseFrom < block.getParamOffsetEnd()) parts.add(new Part(b, denseFrom, block.getParamOffsetEnd(), null, 0, 0, 0));
-        }
-        return parts;
-    }
-
-    /** The non-zero rows of an embedding's weight gradient, when it knows them and its views are plain 2-d arrays. */
-    private static int[] sparseRows(UpdaterBlock.ParamState ps) {
-        Object layer = ps.getLayer() instanceof LayerVertex v ? v.getLayer() : ps.getLayer();
-        if (!(layer instanceof FastEmbeddingLayer e) || !DefaultParamInitializer.WEIGHT_KEY.equals(ps.getParamName())) return null;
-        // the block's views are flat; the layer's own are [vocabulary, size], and their strides locate
-        // a row's entries, relative to the parameter's start in both flattened arrays
-        INDArray gv = e.weightGradientView(), pv = e.getParam(DefaultParamInitializer.WEIGHT_KEY);
-        if (gv == null || pv == null || gv.rank() != 2 || pv.rank() != 2 || !java.util.Arrays.equals(gv.stride(), pv.stride())
-                || gv.length() != ps.getParamOffsetEnd() - ps.getParamOffsetStart()) return null;
-        return e.nonZeroGradientRows();
     }
 
     /** Makes a deferred update (or a pending rescale) in the gradient view itself, for a step taken elsewhere. */

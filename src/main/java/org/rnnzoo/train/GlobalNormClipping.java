@@ -32,16 +32,12 @@ public final class GlobalNormClipping extends BaseTrainingListener {
         int batch = Math.max(1, model.batchSize());
         // Two halves on two lanes (TwoLanes): 4.7M values at PTB-small, a memory-bound pass each.
         INDArray flat = g.reshape(g.length());
-        FusedSgdUpdater fused = model instanceof ComputationGraph graph && graph.getUpdater(false) instanceof FusedSgdUpdater f ? f : null;
-        // the fused updater knows which embedding rows are zero, and skips them
-        Double fusedSum = fused == null ? null : fused.gradientSumOfSquares();
         double[] squares = new double[TwoLanes.lanes()];
         // A float gradient in one contiguous native buffer is read directly: ND4J's norm2 took
         // 4.2 ms a step at PTB-small and read ~0.09% low (float accumulation over 4.65M values);
         // VectorMath.sumOfSquares takes 0.5 ms (both one thread) and sums in double.
         boolean direct = NativeMatrix.isContiguousFloat(g);
-        if (fusedSum != null) squares[0] = fusedSum;
-        else TwoLanes.runOverRange(flat.length(), (from, to, lane) -> {
+        TwoLanes.runOverRange(flat.length(), (from, to, lane) -> {
             if (direct) {
                 squares[lane] = VectorMath.sumOfSquares(g.data().asNio(), g.offset() + from, g.offset() + to);
             } else {
@@ -55,7 +51,8 @@ public final class GlobalNormClipping extends BaseTrainingListener {
         if (maxNorm > 0 && lastNorm > maxNorm) {
             double scale = maxNorm / lastNorm;
             // SGD's fused update takes the rescale as the first multiply of its own pass (same float operation)
-            if (fused != null) fused.scaleNextUpdate((float) scale);
+            if (model instanceof ComputationGraph graph && graph.getUpdater(false) instanceof FusedSgdUpdater fused)
+                fused.scaleNextUpdate((float) scale);
             else
                 TwoLanes.runOverRange(flat.length(), (from, to, lane) -> flat.get(NDArrayIndex.interval(from, to)).muli(scale));
         }

@@ -17,18 +17,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.rnnzoo.data.BatchifiedTokenStream;
-import org.rnnzoo.layers.FastEmbeddingLayer;
 import org.rnnzoo.layers.TestGraphs;
 import org.rnnzoo.models.ModelRegistry;
 
-import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fused SGD update and the two-lane step change the speed of a step, not its numbers. */
@@ -58,17 +54,6 @@ class FusedSgdUpdaterTest {
         Gradient gradient = net.gradient();
         INDArray view = net.getFlattenedGradients(), raw = view.dup(), params = net.params().dup();
         INDArray flat = view.reshape(view.length());   // the optimizer hands the step a rank-1 array over the view
-        // the embedding knows its non-zero gradient rows (ids 4..23 of 24): the fused passes visit only those
-        FastEmbeddingLayer embedding = (FastEmbeddingLayer) Arrays.stream(net.getLayers())
-                .filter(l -> l instanceof FastEmbeddingLayer).findFirst().orElseThrow();
-        assertNotNull(embedding.nonZeroGradientRows());
-        assertTrue(embedding.nonZeroGradientRows().length < 24, "some rows are skipped: " + Arrays.toString(embedding.nonZeroGradientRows()));
-        // clipping's sum of squares: the embedding's rows scaled up so that a skipped row would show
-        // (the dense parts sum in float runs: ~1e-7 relative)
-        embedding.getGradientsViewArray().muli(1e3);
-        double squares = view.castTo(DataType.DOUBLE).norm2Number().doubleValue();
-        assertEquals(squares * squares, new FusedSgdUpdater(net).gradientSumOfSquares(), 1e-6 * squares * squares, "sum of squares");
-        view.assign(raw);
         // lr 0.3 and 0.7; with and without a clipping rescale (ND4J's muli on the gradient first)
         for (double[] c : new double[][]{{0.7, 1}, {0.3, 1}, {0.7, 0.37}}) {
             double lr = c[0], clip = c[1];
