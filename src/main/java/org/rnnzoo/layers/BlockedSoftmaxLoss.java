@@ -45,7 +45,7 @@ final class BlockedSoftmaxLoss {
     private static final int R = 4;
 
     private final int n, nIn, v, lanes, np, kp;
-    private final Panels rowPanels, kPanels;  // how the np rows and the kp inputs are cut into tiles and panels
+    private final Panels rowPanels, kPanels;  // how the np rows and the kp inputs are cut into tiles and panels (see Panels)
     private final int[] c0, blocks;          // per lane: first column, number of blocks
     private final float[] xp, xt;            // x [np × kp] and xᵀ [kp × np], zero padded, in panels
     private final float[][] wh, wp, lt;      // per lane: W rows [blocks × BLOCK × kp], plain and in panels; logitsᵀ [blocks × BLOCK × np]
@@ -65,8 +65,8 @@ final class BlockedSoftmaxLoss {
         this.lanes = lanes;
         np = roundUp(n, L);
         kp = roundUp(nIn, L);
-        rowPanels = new Panels(np);
-        kPanels = new Panels(kp);
+        rowPanels = new Panels(np, false);
+        kPanels = new Panels(kp, true);
         xp = new float[np * kp];
         xt = new float[kp * np];
         c0 = new int[lanes];
@@ -243,15 +243,16 @@ final class BlockedSoftmaxLoss {
         return s.reduceLanes(VectorOperators.ADD);
     }
 
-    // The two kernels. Tiles of 4 rows × 4 vectors keep 16 sums in registers; 8 × 2, 8 × 3 and 6 × 4
-    // were no faster (docs/performance.md, seventh session). A width that is not a multiple of four
-    // vectors ends in tiles of three (see Panels): a one-vector tile has too few independent sums to
-    // keep the FMA units busy. Offsets are absolute: aAt is a's first row (or column) of the tile, bAt
-    // b's first column, cAt c's first entry.
+    // The two kernels. Tiles of 4 rows × 4 or 5 vectors keep 16 or 20 sums in registers (in isolation
+    // 106.7 and 107.4 GFLOP/s; 8 × 2, 8 × 3 and 6 × 4 were no faster, docs/performance.md, seventh
+    // session). 4 × 3 (102) and 4 × 1 (78: too few independent sums for the FMA units) take the
+    // leftovers of a width (see Panels). Offsets are absolute: aAt is a's first row (or column) of the
+    // tile, bAt b's first column, cAt c's first entry.
 
     private static void rowsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
                                  float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
         switch (vectors) {
+            case 5 -> rowsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
             case 4 -> rowsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
             case 3 -> rowsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
             default -> rowsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
@@ -261,6 +262,7 @@ final class BlockedSoftmaxLoss {
     private static void columnsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
                                     float[] c, int ldc, int cAt) {
         switch (vectors) {
+            case 5 -> columnsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt);
             case 4 -> columnsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt);
             case 3 -> columnsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt);
             default -> columnsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt);
@@ -306,6 +308,47 @@ final class BlockedSoftmaxLoss {
             FloatVector.fromArray(S, max, maxAt + L).max(c01.max(c11).max(c21.max(c31))).intoArray(max, maxAt + L);
             FloatVector.fromArray(S, max, maxAt + 2 * L).max(c02.max(c12).max(c22.max(c32))).intoArray(max, maxAt + 2 * L);
             FloatVector.fromArray(S, max, maxAt + 3 * L).max(c03.max(c13).max(c23.max(c33))).intoArray(max, maxAt + 3 * L);
+        }
+    }
+
+    /** {@link #rowsTile4} for five vectors (j &lt; 5). */
+    static void rowsTile5(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+                          float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
+        int o0 = cAt, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
+        if (init != null) {
+            c00 = FloatVector.broadcast(S, init[initAt]);
+            c10 = FloatVector.broadcast(S, init[initAt + 1]);
+            c20 = FloatVector.broadcast(S, init[initAt + 2]);
+            c30 = FloatVector.broadcast(S, init[initAt + 3]);
+        }
+        FloatVector c01 = c00, c02 = c00, c03 = c00, c04 = c00, c11 = c10, c12 = c10, c13 = c10, c14 = c10,
+                c21 = c20, c22 = c20, c23 = c20, c24 = c20, c31 = c30, c32 = c30, c33 = c30, c34 = c30;
+        int a0 = aAt, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int q = 0; q < depth; q++) {
+            int bo = q * ldb + bAt;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L),
+                    b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L),
+                    b4 = FloatVector.fromArray(S, b, bo + 4 * L);
+            FloatVector e = FloatVector.broadcast(S, a[a0 + q]);
+            c00 = b0.fma(e, c00); c01 = b1.fma(e, c01); c02 = b2.fma(e, c02); c03 = b3.fma(e, c03); c04 = b4.fma(e, c04);
+            e = FloatVector.broadcast(S, a[a1 + q]);
+            c10 = b0.fma(e, c10); c11 = b1.fma(e, c11); c12 = b2.fma(e, c12); c13 = b3.fma(e, c13); c14 = b4.fma(e, c14);
+            e = FloatVector.broadcast(S, a[a2 + q]);
+            c20 = b0.fma(e, c20); c21 = b1.fma(e, c21); c22 = b2.fma(e, c22); c23 = b3.fma(e, c23); c24 = b4.fma(e, c24);
+            e = FloatVector.broadcast(S, a[a3 + q]);
+            c30 = b0.fma(e, c30); c31 = b1.fma(e, c31); c32 = b2.fma(e, c32); c33 = b3.fma(e, c33); c34 = b4.fma(e, c34);
+        }
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + L); c02.intoArray(c, o0 + 2 * L); c03.intoArray(c, o0 + 3 * L); c04.intoArray(c, o0 + 4 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + L); c12.intoArray(c, o1 + 2 * L); c13.intoArray(c, o1 + 3 * L); c14.intoArray(c, o1 + 4 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + L); c22.intoArray(c, o2 + 2 * L); c23.intoArray(c, o2 + 3 * L); c24.intoArray(c, o2 + 4 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + L); c32.intoArray(c, o3 + 2 * L); c33.intoArray(c, o3 + 3 * L); c34.intoArray(c, o3 + 4 * L);
+        if (max != null) {
+            FloatVector.fromArray(S, max, maxAt).max(c00.max(c10).max(c20.max(c30))).intoArray(max, maxAt);
+            FloatVector.fromArray(S, max, maxAt + L).max(c01.max(c11).max(c21.max(c31))).intoArray(max, maxAt + L);
+            FloatVector.fromArray(S, max, maxAt + 2 * L).max(c02.max(c12).max(c22.max(c32))).intoArray(max, maxAt + 2 * L);
+            FloatVector.fromArray(S, max, maxAt + 3 * L).max(c03.max(c13).max(c23.max(c33))).intoArray(max, maxAt + 3 * L);
+            FloatVector.fromArray(S, max, maxAt + 4 * L).max(c04.max(c14).max(c24.max(c34))).intoArray(max, maxAt + 4 * L);
         }
     }
 
@@ -403,6 +446,42 @@ final class BlockedSoftmaxLoss {
         c30.intoArray(c, o3); c31.intoArray(c, o3 + L); c32.intoArray(c, o3 + 2 * L); c33.intoArray(c, o3 + 3 * L);
     }
 
+    /** {@link #columnsTile4} for five vectors (j &lt; 5). */
+    static void columnsTile5(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+                             float[] c, int ldc, int cAt) {
+        int o0 = cAt, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L),
+                c02 = FloatVector.fromArray(S, c, o0 + 2 * L), c03 = FloatVector.fromArray(S, c, o0 + 3 * L),
+                c04 = FloatVector.fromArray(S, c, o0 + 4 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, o1), c11 = FloatVector.fromArray(S, c, o1 + L),
+                c12 = FloatVector.fromArray(S, c, o1 + 2 * L), c13 = FloatVector.fromArray(S, c, o1 + 3 * L),
+                c14 = FloatVector.fromArray(S, c, o1 + 4 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L),
+                c22 = FloatVector.fromArray(S, c, o2 + 2 * L), c23 = FloatVector.fromArray(S, c, o2 + 3 * L),
+                c24 = FloatVector.fromArray(S, c, o2 + 4 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, o3), c31 = FloatVector.fromArray(S, c, o3 + L),
+                c32 = FloatVector.fromArray(S, c, o3 + 2 * L), c33 = FloatVector.fromArray(S, c, o3 + 3 * L),
+                c34 = FloatVector.fromArray(S, c, o3 + 4 * L);
+        for (int q = 0; q < depth; q++) {
+            int ao = aAt + q * lda, bo = bAt + q * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L),
+                    b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L),
+                    b4 = FloatVector.fromArray(S, b, bo + 4 * L);
+            FloatVector e = FloatVector.broadcast(S, a[ao]);
+            c00 = b0.fma(e, c00); c01 = b1.fma(e, c01); c02 = b2.fma(e, c02); c03 = b3.fma(e, c03); c04 = b4.fma(e, c04);
+            e = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = b0.fma(e, c10); c11 = b1.fma(e, c11); c12 = b2.fma(e, c12); c13 = b3.fma(e, c13); c14 = b4.fma(e, c14);
+            e = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = b0.fma(e, c20); c21 = b1.fma(e, c21); c22 = b2.fma(e, c22); c23 = b3.fma(e, c23); c24 = b4.fma(e, c24);
+            e = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = b0.fma(e, c30); c31 = b1.fma(e, c31); c32 = b2.fma(e, c32); c33 = b3.fma(e, c33); c34 = b4.fma(e, c34);
+        }
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + L); c02.intoArray(c, o0 + 2 * L); c03.intoArray(c, o0 + 3 * L); c04.intoArray(c, o0 + 4 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + L); c12.intoArray(c, o1 + 2 * L); c13.intoArray(c, o1 + 3 * L); c14.intoArray(c, o1 + 4 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + L); c22.intoArray(c, o2 + 2 * L); c23.intoArray(c, o2 + 3 * L); c24.intoArray(c, o2 + 4 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + L); c32.intoArray(c, o3 + 2 * L); c33.intoArray(c, o3 + 3 * L); c34.intoArray(c, o3 + 4 * L);
+    }
+
     /** {@link #columnsTile4} for three vectors (j &lt; 3). */
     static void columnsTile3(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
                              float[] c, int ldc, int cAt) {
@@ -452,35 +531,30 @@ final class BlockedSoftmaxLoss {
     }
 
     /**
-     * How a width of whole vectors is cut into panels, one register tile wide each: fours, and where
-     * the width is not a multiple of four vectors, two or three panels of three at the end (13 vectors:
-     * 4 + 3 + 3 + 3; 25: 4 × 4 + 3 × 3); one-vector panels only for widths under nine vectors that
-     * threes cannot fill. A [depth × width] matrix stored panel by panel puts each panel's rows
-     * together, so a kernel's b operand streams through consecutive memory: with the plain layout's
-     * row stride (np or kp floats) the same tile ran 6–10% slower in isolation and each of the three
-     * products 14–17% slower in the pass (one lane, PTB-small).
+     * How a width of whole vectors is cut into panels, one register tile wide each. With fives (the
+     * nIn side: dW and dx): fours and fives, which fill any width of 12 vectors or more (13: 4 + 4 +
+     * 5), threes and ones only for the narrower widths they cannot (3, 6, 7, 11; 1, 2). Without (the
+     * rows of the logits): fours, then one three or up to two ones — measured on the output layer
+     * alone, 400 rows as 6 × 4 + 1 vectors ran the logits ~0.2 ms faster than 5 × 5 or 5 × 4 + 5
+     * (the 4 + 4 + 5 cut of nIn took the backward pass from 18.7 to 18.0 ms). A [depth × width] matrix
+     * stored panel by panel puts each panel's rows together, so a kernel's b operand streams through
+     * consecutive memory: with the plain layout's row stride (np or kp floats) the same tile ran
+     * 6–10% slower in isolation and each of the three products 14–17% slower in the pass (one lane,
+     * PTB-small).
      */
     static final class Panels {
         final int count;
         final int[] start, width, vectors;     // per panel: first column, width in floats and in vectors
         private final int[] startOf, widthOf;  // per column: its panel's start and width
 
-        Panels(int width) {
-            int nv = width / L, fours = nv / 4, threes = 0, ones = 0;
-            switch (nv % 4) {
-                case 3 -> threes = 1;
-                case 2 -> { if (fours >= 1) { fours--; threes = 2; } else ones = 2; }
-                case 1 -> { if (fours >= 2) { fours -= 2; threes = 3; } else ones = 1; }
-                default -> { }
-            }
-            count = fours + threes + ones;
+        Panels(int width, boolean fives) {
+            vectors = fives ? cut(width / L) : cutFours(width / L);
+            count = vectors.length;
             start = new int[count];
             this.width = new int[count];
-            vectors = new int[count];
             startOf = new int[width];
             widthOf = new int[width];
             for (int p = 0, col = 0; p < count; p++) {
-                vectors[p] = p < fours ? 4 : p < fours + threes ? 3 : 1;
                 start[p] = col;
                 this.width[p] = vectors[p] * L;
                 for (int e = col + this.width[p]; col < e; col++) {
@@ -488,6 +562,37 @@ final class BlockedSoftmaxLoss {
                     widthOf[col] = this.width[p];
                 }
             }
+        }
+
+        /** Fours, then the rest as one three or ones. */
+        private static int[] cutFours(int nv) {
+            int[] v = new int[nv / 4 + (nv % 4 == 3 ? 1 : nv % 4)];
+            java.util.Arrays.fill(v, 0, nv / 4, 4);
+            if (nv % 4 == 3) v[nv / 4] = 3;
+            else java.util.Arrays.fill(v, nv / 4, v.length, 1);
+            return v;
+        }
+
+        /** nv = 4·fours + 5·fives with as many fives as fit; the widths no such sum makes as listed above. */
+        private static int[] cut(int nv) {
+            int fives = nv / 5;
+            while (fives > 0 && (nv - 5 * fives) % 4 != 0) fives--;
+            int fours = (nv - 5 * fives) / 4;
+            if ((nv - 5 * fives) % 4 == 0) {
+                int[] v = new int[fours + fives];
+                java.util.Arrays.fill(v, 0, fours, 4);
+                java.util.Arrays.fill(v, fours, v.length, 5);
+                return v;
+            }
+            return switch (nv) {
+                case 1 -> new int[]{1};
+                case 2 -> new int[]{1, 1};
+                case 3 -> new int[]{3};
+                case 6 -> new int[]{3, 3};
+                case 7 -> new int[]{4, 3};
+                case 11 -> new int[]{4, 4, 3};
+                default -> throw new AssertionError(nv);
+            };
         }
 
         /** Where entry (q, col) of a [depth × width] matrix stored panel by panel lies. */

@@ -28,29 +28,36 @@ class BlockedSoftmaxLossTest {
             check(64, 200, 1000, lanes, 1.0, true);
             check(20, 33, 517, lanes, 40.0, true);      // logits of ±hundreds: exp without a shift is ∞
             check(100, 90, 300, lanes, 1.0, true);      // rows in panels of 4 + 3 vectors, inputs 3 + 3
+            check(400, 40, 150, lanes, 1.0, true);      // rows 25 vectors: 5 × 4 + 5
         }
     }
 
     @Test
     void panelsCoverEveryColumnOnceInWholeTiles() {
         int vector = FloatVector.SPECIES_PREFERRED.length();
-        for (int nv = 1; nv <= 30; nv++) {
-            BlockedSoftmaxLoss.Panels p = new BlockedSoftmaxLoss.Panels(nv * vector);
-            int depth = 5, covered = 0;
-            boolean[] seen = new boolean[depth * nv * vector];
-            for (int i = 0; i < p.count; i++) {
-                assertEquals(covered, p.start[i], "panel " + i + " of " + nv + " vectors starts where the last ended");
-                assertTrue(p.vectors[i] == 4 || p.vectors[i] == 3 || (nv < 9 && p.vectors[i] == 1), nv + " vectors: a panel of " + p.vectors[i]);
-                covered += p.width[i];
-            }
-            assertEquals(nv * vector, covered, nv + " vectors");
-            for (int q = 0; q < depth; q++)
-                for (int col = 0; col < nv * vector; col++) {
-                    int at = p.at(depth, q, col);
-                    assertTrue(!seen[at], "(" + q + ", " + col + ") of " + nv + " vectors lands on a taken entry");
-                    seen[at] = true;
+        for (boolean fives : new boolean[]{true, false})
+            for (int nv = 1; nv <= 30; nv++) {
+                BlockedSoftmaxLoss.Panels p = new BlockedSoftmaxLoss.Panels(nv * vector, fives);
+                String what = nv + " vectors, fives " + fives;
+                int depth = 5, covered = 0, ones = 0;
+                boolean[] seen = new boolean[depth * nv * vector];
+                for (int i = 0; i < p.count; i++) {
+                    assertEquals(covered, p.start[i], "panel " + i + " of " + what + " starts where the last ended");
+                    int v = p.vectors[i];
+                    if (v == 1) ones++;
+                    // fives: 4s and 5s from 12 vectors on; fours: 4s, then one 3 or up to two 1s
+                    assertTrue(fives ? v == 4 || v == 5 || (nv < 12 && (v == 3 || nv < 3)) : v == 4 || v == 3 || v == 1, what + ": a panel of " + v);
+                    covered += p.width[i];
                 }
-        }
+                assertTrue(ones <= 2, what + ": " + ones + " one-vector panels");
+                assertEquals(nv * vector, covered, what);
+                for (int q = 0; q < depth; q++)
+                    for (int col = 0; col < nv * vector; col++) {
+                        int at = p.at(depth, q, col);
+                        assertTrue(!seen[at], "(" + q + ", " + col + ") of " + what + " lands on a taken entry");
+                        seen[at] = true;
+                    }
+            }
     }
 
     @Test
