@@ -3,10 +3,10 @@
 # peer in ../shared/bench/torch_lm.py, alternating (round-robin) so both see the same machine load.
 # Needs: apt-get install -y python3-torch libopenblas0-pthread   (run with /usr/bin/python3).
 # Usage: bench/compare_with_pytorch.sh [ROUNDS] [extra zoo bench args, e.g. --set layers=1]
-# WARMUP (default 300): untimed training steps on both sides before timing. The peer's own default
-# is 10; the JVM compiles rnn-zoo's Vector-API kernels over the first few hundred steps (after 100
-# steps a step still took ~6% longer than after 300; docs/performance.md, eighth session), so both
-# sides get the same, longer warm-up.
+# WARMUP (default 500): untimed training steps on both sides before timing. The peer's own default
+# is 10; the JVM compiles rnn-zoo's Vector-API kernels over the first few hundred steps (in one JVM,
+# 50-step blocks right after 300 steps ran 46-48 ms a step, from step ~400 on 44-47; docs/performance.md,
+# ninth session), so both sides get the same, longer warm-up and are timed in their steady state.
 #
 # Threads: rnn-zoo runs as `./zoo` does by default (ZOO_THREADS: two lanes on a 2-core machine,
 # one OpenMP thread). The peer runs twice a round, with one and with two OpenBLAS threads (torch's
@@ -16,7 +16,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-3}"; shift || true
-warmup="${WARMUP:-300}"
+warmup="${WARMUP:-500}"
 peer="$here/../shared/bench/torch_lm.py"
 data="${ZOO_DATA_MIRROR:-$here/../shared/datasets}/ptb"
 out="$here/runs/compare-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$out"

@@ -28,7 +28,7 @@ final class BenchCommand implements Runnable {
 
     @Option(names = "--dataset", description = "default: the card's") String dataset;
     @Option(names = "--set", paramLabel = "KEY=VALUE") List<String> overrides = new ArrayList<>();
-    @Option(names = "--warmup", description = "untimed training steps first, while the JIT compiles the kernels (default: ${DEFAULT-VALUE})") int warmup = 300;
+    @Option(names = "--warmup", description = "untimed training steps first, while the JIT compiles the kernels (default: ${DEFAULT-VALUE})") int warmup = 500;
     @Option(names = "--steps", description = "timed training steps per repeat (default: ${DEFAULT-VALUE})") int steps = 30;
     @Option(names = "--repeats", description = "default: ${DEFAULT-VALUE}") int repeats = 5;
     @Option(names = "--sample-tokens", description = "tokens sampled per repeat (default: ${DEFAULT-VALUE})") int sampleTokens = 2000;
