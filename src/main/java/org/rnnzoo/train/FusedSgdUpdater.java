@@ -93,7 +93,11 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
         // DL4J's update treats as an external gradient; the memory is what counts here.
         boolean flattened = g != null && g.data().address() == view.data().address() && g.offset() == view.offset()
                 && g.length() == view.length() && g.elementWiseStride() == 1;
-        pendingLr = null;
+        // DL4J steps after every update; an update still pending means the graph's step no longer goes
+        // through TwoLaneStep and the last one went without its update: say so rather than train wrongly
+        if (pendingLr != null)
+            throw new IllegalStateException("FusedSgdUpdater: the previous update was never applied (the graph's"
+                    + " GradientsAccumulator is no longer its TwoLaneStep); call FusedSgdUpdater.install again");
         if (!flattened) {
             settleScale();
             super.update(gradient, iteration, epoch, batchSize, workspaceMgr);

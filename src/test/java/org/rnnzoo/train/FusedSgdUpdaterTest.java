@@ -25,6 +25,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fused SGD update and the two-lane step change the speed of a step, not its numbers. */
@@ -44,13 +45,18 @@ class FusedSgdUpdaterTest {
                 "optimizer=" + optimizer, "lr=0.7");
     }
 
-    @Test
-    void theUpdateAndStepEqualDl4jsToTheBit() {
-        ComputationGraph net = lstmLm("sgd");
+    /** The graph with the gradient of one batch of stream(1) computed (nothing applied yet). */
+    private static ComputationGraph withGradient(ComputationGraph net) {
         MultiDataSet ds = stream(1);
         net.setInputs(ds.getFeatures());
         net.setLabels(ds.getLabels());
         net.computeGradientAndScore();
+        return net;
+    }
+
+    @Test
+    void theUpdateAndStepEqualDl4jsToTheBit() {
+        ComputationGraph net = withGradient(lstmLm("sgd"));
         Gradient gradient = net.gradient();
         INDArray view = net.getFlattenedGradients(), raw = view.dup(), params = net.params().dup();
         INDArray flat = view.reshape(view.length());   // the optimizer hands the step a rank-1 array over the view
@@ -111,6 +117,16 @@ class FusedSgdUpdaterTest {
         dl4j.fit(stream(2));
         fused.fit(stream(2));
         assertTrue(TestGraphs.maxRelDiff(dl4j.params(), fused.params()) < 1e-5, "params after the learning-rate change");
+    }
+
+    @Test
+    void anUpdateThatNoStepAppliedIsAnErrorNotASilentSkip() {
+        ComputationGraph net = withGradient(lstmLm("sgd"));
+        FusedSgdUpdater ours = new FusedSgdUpdater(net);
+        ours.update(net.gradient(), 1, 0, 5, LayerWorkspaceMgr.noWorkspaces());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ours.update(net.gradient(), 2, 0, 5, LayerWorkspaceMgr.noWorkspaces()));
+        assertTrue(e.getMessage().contains("install"), e.getMessage());
     }
 
     @Test
