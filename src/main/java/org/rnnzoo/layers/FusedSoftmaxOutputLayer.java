@@ -205,23 +205,26 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         targets = new int[n];
         for (int i = 0; i < n; i++) targets[i] = (m != null && m[i] == 0f) ? -1 : (int) y[i];
 
-        lossInBlocks = blockedApplies();
-        nll = lossInBlocks ? blockedNll() : softmaxNll();
+        INDArray w = blockedWeights();
+        lossInBlocks = w != null;
+        nll = lossInBlocks ? blockedNll(w) : softmaxNll();
         cachedFor = version;
         scoredFor = version;
     }
 
-    /** Can {@link BlockedSoftmaxLoss} run: float, the Vector API, every array contiguous in the layout it assumes? */
-    private boolean blockedApplies() {
-        if (!blockedSoftmax || x2d.dataType() != DataType.FLOAT) return false;
+    /**
+     * W when {@link BlockedSoftmaxLoss} can run — float, the Vector API, every array contiguous in the
+     * layout it assumes — else null.
+     */
+    private INDArray blockedWeights() {
+        if (!blockedSoftmax || x2d.dataType() != DataType.FLOAT) return null;
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
         INDArray wGrad = gradientViews == null ? null : gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        return dense(x2d, 'c') && dense(w, 'f') && (wGrad == null || dense(wGrad, 'f'));
+        return dense(x2d, 'c') && dense(w, 'f') && (wGrad == null || dense(wGrad, 'f')) ? w : null;
     }
 
     /** The summed NLL by the blocked pass, which keeps what {@link #backpropGradient} needs. */
-    private double blockedNll() {
-        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
+    private double blockedNll(INDArray w) {
         int n = (int) x2d.size(0), nIn = (int) x2d.size(1), v = (int) w.size(1), lanes = lanesFor(n);
         if (blockedLoss == null || !blockedLoss.fits(n, nIn, v, lanes)) blockedLoss = new BlockedSoftmaxLoss(n, nIn, v, lanes);
         float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, LayerWorkspaceMgr.noWorkspaces())

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Why not an executor: a decoder step is a few phases of ~10–60 µs, and waking a pooled thread
  * costs a futex call (several µs, more when it was descheduled) per phase. The helper spins on a
- * counter while more work is likely ({@link #idleSpinNanos}), then parks, so a hand-off is
+ * counter while more work is likely ({@link #IDLE_SPIN_NANOS}), then parks, so a hand-off is
  * usually one cache-line transfer.
  *
  * <p>How many lanes: {@code ZOO_THREADS} (or {@code -Drnnzoo.threads}), 1 or 2; default 2 on a
@@ -31,9 +31,9 @@ public final class TwoLanes {
 
     /**
      * How long an idle helper spins before parking: longer than the gap between two phases or tokens.
-     * {@code -Drnnzoo.laneSpinMicros} (default 200) to measure it; volatile so a probe can change it.
+     * {@code -Drnnzoo.laneSpinMicros} (default 200) to measure it (2 ms measured no different).
      */
-    private static volatile long idleSpinNanos = Long.getLong("rnnzoo.laneSpinMicros", 200) * 1000;
+    private static final long IDLE_SPIN_NANOS = Long.getLong("rnnzoo.laneSpinMicros", 200) * 1000;
 
     private static final int LANES = configuredLanes();
     private static final ReentrantLock owner = new ReentrantLock();
@@ -150,7 +150,7 @@ public final class TwoLanes {
         while (true) {
             long idleSince = System.nanoTime();
             while (posted == seen) {
-                if (System.nanoTime() - idleSince < idleSpinNanos) {
+                if (System.nanoTime() - idleSince < IDLE_SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     sleeping = true;

@@ -88,16 +88,16 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
 
     @Override
     public synchronized void update(Gradient gradient, int iteration, int epoch, int batchSize, LayerWorkspaceMgr workspaceMgr) {
-        INDArray view = getFlattenedGradientsView(), g = gradient.gradient();
-        // The optimizer hands over its own array over the same memory (a rank-1 reshape), which
-        // DL4J's update treats as an external gradient; the memory is what counts here.
-        boolean flattened = g != null && g.data().address() == view.data().address() && g.offset() == view.offset()
-                && g.length() == view.length() && g.elementWiseStride() == 1;
         // DL4J steps after every update; an update still pending means the graph's step no longer goes
         // through TwoLaneStep and the last one went without its update: say so rather than train wrongly
         if (pendingLr != null)
             throw new IllegalStateException("FusedSgdUpdater: the previous update was never applied (the graph's"
                     + " GradientsAccumulator is no longer its TwoLaneStep); call FusedSgdUpdater.install again");
+        INDArray view = getFlattenedGradientsView(), g = gradient.gradient();
+        // The optimizer hands over its own array over the same memory (a rank-1 reshape), which
+        // DL4J's update treats as an external gradient; the memory is what counts here.
+        boolean flattened = g != null && g.data().address() == view.data().address() && g.offset() == view.offset()
+                && g.length() == view.length() && g.elementWiseStride() == 1;
         if (!flattened) {
             settleScale();
             super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
@@ -129,16 +129,8 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
                 || updates.length() != view.length() || !NativeMatrix.isContiguousFloat(updates)
                 || !NativeMatrix.isContiguousFloat(params) || params.length() != updates.length()) return false;
         ByteBuffer g = view.data().asNio(), p = params.data().asNio();
-        float s = scale, divisor = pendingDivisor;
-        for (int b = 0; b < pendingLr.length; b++) {
-            UpdaterBlock block = getUpdaterBlocks().get(b);
-            long start = block.getParamOffsetStart();
-            float lr = pendingLr[b];
-            TwoLanes.runOverRange(block.getParamOffsetEnd() - start, (from, to, lane) ->
-                    VectorMath.scaledStep(p, params.offset() + start + from, g, view.offset() + start + from, to - from, s, divisor, lr));
-        }
-        pendingLr = null;
-        scale = 1f;
+        long go = view.offset(), po = params.offset();
+        consumePending((from, to, s, divisor, lr) -> VectorMath.scaledStep(p, po + from, g, go + from, to - from, s, divisor, lr));
         return true;
     }
 
@@ -150,13 +142,23 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
         }
         INDArray view = getFlattenedGradientsView();
         ByteBuffer g = view.data().asNio();
+        long go = view.offset();
+        consumePending((from, to, s, divisor, lr) -> VectorMath.scaledUpdate(g, go + from, go + to, s, divisor, lr));
+    }
+
+    /** A pass over [from, to) of the flattened arrays (offsets from their start) with its block's factors. */
+    private interface BlockPass {
+        void run(long from, long to, float scale, float divisor, float lr);
+    }
+
+    /** Runs the deferred update's pass over every updater block on two lanes, then forgets the update and the rescale. */
+    private void consumePending(BlockPass pass) {
         float s = scale, divisor = pendingDivisor;
         for (int b = 0; b < pendingLr.length; b++) {
             UpdaterBlock block = getUpdaterBlocks().get(b);
-            long start = view.offset() + block.getParamOffsetStart();
+            long start = block.getParamOffsetStart();
             float lr = pendingLr[b];
-            TwoLanes.runOverRange(block.getParamOffsetEnd() - block.getParamOffsetStart(),
-                    (from, to, lane) -> VectorMath.scaledUpdate(g, start + from, start + to, s, divisor, lr));
+            TwoLanes.runOverRange(block.getParamOffsetEnd() - start, (from, to, lane) -> pass.run(start + from, start + to, s, divisor, lr));
         }
         pendingLr = null;
         scale = 1f;
