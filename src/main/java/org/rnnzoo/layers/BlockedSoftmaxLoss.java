@@ -43,8 +43,14 @@ final class BlockedSoftmaxLoss {
     static final int BLOCK = 128;
     /** Rows per register tile. */
     private static final int R = 4;
+    /**
+     * Bytes of a kernel's b operand that one run over a block's tiles may read: the logits' and dW's
+     * products walk their depth in chunks this size or less, so the chunk of the shared panel stays in
+     * L1 while every tile of the block reuses it (see {@link #depthChunk}).
+     */
+    static final int PANEL_CHUNK_BYTES = Integer.getInteger("rnnzoo.panelChunkBytes", 32 * 1024);
 
-    private final int n, nIn, v, lanes, np, kp;
+    private final int n, nIn, v, lanes, np, kp, panelChunkBytes;
     private final Panels rowPanels, kPanels;  // how the np rows and the kp inputs are cut into tiles and panels (see Panels)
     private final int[] c0, blocks;          // per lane: first column, number of blocks
     private final float[] xp, xt;            // x [np × kp] and xᵀ [kp × np], zero padded, in panels
@@ -59,6 +65,13 @@ final class BlockedSoftmaxLoss {
     private int[] targets;
 
     BlockedSoftmaxLoss(int n, int nIn, int v, int lanes) {
+        this(n, nIn, v, lanes, PANEL_CHUNK_BYTES);
+    }
+
+    /** With the b-panel chunk budget given (tests: any budget gives the same bits). */
+    BlockedSoftmaxLoss(int n, int nIn, int v, int lanes, int panelChunkBytes) {
+        if (panelChunkBytes < 4 * L * 5) throw new IllegalArgumentException("panel chunk budget " + panelChunkBytes + " bytes is under one row of a panel");
+        this.panelChunkBytes = panelChunkBytes;
         this.n = n;
         this.nIn = nIn;
         this.v = v;
@@ -151,11 +164,16 @@ final class BlockedSoftmaxLoss {
                     System.arraycopy(wh, wo + c * kp + kPanels.start[p], wp, wo + kPanels.at(BLOCK, c, kPanels.start[p]), kPanels.width[p]);
             }
             Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
-            for (int c = 0; c < bcp; c += R) {           // logitsᵀ rows c… = b[c…] + W[c…] · xᵀ, and their row maxima
-                int bo = blk * BLOCK + c;
-                for (int p = 0; p < rowPanels.count; p++) {
-                    int j = rowPanels.start[p];
-                    rowsTile(rowPanels.vectors[p], wh, kp, wo + c * kp, nIn, xt, rowPanels.width[p], j * kp, lt, np, lo + c * np + j, bp, bo, bmax, j);
+            // logitsᵀ rows c… = b[c…] + W[c…] · xᵀ, and their row maxima: a chunk of a panel of xᵀ at a
+            // time for every tile of the block; the bias starts a sum, the last chunk takes the maxima
+            for (int p = 0; p < rowPanels.count; p++) {
+                int j = rowPanels.start[p], width = rowPanels.width[p], chunk = depthChunk(nIn, width);
+                for (int q0 = 0; q0 < nIn; q0 += chunk) {
+                    int depth = Math.min(chunk, nIn - q0);
+                    boolean first = q0 == 0, last = q0 + depth == nIn;
+                    for (int c = 0; c < bcp; c += R)
+                        rowsTile(rowPanels.vectors[p], wh, kp, wo + c * kp + q0, depth, xt, width, j * kp + q0 * width,
+                                lt, np, lo + c * np + j, !first, first ? bp : null, blk * BLOCK + c, last ? bmax : null, j);
                 }
             }
             for (int r = 0; r < n; r++) {                 // the targets' logits, before they become exponentials
@@ -218,18 +236,36 @@ final class BlockedSoftmaxLoss {
                     db[cb + t] -= 1f;
                 }
             }
-            for (int c = 0; c < bcp; c += R) {           // dW rows c… = dzᵀ[c…] · x
-                for (int p = 0; p < kPanels.count; p++) {
-                    int k = kPanels.start[p];
-                    rowsTile(kPanels.vectors[p], lt, np, lo + c * np, np, xp, kPanels.width[p], k * np, dwb, kp, c * kp + k, null, 0, null, 0);
+            for (int p = 0; p < kPanels.count; p++) {   // dW rows c… = dzᵀ[c…] · x, a chunk of a panel of x at a time
+                int k = kPanels.start[p], width = kPanels.width[p], chunk = depthChunk(np, width);
+                for (int q0 = 0; q0 < np; q0 += chunk) {
+                    int depth = Math.min(chunk, np - q0);
+                    for (int c = 0; c < bcp; c += R)
+                        rowsTile(kPanels.vectors[p], lt, np, lo + c * np + q0, depth, xp, width, k * np + q0 * width,
+                                dwb, kp, c * kp + k, q0 > 0, null, 0, null, 0);
                 }
             }
             for (int c = 0; c < bc; c++) dw.put((int) (dwOff + (long) (cb + c) * nIn), dwb, c * kp, nIn);
-            for (int p = 0; p < kPanels.count; p++) {   // dx rows r… += dz[r…, block] · W(block), a panel of W at a time
-                int k = kPanels.start[p], vectors = kPanels.vectors[p], width = kPanels.width[p];  // (rows outside ran as fast, measured)
-                for (int r = 0; r < np; r += R) columnsTile(vectors, lt, np, lo + r, bc, wp, width, wo + k * BLOCK, dxp, kp, r * kp + k);
+            for (int p = 0; p < kPanels.count; p++) {   // dx rows r… += dz[r…, block] · W(block), a chunk of a panel of W at a time
+                int k = kPanels.start[p], vectors = kPanels.vectors[p], width = kPanels.width[p], chunk = depthChunk(bc, width);
+                for (int q0 = 0; q0 < bc; q0 += chunk) {  // (rows outside ran as fast, measured)
+                    int depth = Math.min(chunk, bc - q0);
+                    for (int r = 0; r < np; r += R)
+                        columnsTile(vectors, lt, np, lo + q0 * np + r, depth, wp, width, wo + k * BLOCK + q0 * width, dxp, kp, r * kp + k);
+                }
             }
         }
+    }
+
+    /**
+     * The depth of a chunk of a [depth × width] panel that fits the budget, equal chunks. Why: a panel
+     * row is 4–5 vectors, so a whole panel of xᵀ (200 deep) or of x (400 deep) is 51–128 KB, more than
+     * L1, and each tile of a block re-read it from L2; a tile's sums continue from chunk to chunk in
+     * the same order (stored and reloaded exactly), so the products are bit for bit the same.
+     */
+    int depthChunk(int depth, int width) {
+        int chunks = (int) Math.max(1, ((long) depth * width * Float.BYTES + panelChunkBytes - 1) / panelChunkBytes);
+        return (depth + chunks - 1) / chunks;
     }
 
     /** One column's exponentials (all rows, at lt[o…]) → probabilities, times the rows' factors f, in place; returns their sum. */
@@ -250,12 +286,12 @@ final class BlockedSoftmaxLoss {
     // tile, bAt b's first column, cAt c's first entry.
 
     private static void rowsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
-                                 float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
+                                 float[] c, int ldc, int cAt, boolean more, float[] init, int initAt, float[] max, int maxAt) {
         switch (vectors) {
-            case 5 -> rowsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
-            case 4 -> rowsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
-            case 3 -> rowsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
-            default -> rowsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, init, initAt, max, maxAt);
+            case 5 -> rowsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, more, init, initAt, max, maxAt);
+            case 4 -> rowsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, more, init, initAt, max, maxAt);
+            case 3 -> rowsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, more, init, initAt, max, maxAt);
+            default -> rowsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, more, init, initAt, max, maxAt);
         }
     }
 
@@ -271,10 +307,11 @@ final class BlockedSoftmaxLoss {
 
     /**
      * c[cAt + i·ldc + j·L…] = init[initAt + i] + Σ_{q<depth} a[aAt + i·lda + q] · b[q·ldb + bAt + j·L…],
-     * i, j &lt; 4 (init null: 0); with max not null, max[maxAt + j·L…] also takes the tile's column maxima.
+     * i, j &lt; 4 (init null: 0; {@code more}: c's own values, the sums of an earlier chunk of the depth,
+     * continued in the same order); with max not null, max[maxAt + j·L…] also takes the tile's column maxima.
      */
     static void rowsTile4(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
-                          float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
+                          float[] c, int ldc, int cAt, boolean more, float[] init, int initAt, float[] max, int maxAt) {
         int o0 = cAt, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
         FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
         if (init != null) {
@@ -285,6 +322,12 @@ final class BlockedSoftmaxLoss {
         }
         FloatVector c01 = c00, c02 = c00, c03 = c00, c11 = c10, c12 = c10, c13 = c10,
                 c21 = c20, c22 = c20, c23 = c20, c31 = c30, c32 = c30, c33 = c30;
+        if (more) {                                  // a later chunk of the depth: go on from the stored sums
+            c00 = FloatVector.fromArray(S, c, o0); c01 = FloatVector.fromArray(S, c, o0 + L); c02 = FloatVector.fromArray(S, c, o0 + 2 * L); c03 = FloatVector.fromArray(S, c, o0 + 3 * L);
+            c10 = FloatVector.fromArray(S, c, o1); c11 = FloatVector.fromArray(S, c, o1 + L); c12 = FloatVector.fromArray(S, c, o1 + 2 * L); c13 = FloatVector.fromArray(S, c, o1 + 3 * L);
+            c20 = FloatVector.fromArray(S, c, o2); c21 = FloatVector.fromArray(S, c, o2 + L); c22 = FloatVector.fromArray(S, c, o2 + 2 * L); c23 = FloatVector.fromArray(S, c, o2 + 3 * L);
+            c30 = FloatVector.fromArray(S, c, o3); c31 = FloatVector.fromArray(S, c, o3 + L); c32 = FloatVector.fromArray(S, c, o3 + 2 * L); c33 = FloatVector.fromArray(S, c, o3 + 3 * L);
+        }
         int a0 = aAt, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         for (int q = 0; q < depth; q++) {
             int bo = q * ldb + bAt;
@@ -313,7 +356,7 @@ final class BlockedSoftmaxLoss {
 
     /** {@link #rowsTile4} for five vectors (j &lt; 5). */
     static void rowsTile5(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
-                          float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
+                          float[] c, int ldc, int cAt, boolean more, float[] init, int initAt, float[] max, int maxAt) {
         int o0 = cAt, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
         FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
         if (init != null) {
@@ -324,6 +367,12 @@ final class BlockedSoftmaxLoss {
         }
         FloatVector c01 = c00, c02 = c00, c03 = c00, c04 = c00, c11 = c10, c12 = c10, c13 = c10, c14 = c10,
                 c21 = c20, c22 = c20, c23 = c20, c24 = c20, c31 = c30, c32 = c30, c33 = c30, c34 = c30;
+        if (more) {                                  // a later chunk of the depth: go on from the stored sums
+            c00 = FloatVector.fromArray(S, c, o0); c01 = FloatVector.fromArray(S, c, o0 + L); c02 = FloatVector.fromArray(S, c, o0 + 2 * L); c03 = FloatVector.fromArray(S, c, o0 + 3 * L); c04 = FloatVector.fromArray(S, c, o0 + 4 * L);
+            c10 = FloatVector.fromArray(S, c, o1); c11 = FloatVector.fromArray(S, c, o1 + L); c12 = FloatVector.fromArray(S, c, o1 + 2 * L); c13 = FloatVector.fromArray(S, c, o1 + 3 * L); c14 = FloatVector.fromArray(S, c, o1 + 4 * L);
+            c20 = FloatVector.fromArray(S, c, o2); c21 = FloatVector.fromArray(S, c, o2 + L); c22 = FloatVector.fromArray(S, c, o2 + 2 * L); c23 = FloatVector.fromArray(S, c, o2 + 3 * L); c24 = FloatVector.fromArray(S, c, o2 + 4 * L);
+            c30 = FloatVector.fromArray(S, c, o3); c31 = FloatVector.fromArray(S, c, o3 + L); c32 = FloatVector.fromArray(S, c, o3 + 2 * L); c33 = FloatVector.fromArray(S, c, o3 + 3 * L); c34 = FloatVector.fromArray(S, c, o3 + 4 * L);
+        }
         int a0 = aAt, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         for (int q = 0; q < depth; q++) {
             int bo = q * ldb + bAt;
@@ -354,7 +403,7 @@ final class BlockedSoftmaxLoss {
 
     /** {@link #rowsTile4} for three vectors (j &lt; 3). */
     static void rowsTile3(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
-                          float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
+                          float[] c, int ldc, int cAt, boolean more, float[] init, int initAt, float[] max, int maxAt) {
         int o0 = cAt, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
         FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
         if (init != null) {
@@ -364,6 +413,12 @@ final class BlockedSoftmaxLoss {
             c30 = FloatVector.broadcast(S, init[initAt + 3]);
         }
         FloatVector c01 = c00, c02 = c00, c11 = c10, c12 = c10, c21 = c20, c22 = c20, c31 = c30, c32 = c30;
+        if (more) {                                  // a later chunk of the depth: go on from the stored sums
+            c00 = FloatVector.fromArray(S, c, o0); c01 = FloatVector.fromArray(S, c, o0 + L); c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
+            c10 = FloatVector.fromArray(S, c, o1); c11 = FloatVector.fromArray(S, c, o1 + L); c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+            c20 = FloatVector.fromArray(S, c, o2); c21 = FloatVector.fromArray(S, c, o2 + L); c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+            c30 = FloatVector.fromArray(S, c, o3); c31 = FloatVector.fromArray(S, c, o3 + L); c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        }
         int a0 = aAt, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         for (int q = 0; q < depth; q++) {
             int bo = q * ldb + bAt;
@@ -391,7 +446,7 @@ final class BlockedSoftmaxLoss {
 
     /** {@link #rowsTile4} for one vector (j = 0). */
     static void rowsTile1(float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
-                          float[] c, int ldc, int cAt, float[] init, int initAt, float[] max, int maxAt) {
+                          float[] c, int ldc, int cAt, boolean more, float[] init, int initAt, float[] max, int maxAt) {
         int o0 = cAt, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         if (init != null) {
@@ -399,6 +454,9 @@ final class BlockedSoftmaxLoss {
             c1 = FloatVector.broadcast(S, init[initAt + 1]);
             c2 = FloatVector.broadcast(S, init[initAt + 2]);
             c3 = FloatVector.broadcast(S, init[initAt + 3]);
+        }
+        if (more) {                                  // a later chunk of the depth: go on from the stored sums
+            c0 = FloatVector.fromArray(S, c, o0); c1 = FloatVector.fromArray(S, c, o1); c2 = FloatVector.fromArray(S, c, o2); c3 = FloatVector.fromArray(S, c, o3);
         }
         int a0 = aAt, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         for (int q = 0; q < depth; q++) {

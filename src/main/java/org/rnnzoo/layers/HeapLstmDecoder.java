@@ -40,6 +40,10 @@ public final class HeapLstmDecoder {
     private final float[] outBias, probs;
     private final Share[] shares;             // one per lane
     private final TwoLanes.Work work = this::runShare;
+    /** Which way this step walks the output matrix: it alternates (see PackedMatrix#multiply). */
+    private boolean descending;
+    /** -Drnnzoo.decoderAlternates=false: always ascending, for measuring what alternating gives. */
+    private static final boolean ALTERNATE = !"false".equals(System.getProperty("rnnzoo.decoderAlternates"));
 
     /** What one thread computes: a range of units in every LSTM layer and a range of output blocks. */
     private static final class Share {
@@ -170,6 +174,7 @@ public final class HeapLstmDecoder {
         // phases 0…L-1: the layers (each reads all of the layer below, so a phase ends before the next);
         // phase L: the output logits and each share's exp(z − its own max)
         for (int phase = 0; phase <= layers; phase++) TwoLanes.run(work, phase, shares.length);
+        descending = ALTERNATE && !descending;
         float[][] swap = h;
         h = hNext;
         hNext = swap;
@@ -190,7 +195,7 @@ public final class HeapLstmDecoder {
                     s.firstUnit[phase], s.z, s.tanhC);
             return;
         }
-        out.multiply(hNext[layers - 1], outBias, probs, s.fromBlock, s.toBlock);
+        out.multiply(hNext[layers - 1], outBias, probs, s.fromBlock, s.toBlock, descending);
         s.max = VectorMath.max(probs, s.fromColumn, s.toColumn);
         s.sum = VectorMath.expShifted(probs, s.fromColumn, s.toColumn, s.max);
     }

@@ -147,15 +147,27 @@ final class PackedMatrix {
 
     /** {@link #multiply} for the columns of blocks [fromBlock, toBlock) only (a thread's share). */
     void multiply(float[] x, float[] init, float[] out, int fromBlock, int toBlock) {
+        multiply(x, init, out, fromBlock, toBlock, false);
+    }
+
+    /**
+     * {@link #multiply(float[], float[], float[], int, int)}, the blocks visited last to first when
+     * {@code descending}. The same numbers either way (each block's columns are summed on their own, in
+     * row order); the order decides what the cache still holds: a matrix larger than L2 read in the
+     * same direction every time misses on every line, while alternating directions starts each pass on
+     * the lines the last one ended with (batch-1 decoding, {@link HeapLstmDecoder}).
+     */
+    void multiply(float[] x, float[] init, float[] out, int fromBlock, int toBlock, boolean descending) {
         if (x.length < rows || out.length < cols || (init != null && init.length < cols))
             throw new IllegalArgumentException("PackedMatrix " + rows + "x" + cols + ": x has " + x.length
                     + ", out " + out.length + " values");
         if (VectorMath.vectorApi()) {
-            VectorizedSoftmax.multiplyPacked(this, x, init, out, fromBlock, toBlock);
+            VectorizedSoftmax.multiplyPacked(this, x, init, out, fromBlock, toBlock, descending);
             return;
         }
         float[] acc = new float[BLOCK];
-        for (int b = fromBlock; b < toBlock; b++) {
+        for (int k = fromBlock; k < toBlock; k++) {
+            int b = descending ? toBlock - 1 - (k - fromBlock) : k;
             int c0 = b * BLOCK, n = Math.min(BLOCK, cols - c0);
             for (int j = 0; j < BLOCK; j++) acc[j] = init == null || j >= n ? 0f : init[c0 + j];
             int o = b * rows * BLOCK;

@@ -153,9 +153,10 @@ final class VectorizedSoftmax {
      * out = init + x·W for a {@link PackedMatrix}: per block, four accumulators (one cache line of
      * W each with AVX-512) take x[i]·(row i of the block) for every i, then are stored once.
      */
-    static void multiplyPacked(PackedMatrix w, float[] x, float[] init, float[] out, int fromBlock, int toBlock) {
+    static void multiplyPacked(PackedMatrix w, float[] x, float[] init, float[] out, int fromBlock, int toBlock, boolean descending) {
         float[] edge = new float[PackedMatrix.BLOCK];
-        for (int b = fromBlock; b < toBlock; b++) oneRow(w, b, x, 0, init, out, 0, edge);
+        if (descending) for (int b = toBlock - 1; b >= fromBlock; b--) oneRow(w, b, x, 0, init, out, 0, edge);
+        else for (int b = fromBlock; b < toBlock; b++) oneRow(w, b, x, 0, init, out, 0, edge);
     }
 
     /**

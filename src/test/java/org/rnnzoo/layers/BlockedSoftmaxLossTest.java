@@ -61,6 +61,85 @@ class BlockedSoftmaxLossTest {
     }
 
     @Test
+    void walkingTheDepthInChunksGivesTheUnchunkedPass() {
+        // the whole pass with its products' depth cut into chunks, from one-row chunks to ragged ones,
+        // against one chunk per product; not bit for bit, only because the Vector API's exp may round
+        // differently once C2 has compiled it (the kernels themselves are: next test). A chunk that
+        // starts at the wrong offset, skips its tail or restarts a sum is off by whole terms.
+        int vector = FloatVector.SPECIES_PREFERRED.length();
+        for (int lanes = 1; lanes <= 2; lanes++)
+            for (int[] shape : new int[][]{{64, 200, 1000}, {45, 70, 300}, {400, 40, 150}}) {
+                int n = shape[0], nIn = shape[1], v = shape[2];
+                Case whole = run(new BlockedSoftmaxLoss(n, nIn, v, lanes, Integer.MAX_VALUE), n, nIn, v, 1.0, true, new Random(5));
+                for (int budget : new int[]{4 * vector * 5, 5000, 24 * 1024}) {
+                    BlockedSoftmaxLoss chunked = new BlockedSoftmaxLoss(n, nIn, v, lanes, budget);
+                    assertTrue(budget >= 24 * 1024 || chunked.depthChunk(Math.max(n, nIn), 4 * vector) < Math.max(n, nIn), "budget " + budget + " cuts the depth");
+                    Case c = run(chunked, n, nIn, v, 1.0, true, new Random(5));
+                    String what = "n=" + n + " nIn=" + nIn + " v=" + v + " lanes=" + lanes + " budget=" + budget;
+                    assertEquals(whole.nll, c.nll, 1e-6 * Math.abs(whole.nll), "nll " + what);
+                    for (int j = 0; j < v; j++) assertEquals(whole.db[j], c.db[j], 1e-5 * Math.abs(whole.db[j]) + 1e-7, "db[" + j + "] " + what);
+                    for (int i = 0; i < v * nIn; i++) {
+                        float e = whole.dw.get(whole.dwOff + i);
+                        assertEquals(e, c.dw.get(c.dwOff + i), 1e-5 * Math.abs(e) + 1e-7, "dW entry " + i + " " + what);
+                    }
+                    for (int i = 0; i < n * nIn; i++) {
+                        float e = whole.dx.get(whole.dxOff + i);
+                        assertEquals(e, c.dx.get(c.dxOff + i), 1e-5 * Math.abs(e) + 1e-7, "dx entry " + i + " " + what);
+                    }
+                }
+            }
+    }
+
+    @Test
+    void aTileGoesOnFromItsStoredSumsBitForBit() {
+        // what makes chunking exact: a product over depth 0..d in one call equals the same product cut
+        // at any q into two calls, the second continuing from the sums the first stored
+        int vector = FloatVector.SPECIES_PREFERRED.length(), depth = 37;
+        Random r = new Random(3);
+        for (int vectors : new int[]{1, 3, 4, 5}) {
+            int width = vectors * vector, ld = depth + 3;
+            float[] a = new float[4 * ld + depth * 4 + 8], b = new float[depth * width], init = {0.5f, -1.5f, 2f, 0.25f};
+            for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+            for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+            float[] rowsWhole = new float[4 * width], colsWhole = new float[4 * width];
+            java.util.Arrays.fill(colsWhole, 0.75f);
+            rowsTile(vectors, a, ld, 1, depth, b, width, 0, rowsWhole, width, false, init);
+            columnsTile(vectors, a, 4, 2, depth, b, width, 0, colsWhole, width);
+            for (int cut : new int[]{1, 16, depth - 1}) {
+                float[] rows = new float[4 * width], cols = new float[4 * width];
+                java.util.Arrays.fill(cols, 0.75f);
+                rowsTile(vectors, a, ld, 1, cut, b, width, 0, rows, width, false, init);
+                rowsTile(vectors, a, ld, 1 + cut, depth - cut, b, width, cut * width, rows, width, true, null);
+                columnsTile(vectors, a, 4, 2, cut, b, width, 0, cols, width);
+                columnsTile(vectors, a, 4, 2 + 4 * cut, depth - cut, b, width, cut * width, cols, width);
+                for (int i = 0; i < rows.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(rowsWhole[i]), Float.floatToRawIntBits(rows[i]), vectors + "-vector rows tile cut at " + cut + ", entry " + i);
+                    assertEquals(Float.floatToRawIntBits(colsWhole[i]), Float.floatToRawIntBits(cols[i]), vectors + "-vector columns tile cut at " + cut + ", entry " + i);
+                }
+            }
+        }
+    }
+
+    private static void rowsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+                                 float[] c, int ldc, boolean more, float[] init) {
+        switch (vectors) {
+            case 5 -> BlockedSoftmaxLoss.rowsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0, more, init, 0, null, 0);
+            case 4 -> BlockedSoftmaxLoss.rowsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0, more, init, 0, null, 0);
+            case 3 -> BlockedSoftmaxLoss.rowsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0, more, init, 0, null, 0);
+            default -> BlockedSoftmaxLoss.rowsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0, more, init, 0, null, 0);
+        }
+    }
+
+    private static void columnsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt, float[] c, int ldc) {
+        switch (vectors) {
+            case 5 -> BlockedSoftmaxLoss.columnsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0);
+            case 4 -> BlockedSoftmaxLoss.columnsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0);
+            case 3 -> BlockedSoftmaxLoss.columnsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0);
+            default -> BlockedSoftmaxLoss.columnsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0);
+        }
+    }
+
+    @Test
     void aSecondPassWithOtherDataGivesItsOwnNumbers() {
         // scratch is reused between steps: nothing of the first pass may leak into the second
         BlockedSoftmaxLoss loss = new BlockedSoftmaxLoss(30, 40, 400, 2);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One-row products from the packed layout equal the textbook sum, at sizes that leave partial blocks. */
 class PackedMatrixTest {
@@ -34,6 +35,28 @@ class PackedMatrixTest {
                 assertEquals(want, plain[j], tol, at);
                 assertEquals(want + init[j], withInit[j], tol, at + " (with init)");
                 assertEquals(want + init[j], accumulated[j], tol, at + " (accumulated in place)");
+            }
+        }
+    }
+
+    @Test
+    void aShareWalkedLastBlockFirstGivesTheSameBitsAndWritesOnlyItsColumns() {
+        // the decoder alternates the direction per token (what the cache still holds); the numbers may not move
+        Random r = new Random(4);
+        int rows = 33, cols = 5 * PackedMatrix.BLOCK + 17;
+        float[] colMajor = random(r, rows * cols), x = random(r, rows), init = random(r, cols);
+        PackedMatrix p = PackedMatrix.fromColumnMajor(colMajor, rows, cols);
+        for (int[] share : new int[][]{{0, p.blocks}, {1, 4}, {3, p.blocks}, {2, 3}}) {
+            float[] up = new float[cols], down = new float[cols];
+            java.util.Arrays.fill(up, 7f);
+            java.util.Arrays.fill(down, 7f);
+            p.multiply(x, init, up, share[0], share[1], false);
+            p.multiply(x, init, down, share[0], share[1], true);
+            for (int j = 0; j < cols; j++) {
+                boolean mine = j >= share[0] * PackedMatrix.BLOCK && j < share[1] * PackedMatrix.BLOCK;
+                assertEquals(Float.floatToRawIntBits(up[j]), Float.floatToRawIntBits(down[j]), "blocks " + share[0] + "-" + share[1] + ", column " + j);
+                if (!mine) assertEquals(7f, down[j], "column " + j + " is outside blocks " + share[0] + "-" + share[1]);
+                else assertTrue(down[j] != 7f, "column " + j + " of blocks " + share[0] + "-" + share[1] + " written");
             }
         }
     }
