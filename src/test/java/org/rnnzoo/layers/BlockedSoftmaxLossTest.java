@@ -64,8 +64,9 @@ class BlockedSoftmaxLossTest {
     void walkingTheDepthInChunksGivesTheUnchunkedPass() {
         // the whole pass with its products' depth cut into chunks, from one-row chunks to ragged ones,
         // against one chunk per product; not bit for bit, only because the Vector API's exp may round
-        // differently once C2 has compiled it (the kernels themselves are: next test). A chunk that
-        // starts at the wrong offset, skips its tail or restarts a sum is off by whole terms.
+        // differently once C2 has compiled it (the kernels themselves are: next test), and dx sums
+        // terms of ~1e-2 into values of ~1e-3, so those last bits show at ~1e-7. A chunk that starts
+        // at the wrong offset, skips its tail or restarts a sum is off by whole terms.
         int vector = FloatVector.SPECIES_PREFERRED.length();
         for (int lanes = 1; lanes <= 2; lanes++)
             for (int[] shape : new int[][]{{64, 200, 1000}, {45, 70, 300}, {400, 40, 150}}) {
@@ -77,14 +78,14 @@ class BlockedSoftmaxLossTest {
                     Case c = run(chunked, n, nIn, v, 1.0, true, new Random(5));
                     String what = "n=" + n + " nIn=" + nIn + " v=" + v + " lanes=" + lanes + " budget=" + budget;
                     assertEquals(whole.nll, c.nll, 1e-6 * Math.abs(whole.nll), "nll " + what);
-                    for (int j = 0; j < v; j++) assertEquals(whole.db[j], c.db[j], 1e-5 * Math.abs(whole.db[j]) + 1e-7, "db[" + j + "] " + what);
+                    for (int j = 0; j < v; j++) assertEquals(whole.db[j], c.db[j], 1e-5 * Math.abs(whole.db[j]) + 1e-6, "db[" + j + "] " + what);
                     for (int i = 0; i < v * nIn; i++) {
                         float e = whole.dw.get(whole.dwOff + i);
-                        assertEquals(e, c.dw.get(c.dwOff + i), 1e-5 * Math.abs(e) + 1e-7, "dW entry " + i + " " + what);
+                        assertEquals(e, c.dw.get(c.dwOff + i), 1e-5 * Math.abs(e) + 1e-6, "dW entry " + i + " " + what);
                     }
                     for (int i = 0; i < n * nIn; i++) {
                         float e = whole.dx.get(whole.dxOff + i);
-                        assertEquals(e, c.dx.get(c.dxOff + i), 1e-5 * Math.abs(e) + 1e-7, "dx entry " + i + " " + what);
+                        assertEquals(e, c.dx.get(c.dxOff + i), 1e-5 * Math.abs(e) + 1e-6, "dx entry " + i + " " + what);
                     }
                 }
             }
