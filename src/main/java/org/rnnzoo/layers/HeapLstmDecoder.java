@@ -40,7 +40,12 @@ public final class HeapLstmDecoder {
     private final float[] outBias, probs;
     private final Share[] shares;             // one per lane
     private final TwoLanes.Work work = this::runShare;
-    /** Which way this step walks the output matrix: it alternates (see PackedMatrix#multiply). */
+    /**
+     * Which way this step walks the output matrix: with two lanes it alternates (see
+     * PackedMatrix#multiply). Measured on a host with 2 MB of L2 a core: two lanes, each reading
+     * 4.6 MB a token, +4–7%; one lane, reading all 10.6 MB, 0 to −3% (nothing of the last pass
+     * is left in L2 by then), so one lane always ascends (docs/performance.md, eleventh session).
+     */
     private boolean descending;
     /** -Drnnzoo.decoderAlternates=false: always ascending, for measuring what alternating gives. */
     private static final boolean ALTERNATE = !"false".equals(System.getProperty("rnnzoo.decoderAlternates"));
@@ -174,7 +179,7 @@ public final class HeapLstmDecoder {
         // phases 0…L-1: the layers (each reads all of the layer below, so a phase ends before the next);
         // phase L: the output logits and each share's exp(z − its own max)
         for (int phase = 0; phase <= layers; phase++) TwoLanes.run(work, phase, shares.length);
-        descending = ALTERNATE && !descending;
+        descending = ALTERNATE && shares.length == 2 && !descending;
         float[][] swap = h;
         h = hNext;
         hNext = swap;
