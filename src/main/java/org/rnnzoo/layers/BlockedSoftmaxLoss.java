@@ -288,7 +288,7 @@ final class BlockedSoftmaxLoss {
     // leftovers of a width (see Panels). Offsets are absolute: aAt is a's first row (or column) of the
     // tile, bAt b's first column, cAt c's first entry.
 
-    private static void rowsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+    static void rowsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
                                  float[] c, int ldc, int cAt, boolean more, float[] init, int initAt, float[] max, int maxAt) {
         switch (vectors) {
             case 5 -> rowsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt, more, init, initAt, max, maxAt);
@@ -298,7 +298,7 @@ final class BlockedSoftmaxLoss {
         }
     }
 
-    private static void columnsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
+    static void columnsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
                                     float[] c, int ldc, int cAt) {
         switch (vectors) {
             case 5 -> columnsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, cAt);

@@ -104,39 +104,20 @@ class BlockedSoftmaxLossTest {
             for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
             float[] rowsWhole = new float[4 * width], colsWhole = new float[4 * width];
             java.util.Arrays.fill(colsWhole, 0.75f);
-            rowsTile(vectors, a, ld, 1, depth, b, width, 0, rowsWhole, width, false, init);
-            columnsTile(vectors, a, 4, 2, depth, b, width, 0, colsWhole, width);
+            BlockedSoftmaxLoss.rowsTile(vectors, a, ld, 1, depth, b, width, 0, rowsWhole, width, 0, false, init, 0, null, 0);
+            BlockedSoftmaxLoss.columnsTile(vectors, a, 4, 2, depth, b, width, 0, colsWhole, width, 0);
             for (int cut : new int[]{1, 16, depth - 1}) {
                 float[] rows = new float[4 * width], cols = new float[4 * width];
                 java.util.Arrays.fill(cols, 0.75f);
-                rowsTile(vectors, a, ld, 1, cut, b, width, 0, rows, width, false, init);
-                rowsTile(vectors, a, ld, 1 + cut, depth - cut, b, width, cut * width, rows, width, true, null);
-                columnsTile(vectors, a, 4, 2, cut, b, width, 0, cols, width);
-                columnsTile(vectors, a, 4, 2 + 4 * cut, depth - cut, b, width, cut * width, cols, width);
+                BlockedSoftmaxLoss.rowsTile(vectors, a, ld, 1, cut, b, width, 0, rows, width, 0, false, init, 0, null, 0);
+                BlockedSoftmaxLoss.rowsTile(vectors, a, ld, 1 + cut, depth - cut, b, width, cut * width, rows, width, 0, true, null, 0, null, 0);
+                BlockedSoftmaxLoss.columnsTile(vectors, a, 4, 2, cut, b, width, 0, cols, width, 0);
+                BlockedSoftmaxLoss.columnsTile(vectors, a, 4, 2 + 4 * cut, depth - cut, b, width, cut * width, cols, width, 0);
                 for (int i = 0; i < rows.length; i++) {
                     assertEquals(Float.floatToRawIntBits(rowsWhole[i]), Float.floatToRawIntBits(rows[i]), vectors + "-vector rows tile cut at " + cut + ", entry " + i);
                     assertEquals(Float.floatToRawIntBits(colsWhole[i]), Float.floatToRawIntBits(cols[i]), vectors + "-vector columns tile cut at " + cut + ", entry " + i);
                 }
             }
-        }
-    }
-
-    private static void rowsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
-                                 float[] c, int ldc, boolean more, float[] init) {
-        switch (vectors) {
-            case 5 -> BlockedSoftmaxLoss.rowsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0, more, init, 0, null, 0);
-            case 4 -> BlockedSoftmaxLoss.rowsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0, more, init, 0, null, 0);
-            case 3 -> BlockedSoftmaxLoss.rowsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0, more, init, 0, null, 0);
-            default -> BlockedSoftmaxLoss.rowsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0, more, init, 0, null, 0);
-        }
-    }
-
-    private static void columnsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt, float[] c, int ldc) {
-        switch (vectors) {
-            case 5 -> BlockedSoftmaxLoss.columnsTile5(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0);
-            case 4 -> BlockedSoftmaxLoss.columnsTile4(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0);
-            case 3 -> BlockedSoftmaxLoss.columnsTile3(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0);
-            default -> BlockedSoftmaxLoss.columnsTile1(a, lda, aAt, depth, b, ldb, bAt, c, ldc, 0);
         }
     }
 
