@@ -66,7 +66,9 @@ public final class LanguageModelBenchmark {
         // with the README's filtering (T 0.8, top-p 0.9).
         Sampler.Settings plain = new Sampler.Settings(1.0, 0, 1.0, 1), filtered = new Sampler.Settings(0.8, 0, 0.9, 1);
         boolean decoder = HeapLstmDecoder.of(net, 1).isPresent();
-        double[] sample = sampleRate(new Sampler(net, vocab), plain, s);
+        Sampler main = new Sampler(net, vocab, HeapLstmDecoder.defaultThreads(), true);
+        double[] sample = sampleRate(main, plain, s);
+        double[] floats = decoder ? sampleRate(new Sampler(net, vocab, HeapLstmDecoder.defaultThreads(), false), plain, s) : sample;
         double[] oneThread = decoder ? sampleRate(new Sampler(net, vocab, 1), plain, s) : sample;
         double[] stepped = sampleRate(new Sampler(net, vocab, 0), plain, s);
         double[] nucleus = sampleRate(new Sampler(net, vocab), filtered, s);
@@ -90,9 +92,14 @@ public final class LanguageModelBenchmark {
         out.put("train_cpu_ms_per_step", median(stepCpuMs));
         out.put("score_tokens_per_s", median(scoreTps));
         out.put("sgd_update", fusedSgd ? "fused, two lanes" : "DL4J's updater and step");
-        out.put("sample_path", decoder ? "heap decoder, " + HeapLstmDecoder.defaultThreads() + " thread(s)" : "rnnTimeStep");
+        out.put("sample_path", decoder ? "heap decoder, " + HeapLstmDecoder.defaultThreads() + " thread(s), byte proposals" : "rnnTimeStep");
         out.put("sample_tokens_per_s", sample[0]);
         out.put("sample_tokens_per_cpu_s", sample[1]);
+        // the same draws from the float distribution instead of byte proposals (HeapLstmDecoder#sample)
+        out.put("sample_float_softmax_tokens_per_s", floats[0]);
+        out.put("sample_float_softmax_tokens_per_cpu_s", floats[1]);
+        out.put("sample_proposals_kept", decoder ? main.keptFraction() : Double.NaN);
+        out.put("sample_bounds_broken", main.boundsBroken());
         out.put("sample_one_thread_tokens_per_s", oneThread[0]);
         out.put("sample_one_thread_tokens_per_cpu_s", oneThread[1]);
         out.put("sample_rnn_time_step_tokens_per_s", stepped[0]);

@@ -78,6 +78,9 @@ final class BenchCommand implements Runnable {
         System.out.printf("  scoring    %,10.0f tokens/s%n", r.get("score_tokens_per_s"));
         System.out.printf("  sampling   %,10.0f tokens/s (batch 1, %s)   %,.0f tokens per CPU second%n",
                 r.get("sample_tokens_per_s"), r.get("sample_path"), r.get("sample_tokens_per_cpu_s"));
+        if (r.get("sample_path").toString().contains("heap decoder"))
+            System.out.printf("             %,10.0f tokens/s (the same draws from the float softmax; %.1f%% of the byte proposals kept, %d bounds broken)%n",
+                    r.get("sample_float_softmax_tokens_per_s"), 100 * (double) r.get("sample_proposals_kept"), r.get("sample_bounds_broken"));
         if (r.get("sample_path").toString().contains("2 thread"))
             System.out.printf("             %,10.0f tokens/s (batch 1, heap decoder, 1 thread)   %,.0f tokens per CPU second%n",
                     r.get("sample_one_thread_tokens_per_s"), r.get("sample_one_thread_tokens_per_cpu_s"));

@@ -20,7 +20,9 @@ import java.util.SplittableRandom;
  * (top-p; Holtzman et al. 2020) filtering. Steps run through {@code rnnTimeStep} (state kept inside
  * the graph), or, for the embedding → FastLstm → softmax graphs of lstm-lm, through a
  * {@link HeapLstmDecoder} made from the graph's current parameters: the same distribution (a test
- * compares them), several times faster at batch 1.
+ * compares them), several times faster at batch 1. Unfiltered (top-k 0, top-p 1), the decoder draws
+ * itself, exactly, by rejection from byte proposals ({@link HeapLstmDecoder#sample}); filtered,
+ * the cutoffs need every probability, and {@link #draw} works on the float distribution.
  */
 public final class Sampler {
     /**
@@ -36,9 +38,19 @@ public final class Sampler {
         }
     }
 
+    /** Ids no draw returns: padding and the sentence start are inputs only. */
+    private static final int[] NEVER_DRAWN = {Vocabulary.PAD_ID, Vocabulary.BOS_ID};
+    /**
+     * -Drnnzoo.sampleProposals=false: the default for {@code proposals} (see the constructor) becomes
+     * false, for measuring in separate processes what the byte proposals give.
+     */
+    private static final boolean PROPOSALS = !"false".equals(System.getProperty("rnnzoo.sampleProposals"));
+
     private final ComputationGraph net;
     private final Vocabulary vocab;
     private final int decoderThreads;
+    private final boolean proposals;
+    private long proposalsMade, tokensKept, boundsBroken;
 
     public Sampler(ComputationGraph net, Vocabulary vocab) {
         this(net, vocab, HeapLstmDecoder.defaultThreads());
@@ -49,10 +61,33 @@ public final class Sampler {
      *                       (1 or 2); 0 = never use it, always rnnTimeStep
      */
     public Sampler(ComputationGraph net, Vocabulary vocab, int decoderThreads) {
+        this(net, vocab, decoderThreads, PROPOSALS);
+    }
+
+    /**
+     * @param proposals whether unfiltered draws on the heap decoder come from its byte proposals
+     *                  ({@link HeapLstmDecoder#sample}; the default) or from the float distribution:
+     *                  the same distribution, for measuring what the proposals give
+     */
+    public Sampler(ComputationGraph net, Vocabulary vocab, int decoderThreads, boolean proposals) {
         if (decoderThreads < 0 || decoderThreads > 2) throw new ZooException("bad value for decoder threads: " + decoderThreads + " (must be 0, 1 or 2)");
         this.net = net;
         this.vocab = vocab;
         this.decoderThreads = decoderThreads;
+        this.proposals = proposals;
+    }
+
+    /**
+     * Of the draws from byte proposals in this sampler's {@link #sample} calls so far, the fraction
+     * kept (NaN when none were made): each rejection costs a redraw and a dot product.
+     */
+    public double keptFraction() {
+        return proposalsMade == 0 ? Double.NaN : tokensKept / (double) proposalsMade;
+    }
+
+    /** Draws so far whose exact logit stood above its proposal's bound: 0 unless the bound is broken. */
+    public long boundsBroken() {
+        return boundsBroken;
     }
 
     /** Feeds the prompt (or a sentence boundary if empty), then samples {@code length} tokens. */
@@ -63,13 +98,18 @@ public final class Sampler {
         List<String> out = new ArrayList<>(length);
         if (fast.isPresent()) {
             HeapLstmDecoder d = fast.get();
-            float[] p = null;
-            for (int id : context) p = d.step(id);
+            for (int id : context) d.advance(id);
+            // unfiltered, the decoder draws from softmax(z / T) itself, exactly, from a byte copy of the
+            // output weights (HeapLstmDecoder#sample); top-k and top-p need the whole distribution
+            boolean direct = s.topK() == 0 && s.topP() == 1 && proposals;
             for (int i = 0; i < length; i++) {
-                int next = draw(p, s, rng);
+                int next = direct ? d.sample(s.temperature(), NEVER_DRAWN, rng) : draw(d.probabilities(), s, rng);
                 out.add(vocab.word(next));
-                p = d.step(next);
+                d.advance(next);
             }
+            proposalsMade += d.proposals();
+            tokensKept += d.samples();
+            boundsBroken += d.boundViolations();
             return out;
         }
         net.clear();

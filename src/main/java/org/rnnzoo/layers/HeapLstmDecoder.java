@@ -24,6 +24,11 @@ import java.util.Optional;
  * Here the weights are copied once, packed for one-row products ({@link PackedMatrix}), and a step
  * creates no ND4J arrays.
  *
+ * <p>Two ways out of a step: {@link #probabilities} (the float distribution, for scoring and for
+ * top-k / top-p) and {@link #sample}, which draws a token exactly from softmax(z / T) while reading
+ * the output weights as bytes: at batch 1 a token is a pass over every weight, and the float output
+ * matrix (8 MB at PTB's shape, three quarters of them) is what bounds it.
+ *
  * <p>A decoder is a snapshot: it reads the parameters when created and does not see later training.
  * It carries its own state (the graph's rnnTimeStep state is untouched). {@link #of} returns empty
  * for any other graph shape, double precision, or without the Vector API, and callers fall back to
@@ -38,6 +43,12 @@ public final class HeapLstmDecoder {
     private final float[][] c;                // per layer; each lane updates its own units
     private final PackedMatrix out;           // [H, vocab]
     private final float[] outBias, probs;
+    private final float[] outColumns;         // [H, vocab] column-major: what the byte copy is made from
+    private QuantizedMatrix quantized;        // made on the first sample()
+    private final float[] bounds;             // sample(): the logits' upper bounds / T, then exp(· − share max)
+    private float sampleNorm2, sampleNorm1, inverseTemperature;   // sample()'s arguments to the lanes
+    private int[] sampleExcluded;
+    private long proposals, samples, boundViolations;
     private final Share[] shares;             // one per lane
     private final TwoLanes.Work work = this::runShare;
     /**
@@ -104,9 +115,12 @@ public final class HeapLstmDecoder {
             hNext[l] = new float[size];
             c[l] = new float[size];
         }
-        out = PackedMatrix.of(output.getParam(DefaultParamInitializer.WEIGHT_KEY));
+        INDArray w = output.getParam(DefaultParamInitializer.WEIGHT_KEY);
+        outColumns = PackedMatrix.columnMajor(w);
+        out = PackedMatrix.fromColumnMajor(outColumns, (int) w.size(0), (int) w.size(1));
         outBias = output.getParam(DefaultParamInitializer.BIAS_KEY).dup('c').data().asFloat();
         probs = new float[out.cols];
+        bounds = new float[out.blocks * PackedMatrix.BLOCK];
         shares = new Share[threads];
         for (int lane = 0; lane < threads; lane++) shares[lane] = new Share(lstms, lane, threads, out);
     }
@@ -169,20 +183,33 @@ public final class HeapLstmDecoder {
     }
 
     /**
-     * Feeds one token and returns the next-token distribution. The returned array is this
-     * decoder's own and is overwritten by the next call.
+     * Feeds one token and returns the next-token distribution: {@link #advance} then
+     * {@link #probabilities}. The returned array is this decoder's own and is overwritten by the next call.
      */
     public float[] step(int token) {
+        advance(token);
+        return probabilities();
+    }
+
+    /** Feeds one token: the state moves on, no distribution is computed (a prompt's tokens but the last). */
+    public void advance(int token) {
         if (token < 0 || token >= vocab) throw new IllegalArgumentException("token id " + token + " outside the vocabulary of " + vocab);
         System.arraycopy(table, token * embedding, x, 0, embedding);
         if (tableBias != null) for (int i = 0; i < embedding; i++) x[i] += tableBias[i];
-        // phases 0…L-1: the layers (each reads all of the layer below, so a phase ends before the next);
-        // phase L: the output logits and each share's exp(z − its own max)
-        for (int phase = 0; phase <= layers; phase++) TwoLanes.run(work, phase, shares.length);
-        descending = ALTERNATE && shares.length == 2 && !descending;
+        // phase l < L: layer l (each reads all of the layer below, so a phase ends before the next)
+        for (int phase = 0; phase < layers; phase++) TwoLanes.run(work, phase, shares.length);
         float[][] swap = h;
         h = hNext;
         hNext = swap;
+    }
+
+    /**
+     * The next-token distribution after the tokens fed so far, from the float weights. The returned
+     * array is this decoder's own and is overwritten by the next call.
+     */
+    public float[] probabilities() {
+        TwoLanes.run(work, layers, shares.length);       // the logits and each share's exp(z − its own max)
+        descending = ALTERNATE && shares.length == 2 && !descending;
         // combine the shares' partial softmaxes: factor_k = exp(m_k − M) / Σ_j s_j·exp(m_j − M)
         float max = Float.NEGATIVE_INFINITY;
         for (Share s : shares) max = Math.max(max, s.max);
@@ -192,6 +219,80 @@ public final class HeapLstmDecoder {
         return probs;
     }
 
+    /**
+     * Draws the next token from softmax(logits / temperature) over every id but {@code excluded},
+     * after the tokens fed so far; the state does not move. Exact for that distribution, but not
+     * computed from it: the logits' upper bounds from the byte copy of the output weights
+     * ({@link QuantizedMatrix}) give a proposal q_j ∝ exp(bound_j); a token j drawn from it is kept
+     * with probability exp(l_j / T) / exp(bound_j) ≤ 1 from its exact logit l_j, else another is drawn
+     * from the same q (rejection sampling: what is kept is distributed as exp(l / T), whatever q is, as
+     * long as q stands above it). The bytes are a quarter of the float weights, which a token otherwise
+     * reads from memory; a rejection costs one more draw and one 200-term dot product, no pass over W.
+     */
+    public int sample(double temperature, int[] excluded, java.util.SplittableRandom rng) {
+        if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, not " + temperature);
+        if (quantized == null) quantized = QuantizedMatrix.of(outColumns, outBias, out.rows, out.cols);
+        float[] top = h[layers - 1], norms = quantized.norms(top);
+        sampleNorm2 = norms[0];
+        sampleNorm1 = norms[1];
+        inverseTemperature = (float) (1 / temperature);
+        sampleExcluded = excluded;
+        TwoLanes.run(work, layers + 1, shares.length);   // each share's bounds, exp(bound − its max), their sum
+        descending = ALTERNATE && shares.length == 2 && !descending;
+        float max = Float.NEGATIVE_INFINITY;
+        for (Share s : shares) max = Math.max(max, s.max);
+        double total = 0;
+        for (Share s : shares) total += s.sum * Math.exp(s.max - max);
+        if (!(total > 0)) throw new IllegalStateException("every token is excluded or has probability 0");
+        double invT = 1 / temperature;
+        while (true) {
+            double u = rng.nextDouble() * total;
+            Share pick = shares[shares.length - 1];
+            for (Share s : shares) {
+                double mass = s.sum * Math.exp(s.max - max);
+                if (u < mass && mass > 0) { pick = s; break; }
+                u -= mass;
+            }
+            // within the share its values are exp(bound − m_k): u in those units
+            int j = VectorMath.locate(bounds, pick.fromColumn, pick.toColumn, u / Math.exp(pick.max - max));
+            proposals++;
+            double keep = Math.exp(quantized.exactLogit(top, j) * invT - pick.max) / bounds[j];
+            if (keep > 1) boundViolations++;
+            if (rng.nextDouble() < keep) {
+                samples++;
+                return j;
+            }
+        }
+    }
+
+    /** Tests: proposals from integers in [−levels, levels] instead of bytes (coarser: more rejections). */
+    void quantizeWith(int levels) {
+        quantized = QuantizedMatrix.of(outColumns, outBias, out.rows, out.cols, levels);
+    }
+
+    /** Tests: the proposal {@link #sample} drew from last, normalised (excluded ids 0). */
+    double[] lastProposal() {
+        double[] q = new double[out.cols];
+        float max = Float.NEGATIVE_INFINITY;
+        for (Share s : shares) max = Math.max(max, s.max);
+        double total = 0;
+        for (Share s : shares) {
+            double f = Math.exp(s.max - max);
+            for (int j = s.fromColumn; j < s.toColumn; j++) total += q[j] = s.max == Float.NEGATIVE_INFINITY ? 0 : bounds[j] * f;
+        }
+        for (int j = 0; j < q.length; j++) q[j] /= total;
+        return q;
+    }
+
+    /** Draws made by {@link #sample} so far, kept or not. */
+    public long proposals() { return proposals; }
+
+    /** Tokens {@link #sample} returned so far. */
+    public long samples() { return samples; }
+
+    /** Draws whose exact logit stood above its bound (a broken bound; 0 unless there is a bug). */
+    public long boundViolations() { return boundViolations; }
+
     private void runShare(int phase, int lane) {
         Share s = shares[lane];
         if (phase < layers) {
@@ -200,8 +301,16 @@ public final class HeapLstmDecoder {
                     s.firstUnit[phase], s.z, s.tanhC);
             return;
         }
-        out.multiply(hNext[layers - 1], outBias, probs, s.fromBlock, s.toBlock, descending);
-        s.max = VectorMath.max(probs, s.fromColumn, s.toColumn);
-        s.sum = VectorMath.expShifted(probs, s.fromColumn, s.toColumn, s.max);
+        float[] top = h[layers - 1];
+        if (phase == layers) {
+            out.multiply(top, outBias, probs, s.fromBlock, s.toBlock, descending);
+            s.max = VectorMath.max(probs, s.fromColumn, s.toColumn);
+            s.sum = VectorMath.expShifted(probs, s.fromColumn, s.toColumn, s.max);
+            return;
+        }
+        quantized.upperBounds(top, sampleNorm2, sampleNorm1, inverseTemperature, bounds, s.fromBlock, s.toBlock, descending);
+        for (int id : sampleExcluded) if (id >= s.fromColumn && id < s.toColumn) bounds[id] = Float.NEGATIVE_INFINITY;
+        s.max = VectorMath.max(bounds, s.fromColumn, s.toColumn);
+        s.sum = s.max == Float.NEGATIVE_INFINITY ? 0 : VectorMath.expShifted(bounds, s.fromColumn, s.toColumn, s.max);
     }
 }

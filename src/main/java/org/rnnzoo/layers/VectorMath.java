@@ -46,6 +46,31 @@ public final class VectorMath {
         return sum;
     }
 
+    /**
+     * The first i in [from, to) where the running sum of q reaches u (u ≤ Σ q), or, when rounding
+     * leaves u above the sum, the last i with q[i] &gt; 0 (−1 if none): the inverse-CDF step of a draw.
+     * Vectorised, whole vectors of q are skipped by their sum; the serial chain of subtractions a
+     * plain loop makes is ~4 cycles a value, ~7 µs over half of PTB's vocabulary.
+     */
+    static int locate(float[] q, int from, int to, double u) {
+        int i = from;
+        if (VECTOR) {
+            int[] at = {from};
+            u = VectorizedSoftmax.skipWhole(q, from, to, u, at);
+            i = at[0];
+        }
+        int last = -1;
+        for (; i < to; i++) {
+            if (!(q[i] > 0)) continue;
+            last = i;
+            u -= q[i];
+            if (u <= 0) return i;
+        }
+        if (last >= 0) return last;
+        for (i = to - 1; i >= from; i--) if (q[i] > 0) return i;
+        return -1;
+    }
+
     /** z[i] *= factor over [from, to). */
     static void scale(float[] z, int from, int to, float factor) {
         if (VECTOR) {

@@ -35,6 +35,21 @@ final class VectorizedSoftmax {
         return sum;
     }
 
+    /**
+     * {@link VectorMath#locate}'s skip: subtracts from u the sums of whole vectors of q from
+     * {@code from} while u stays above them, and leaves in at[0] where the serial scan takes over.
+     */
+    static double skipWhole(float[] q, int from, int to, double u, int[] at) {
+        int i = from, bound = from + S.loopBound(to - from), step = S.length();
+        for (; i < bound; i += step) {
+            double sum = FloatVector.fromArray(S, q, i).reduceLanes(VectorOperators.ADD);
+            if (u <= sum) break;
+            u -= sum;
+        }
+        at[0] = i;
+        return u;
+    }
+
     static void scale(float[] z, int from, int to, float factor) {
         int i = from, bound = from + S.loopBound(to - from);
         for (; i < bound; i += S.length()) FloatVector.fromArray(S, z, i).mul(factor).intoArray(z, i);

@@ -41,5 +41,8 @@ class LanguageModelBenchmarkTest {
         assertTrue((double) r.get("train_ms_per_step_min") <= (double) r.get("train_ms_per_step"));
         assertTrue((double) r.get("train_ms_per_step") <= (double) r.get("train_ms_per_step_max"));
         assertTrue((double) r.get("sample_tokens_per_s") > 0 && (double) r.get("score_tokens_per_s") > 0);
+        double kept = (double) r.get("sample_proposals_kept");
+        assertTrue(kept > 0 && kept <= 1, "kept fraction " + kept);
+        assertEquals(0L, r.get("sample_bounds_broken"));
     }
 }

@@ -10,6 +10,9 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnnzoo.Zoo;
 
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +54,55 @@ class HeapLstmDecoderTest {
                 assertEquals(1.0, sum, 1e-5);
             }
         }
+    }
+
+    /**
+     * sample() draws from softmax(z / T) without the excluded ids, the distribution probabilities()
+     * gives: a χ² test over 150 tokens, 60,000 draws each. With integers in [−1, 1] instead of bytes
+     * the proposal is far from that distribution (checked, so the test could see a missing
+     * correction), and the rejections must bring it back; no exact logit may stand above its bound.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void samplesTheDistributionItPredicts(int threads) {
+        ComputationGraph net = Zoo.build("lstm-lm", VOCAB, "embedding=12", "hidden=15", "layers=2", "init_scale=1.0");
+        INDArray x = Nd4j.create(new float[]{4, 8, 15, 16, 23, 42, 4, 8}, new long[]{1, 1, 8}, DataType.FLOAT);
+        INDArray y = Nd4j.create(new float[]{8, 15, 16, 23, 42, 4, 8, 15}, new long[]{1, 1, 8}, DataType.FLOAT);
+        for (int i = 0; i < 3; i++) net.fit(new MultiDataSet(new INDArray[]{x}, new INDArray[]{y}));
+        HeapLstmDecoder d = HeapLstmDecoder.of(net, threads).orElseThrow();
+        int[] excluded = {0, 3};
+        for (int id : new int[]{5, 9, 31}) d.advance(id);
+        float[] p = d.probabilities().clone();
+        for (int levels : new int[]{127, 1}) {
+            d.quantizeWith(levels);
+            for (double t : new double[]{1.0, 0.6}) {
+                double[] target = new double[VOCAB];
+                double total = 0;
+                for (int v = 0; v < VOCAB; v++) total += target[v] = v == 0 || v == 3 ? 0 : Math.pow(p[v], 1 / t);
+                for (int v = 0; v < VOCAB; v++) target[v] /= total;
+                int n = 60_000;
+                int[] counts = new int[VOCAB];
+                SplittableRandom rng = new SplittableRandom(levels * 10 + threads);
+                long proposals = d.proposals();
+                for (int i = 0; i < n; i++) counts[d.sample(t, excluded, rng)]++;
+                String at = "levels " + levels + ", T " + t;
+                assertEquals(0, counts[0] + counts[3], at + ": an excluded id was drawn");
+                double chi2 = 0;
+                for (int v = 0; v < VOCAB; v++) if (target[v] > 0) chi2 += Math.pow(counts[v] - n * target[v], 2) / (n * target[v]);
+                // 147 degrees of freedom: mean 147, sd 17; a wrong distribution is in the thousands here
+                assertTrue(chi2 < 147 + 5 * 17.1, at + ": chi2 " + chi2);
+                if (levels == 1) {
+                    // what χ² would average were the proposal's draws all kept: far above the threshold
+                    double[] q = d.lastProposal();
+                    double uncorrected = 147;
+                    for (int v = 0; v < VOCAB; v++) if (target[v] > 0) uncorrected += n * Math.pow(q[v] - target[v], 2) / target[v];
+                    assertTrue(uncorrected > 2 * (147 + 5 * 17.1), at + ": the proposal alone would average chi2 " + uncorrected + ", too close to test anything");
+                    assertTrue(d.proposals() - proposals > n * 1.05, at + ": too few rejections for so coarse a proposal");
+                }
+            }
+        }
+        assertEquals(0, d.boundViolations());
+        assertArrayEquals(p, d.probabilities(), 1e-6f, "sampling moved the state");   // (exp rounds differently once JIT-compiled)
     }
 
     @Test
