@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -34,6 +35,13 @@ final class LanguageModelGraph {
     static final String INPUT = "tokens";
     static final String OUTPUT = "next";
 
+    /**
+     * DL4J's workspace mode, ENABLED (its default) unless {@code -Drnnzoo.workspaces=none}: a switch
+     * for measuring what workspaces give (docs/performance.md, twelfth session), not a setting.
+     */
+    private static final WorkspaceMode WORKSPACES =
+            "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces")) ? WorkspaceMode.NONE : WorkspaceMode.ENABLED;
+
     private LanguageModelGraph() {}
 
     /** @param recurrent (nIn, nOut) → the recurrent layer for one level of the stack */
@@ -46,6 +54,8 @@ final class LanguageModelGraph {
                 .updater(updater(card))
                 // Zaremba et al. 2014 initialise every weight uniformly in [-0.1, 0.1].
                 .weightInit(new UniformDistribution(-scale, scale))
+                .trainingWorkspaceMode(WORKSPACES)
+                .inferenceWorkspaceMode(WORKSPACES)
                 .graphBuilder()
                 .addInputs(INPUT);
         // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (dl4j-notes).
