@@ -141,7 +141,14 @@ public final class Sampler {
         int n = p.length;
         float[] q = new float[n];
         if (s.temperature() == 1.0) System.arraycopy(p, 0, q, 0, n);
-        else VectorMath.pow(p, (float) (1.0 / s.temperature()), q);     // softmax(z/T) ∝ p^(1/T)
+        else {
+            // softmax(z/T) ∝ p^(1/T) ∝ (p / max p)^(1/T): relative to the largest, the likeliest tokens
+            // cannot underflow (0.3^100 does, and a low temperature left nothing to draw)
+            float top = 0;
+            for (float v : p) top = Math.max(top, v);
+            for (int i = 0; i < n; i++) q[i] = p[i] / top;
+            VectorMath.pow(q, (float) (1.0 / s.temperature()), q);
+        }
         double total = 0;
         float max = 0;
         for (int i = 0; i < n; i++) {

@@ -48,7 +48,14 @@ public final class HeapLstmDecoder {
     private final float[] bounds;             // sample(): the logits' upper bounds / T, then exp(· − share max)
     private float sampleNorm2, sampleNorm1, inverseTemperature;   // sample()'s arguments to the lanes
     private int[] sampleExcluded;
-    private long proposals, samples, boundViolations;
+    private final float[] exact;              // sample()'s fallback: exp(z / T − share max) from the float weights
+    private long proposals, samples, boundViolations, fallbacks;
+    /**
+     * Proposals {@link #sample} makes before it draws from the float logits instead: a redraw costs
+     * ~2 µs, the float pass ~60× that. With 83–94% of proposals kept at T = 1 on PTB models, only very
+     * low temperatures get here (the bounds' slack is divided by T).
+     */
+    static final int MAX_PROPOSALS = 64;
     private final Share[] shares;             // one per lane
     private final TwoLanes.Work work = this::runShare;
     /**
@@ -69,8 +76,8 @@ public final class HeapLstmDecoder {
         final int fromBlock, toBlock;         // output blocks …
         final int fromColumn, toColumn;       // … and the vocabulary columns they hold
         final float[] z, tanhC;
-        float max;
-        double sum;
+        float max, exactMax;
+        double sum, exactSum;
 
         Share(List<Layer> lstms, int lane, int lanes, PackedMatrix out) {
             int n = lstms.size(), maxUnits = 0;
@@ -121,6 +128,7 @@ public final class HeapLstmDecoder {
         outBias = output.getParam(DefaultParamInitializer.BIAS_KEY).dup('c').data().asFloat();
         probs = new float[out.cols];
         bounds = new float[out.blocks * PackedMatrix.BLOCK];
+        exact = new float[out.blocks * PackedMatrix.BLOCK];
         shares = new Share[threads];
         for (int lane = 0; lane < threads; lane++) shares[lane] = new Share(lstms, lane, threads, out);
     }
@@ -239,31 +247,58 @@ public final class HeapLstmDecoder {
         sampleExcluded = excluded;
         TwoLanes.run(work, layers + 1, shares.length);   // each share's bounds, exp(bound − its max), their sum
         descending = ALTERNATE && shares.length == 2 && !descending;
-        float max = Float.NEGATIVE_INFINITY;
-        for (Share s : shares) max = Math.max(max, s.max);
-        double total = 0;
-        for (Share s : shares) total += s.sum * Math.exp(s.max - max);
-        if (!(total > 0)) throw new IllegalStateException("every token is excluded or has probability 0");
         double invT = 1 / temperature;
-        while (true) {
-            double u = rng.nextDouble() * total;
-            Share pick = shares[shares.length - 1];
-            for (Share s : shares) {
-                double mass = s.sum * Math.exp(s.max - max);
-                if (u < mass && mass > 0) { pick = s; break; }
-                u -= mass;
-            }
-            // within the share its values are exp(bound − m_k): u in those units
-            int j = VectorMath.locate(bounds, pick.fromColumn, pick.toColumn, u / Math.exp(pick.max - max));
+        for (int draw = 0; draw < MAX_PROPOSALS; draw++) {
+            int j = pick(bounds, false, rng);
             proposals++;
-            double keep = Math.exp(quantized.exactLogit(top, j) * invT - pick.max) / bounds[j];
+            Share from = shareOf(j);
+            double keep = Math.exp(quantized.exactLogit(top, j) * invT - from.max) / bounds[j];
             if (keep > 1) boundViolations++;
             if (rng.nextDouble() < keep) {
                 samples++;
                 return j;
             }
         }
+        // Rarely (a very low temperature magnifies the bounds' slack): the float logits / T instead.
+        // Still exact: every proposal is kept with the same overall probability, and a kept token is
+        // distributed as softmax(l / T) whichever draw kept it, so giving up after n draws and sampling
+        // that distribution directly changes nothing.
+        TwoLanes.run(work, layers + 2, shares.length);
+        descending = ALTERNATE && shares.length == 2 && !descending;
+        fallbacks++;
+        samples++;
+        return pick(exact, true, rng);
     }
+
+    /**
+     * A draw from the values the last sampling phase left in {@code values} (each share's
+     * exp(z − its max), sums in the shares: the {@code exact} ones for the float fallback).
+     */
+    private int pick(float[] values, boolean exactPhase, java.util.SplittableRandom rng) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (Share s : shares) max = Math.max(max, exactPhase ? s.exactMax : s.max);
+        double total = 0;
+        for (Share s : shares) total += (exactPhase ? s.exactSum : s.sum) * Math.exp((exactPhase ? s.exactMax : s.max) - max);
+        if (!(total > 0)) throw new IllegalStateException("every token is excluded or has probability 0");
+        double u = rng.nextDouble() * total;
+        Share pick = null;
+        for (Share s : shares) {
+            double mass = (exactPhase ? s.exactSum : s.sum) * Math.exp((exactPhase ? s.exactMax : s.max) - max);
+            if (mass > 0) pick = s;
+            if (u < mass) break;
+            u -= mass;
+        }
+        // within the share its values are exp(z − m_k): u in those units
+        return VectorMath.locate(values, pick.fromColumn, pick.toColumn, u / Math.exp((exactPhase ? pick.exactMax : pick.max) - max));
+    }
+
+    private Share shareOf(int column) {
+        for (Share s : shares) if (column < s.toColumn) return s;
+        return shares[shares.length - 1];
+    }
+
+    /** Tokens {@link #sample} drew from the float logits after {@link #MAX_PROPOSALS} rejections. */
+    public long fallbacks() { return fallbacks; }
 
     /** Tests: proposals from integers in [−levels, levels] instead of bytes (coarser: more rejections). */
     void quantizeWith(int levels) {
@@ -308,9 +343,21 @@ public final class HeapLstmDecoder {
             s.sum = VectorMath.expShifted(probs, s.fromColumn, s.toColumn, s.max);
             return;
         }
-        quantized.upperBounds(top, sampleNorm2, sampleNorm1, inverseTemperature, bounds, s.fromBlock, s.toBlock, descending);
-        for (int id : sampleExcluded) if (id >= s.fromColumn && id < s.toColumn) bounds[id] = Float.NEGATIVE_INFINITY;
-        s.max = VectorMath.max(bounds, s.fromColumn, s.toColumn);
-        s.sum = s.max == Float.NEGATIVE_INFINITY ? 0 : VectorMath.expShifted(bounds, s.fromColumn, s.toColumn, s.max);
+        if (phase == layers + 1) {
+            quantized.upperBounds(top, sampleNorm2, sampleNorm1, inverseTemperature, bounds, s.fromBlock, s.toBlock, descending);
+            s.max = excludeAndMax(bounds, s);
+            s.sum = s.max == Float.NEGATIVE_INFINITY ? 0 : VectorMath.expShifted(bounds, s.fromColumn, s.toColumn, s.max);
+            return;
+        }
+        out.multiply(top, outBias, exact, s.fromBlock, s.toBlock, descending);
+        VectorMath.scale(exact, s.fromColumn, s.toColumn, inverseTemperature);
+        s.exactMax = excludeAndMax(exact, s);
+        s.exactSum = s.exactMax == Float.NEGATIVE_INFINITY ? 0 : VectorMath.expShifted(exact, s.fromColumn, s.toColumn, s.exactMax);
+    }
+
+    /** Sets the excluded ids in this share's columns of z to −∞ and returns the share's max. */
+    private float excludeAndMax(float[] z, Share s) {
+        for (int id : sampleExcluded) if (id >= s.fromColumn && id < s.toColumn) z[id] = Float.NEGATIVE_INFINITY;
+        return VectorMath.max(z, s.fromColumn, s.toColumn);
     }
 }

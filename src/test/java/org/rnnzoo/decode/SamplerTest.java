@@ -36,6 +36,16 @@ class SamplerTest {
         for (int i = 0; i < P.length; i++) assertEquals(P[i], counts[i] / (double) n, 0.015, "id " + i);
     }
 
+    /** At T = 0.01 every p^(1/T) here is under float's smallest value; the draw must still be the argmax. */
+    @Test
+    void aVeryLowTemperatureDrawsTheLikeliestToken() {
+        float[] p = {0.05f, 0.3f, 0.25f, 0.05f, 0.2f, 0.15f};
+        SplittableRandom r = new SplittableRandom(9);
+        for (Sampler.Settings s : new Sampler.Settings[]{new Sampler.Settings(0.01, 0, 1.0, 0), new Sampler.Settings(0.01, 0, 0.9, 0),
+                new Sampler.Settings(0.01, 2, 1.0, 0)})
+            for (int i = 0; i < 200; i++) assertEquals(1, Sampler.draw(p, s, r), s.toString());
+    }
+
     @Test
     void lowTemperatureSharpens() {
         SplittableRandom r = new SplittableRandom(4);
