@@ -76,8 +76,15 @@ public final class HeapLstmDecoder {
         final int fromBlock, toBlock;         // output blocks …
         final int fromColumn, toColumn;       // … and the vocabulary columns they hold
         final float[] z, tanhC;
-        float max, exactMax;
-        double sum, exactSum;
+        float max, exactMax;                  // a phase's exp(z − max) over this share sums to sum
+        double sum, exactSum;                 //   (exact…: sample()'s float fallback)
+
+        float max(boolean exact) { return exact ? exactMax : max; }
+
+        /** This share's part of Σ exp(z − globalMax). */
+        double mass(boolean exact, float globalMax) {
+            return (exact ? exactSum : sum) * Math.exp(max(exact) - globalMax);
+        }
 
         Share(List<Layer> lstms, int lane, int lanes, PackedMatrix out) {
             int n = lstms.size(), maxUnits = 0;
@@ -276,20 +283,20 @@ public final class HeapLstmDecoder {
      */
     private int pick(float[] values, boolean exactPhase, java.util.SplittableRandom rng) {
         float max = Float.NEGATIVE_INFINITY;
-        for (Share s : shares) max = Math.max(max, exactPhase ? s.exactMax : s.max);
+        for (Share s : shares) max = Math.max(max, s.max(exactPhase));
         double total = 0;
-        for (Share s : shares) total += (exactPhase ? s.exactSum : s.sum) * Math.exp((exactPhase ? s.exactMax : s.max) - max);
+        for (Share s : shares) total += s.mass(exactPhase, max);
         if (!(total > 0)) throw new IllegalStateException("every token is excluded or has probability 0");
         double u = rng.nextDouble() * total;
         Share pick = null;
         for (Share s : shares) {
-            double mass = (exactPhase ? s.exactSum : s.sum) * Math.exp((exactPhase ? s.exactMax : s.max) - max);
+            double mass = s.mass(exactPhase, max);
             if (mass > 0) pick = s;
             if (u < mass) break;
             u -= mass;
         }
         // within the share its values are exp(z − m_k): u in those units
-        return VectorMath.locate(values, pick.fromColumn, pick.toColumn, u / Math.exp((exactPhase ? pick.exactMax : pick.max) - max));
+        return VectorMath.locate(values, pick.fromColumn, pick.toColumn, u / Math.exp(pick.max(exactPhase) - max));
     }
 
     private Share shareOf(int column) {
