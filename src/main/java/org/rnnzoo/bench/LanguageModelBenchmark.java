@@ -98,7 +98,7 @@ public final class LanguageModelBenchmark {
         // the same draws from the float distribution instead of byte proposals (HeapLstmDecoder#sample)
         out.put("sample_float_softmax_tokens_per_s", floats[0]);
         out.put("sample_float_softmax_tokens_per_cpu_s", floats[1]);
-        out.put("sample_proposals_kept", decoder ? main.keptFraction() : Double.NaN);
+        out.put("sample_proposals_kept", main.keptFraction());   // NaN without the decoder: no proposals
         out.put("sample_bounds_broken", main.boundsBroken());
         out.put("sample_one_thread_tokens_per_s", oneThread[0]);
         out.put("sample_one_thread_tokens_per_cpu_s", oneThread[1]);

@@ -46,9 +46,9 @@ public final class HeapLstmDecoder {
     private final float[] outColumns;         // [H, vocab] column-major: what the byte copy is made from
     private QuantizedMatrix quantized;        // made on the first sample()
     private final float[] bounds;             // sample(): the logits' upper bounds / T, then exp(· − share max)
-    private float sampleNorm2, sampleNorm1, inverseTemperature;   // sample()'s arguments to the lanes
-    private int[] sampleExcluded;
-    private final float[] exact;              // sample()'s fallback: exp(z / T − share max) from the float weights
+    private float sampleNorm2, sampleNorm1, inverseTemperature;   // a phase's arguments to the lanes
+    private int[] excluded = NONE;
+    private static final int[] NONE = {};
     private long proposals, samples, boundViolations, fallbacks;
     /**
      * Proposals {@link #sample} makes before it draws from the float logits instead: a redraw costs
@@ -76,14 +76,12 @@ public final class HeapLstmDecoder {
         final int fromBlock, toBlock;         // output blocks …
         final int fromColumn, toColumn;       // … and the vocabulary columns they hold
         final float[] z, tanhC;
-        float max, exactMax;                  // a phase's exp(z − max) over this share sums to sum
-        double sum, exactSum;                 //   (exact…: sample()'s float fallback)
-
-        float max(boolean exact) { return exact ? exactMax : max; }
+        float max;                            // the last phase's exp(z − max) over this share sums to sum
+        double sum;
 
         /** This share's part of Σ exp(z − globalMax). */
-        double mass(boolean exact, float globalMax) {
-            return (exact ? exactSum : sum) * Math.exp(max(exact) - globalMax);
+        double mass(float globalMax) {
+            return sum * Math.exp(max - globalMax);
         }
 
         Share(List<Layer> lstms, int lane, int lanes, PackedMatrix out) {
@@ -135,7 +133,6 @@ public final class HeapLstmDecoder {
         outBias = output.getParam(DefaultParamInitializer.BIAS_KEY).dup('c').data().asFloat();
         probs = new float[out.cols];
         bounds = new float[out.blocks * PackedMatrix.BLOCK];
-        exact = new float[out.blocks * PackedMatrix.BLOCK];
         shares = new Share[threads];
         for (int lane = 0; lane < threads; lane++) shares[lane] = new Share(lstms, lane, threads, out);
     }
@@ -220,11 +217,10 @@ public final class HeapLstmDecoder {
 
     /**
      * The next-token distribution after the tokens fed so far, from the float weights. The returned
-     * array is this decoder's own and is overwritten by the next call.
+     * array is this decoder's own and is overwritten by its next call (and by {@link #sample}).
      */
     public float[] probabilities() {
-        TwoLanes.run(work, layers, shares.length);       // the logits and each share's exp(z − its own max)
-        descending = ALTERNATE && shares.length == 2 && !descending;
+        floatPhase(1, NONE);
         // combine the shares' partial softmaxes: factor_k = exp(m_k − M) / Σ_j s_j·exp(m_j − M)
         float max = Float.NEGATIVE_INFINITY;
         for (Share s : shares) max = Math.max(max, s.max);
@@ -246,17 +242,11 @@ public final class HeapLstmDecoder {
      */
     public int sample(double temperature, int[] excluded, java.util.SplittableRandom rng) {
         if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, not " + temperature);
-        if (quantized == null) quantized = QuantizedMatrix.of(outColumns, outBias, out.rows, out.cols);
-        float[] top = h[layers - 1], norms = quantized.norms(top);
-        sampleNorm2 = norms[0];
-        sampleNorm1 = norms[1];
-        inverseTemperature = (float) (1 / temperature);
-        sampleExcluded = excluded;
-        TwoLanes.run(work, layers + 1, shares.length);   // each share's bounds, exp(bound − its max), their sum
-        descending = ALTERNATE && shares.length == 2 && !descending;
+        proposalPhase(temperature, excluded);
+        float[] top = h[layers - 1];
         double invT = 1 / temperature;
         for (int draw = 0; draw < MAX_PROPOSALS; draw++) {
-            int j = pick(bounds, false, rng);
+            int j = pick(bounds, rng);
             proposals++;
             Share from = shareOf(j);
             double keep = Math.exp(quantized.exactLogit(top, j) * invT - from.max) / bounds[j];
@@ -270,33 +260,50 @@ public final class HeapLstmDecoder {
         // Still exact: every proposal is kept with the same overall probability, and a kept token is
         // distributed as softmax(l / T) whichever draw kept it, so giving up after n draws and sampling
         // that distribution directly changes nothing.
-        TwoLanes.run(work, layers + 2, shares.length);
-        descending = ALTERNATE && shares.length == 2 && !descending;
+        floatPhase(temperature, excluded);
         fallbacks++;
         samples++;
-        return pick(exact, true, rng);
+        return pick(probs, rng);
     }
 
-    /**
-     * A draw from the values the last sampling phase left in {@code values} (each share's
-     * exp(z − its max), sums in the shares: the {@code exact} ones for the float fallback).
-     */
-    private int pick(float[] values, boolean exactPhase, java.util.SplittableRandom rng) {
+    /** Each share's exp(bound / T − its max) in bounds, and its max and sum. */
+    private void proposalPhase(double temperature, int[] excluded) {
+        if (quantized == null) quantized = QuantizedMatrix.of(outColumns, outBias, out.rows, out.cols);
+        float[] norms = quantized.norms(h[layers - 1]);
+        sampleNorm2 = norms[0];
+        sampleNorm1 = norms[1];
+        runPhase(layers + 1, temperature, excluded);
+    }
+
+    /** Each share's exp(z / T − its max) from the float weights in probs, and its max and sum. */
+    private void floatPhase(double temperature, int[] excluded) {
+        runPhase(layers, temperature, excluded);
+    }
+
+    private void runPhase(int phase, double temperature, int[] excluded) {
+        inverseTemperature = (float) (1 / temperature);
+        this.excluded = excluded;
+        TwoLanes.run(work, phase, shares.length);
+        descending = ALTERNATE && shares.length == 2 && !descending;
+    }
+
+    /** A draw from the values the last phase left in {@code values}: each share's exp(z − its max). */
+    private int pick(float[] values, java.util.SplittableRandom rng) {
         float max = Float.NEGATIVE_INFINITY;
-        for (Share s : shares) max = Math.max(max, s.max(exactPhase));
+        for (Share s : shares) max = Math.max(max, s.max);
         double total = 0;
-        for (Share s : shares) total += s.mass(exactPhase, max);
+        for (Share s : shares) total += s.mass(max);
         if (!(total > 0)) throw new IllegalStateException("every token is excluded or has probability 0");
         double u = rng.nextDouble() * total;
         Share pick = null;
         for (Share s : shares) {
-            double mass = s.mass(exactPhase, max);
+            double mass = s.mass(max);
             if (mass > 0) pick = s;
             if (u < mass) break;
             u -= mass;
         }
         // within the share its values are exp(z − m_k): u in those units
-        return VectorMath.locate(values, pick.fromColumn, pick.toColumn, u / Math.exp(pick.max(exactPhase) - max));
+        return VectorMath.locate(values, pick.fromColumn, pick.toColumn, u / Math.exp(pick.max - max));
     }
 
     private Share shareOf(int column) {
@@ -312,8 +319,9 @@ public final class HeapLstmDecoder {
         quantized = QuantizedMatrix.of(outColumns, outBias, out.rows, out.cols, levels);
     }
 
-    /** Tests: the proposal {@link #sample} drew from last, normalised (excluded ids 0). */
-    double[] lastProposal() {
+    /** Tests: the proposal {@link #sample} draws from in the current state, normalised (excluded ids 0). */
+    double[] proposal(double temperature, int[] excluded) {
+        proposalPhase(temperature, excluded);
         double[] q = new double[out.cols];
         float max = Float.NEGATIVE_INFINITY;
         for (Share s : shares) max = Math.max(max, s.max);
@@ -343,28 +351,21 @@ public final class HeapLstmDecoder {
                     s.firstUnit[phase], s.z, s.tanhC);
             return;
         }
-        float[] top = h[layers - 1];
+        // phase L: z = the float logits / T in probs; phase L + 1: z = their upper bounds / T in bounds
+        float[] top = h[layers - 1], z = phase == layers ? probs : bounds;
         if (phase == layers) {
-            out.multiply(top, outBias, probs, s.fromBlock, s.toBlock, descending);
-            s.max = VectorMath.max(probs, s.fromColumn, s.toColumn);
-            s.sum = VectorMath.expShifted(probs, s.fromColumn, s.toColumn, s.max);
-            return;
+            out.multiply(top, outBias, z, s.fromBlock, s.toBlock, descending);
+            if (inverseTemperature != 1) VectorMath.scale(z, s.fromColumn, s.toColumn, inverseTemperature);
+        } else {
+            quantized.upperBounds(top, sampleNorm2, sampleNorm1, inverseTemperature, z, s.fromBlock, s.toBlock, descending);
         }
-        if (phase == layers + 1) {
-            quantized.upperBounds(top, sampleNorm2, sampleNorm1, inverseTemperature, bounds, s.fromBlock, s.toBlock, descending);
-            s.max = excludeAndMax(bounds, s);
-            s.sum = s.max == Float.NEGATIVE_INFINITY ? 0 : VectorMath.expShifted(bounds, s.fromColumn, s.toColumn, s.max);
-            return;
-        }
-        out.multiply(top, outBias, exact, s.fromBlock, s.toBlock, descending);
-        VectorMath.scale(exact, s.fromColumn, s.toColumn, inverseTemperature);
-        s.exactMax = excludeAndMax(exact, s);
-        s.exactSum = s.exactMax == Float.NEGATIVE_INFINITY ? 0 : VectorMath.expShifted(exact, s.fromColumn, s.toColumn, s.exactMax);
+        s.max = excludeAndMax(z, s);
+        s.sum = s.max == Float.NEGATIVE_INFINITY ? 0 : VectorMath.expShifted(z, s.fromColumn, s.toColumn, s.max);
     }
 
     /** Sets the excluded ids in this share's columns of z to −∞ and returns the share's max. */
     private float excludeAndMax(float[] z, Share s) {
-        for (int id : sampleExcluded) if (id >= s.fromColumn && id < s.toColumn) z[id] = Float.NEGATIVE_INFINITY;
+        for (int id : excluded) if (id >= s.fromColumn && id < s.toColumn) z[id] = Float.NEGATIVE_INFINITY;
         return VectorMath.max(z, s.fromColumn, s.toColumn);
     }
 }
