@@ -11,10 +11,12 @@ import org.rnnzoo.models.KneserNeyLm;
 import org.rnnzoo.models.NgramMixture;
 import org.rnnzoo.models.ModelRegistry;
 import org.rnnzoo.train.Checkpoint;
-import org.rnnzoo.train.LanguageModelTask;
 import org.rnnzoo.train.NgramLanguageModelTask;
 import org.rnnzoo.train.PerplexityEvaluator;
 import org.rnnzoo.train.Task;
+import org.rnnzoo.train.Tasks;
+import org.rnnzoo.train.TokenCorpusTask;
+import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.train.RunDirectory;
 import org.rnnzoo.train.Trainer;
 
@@ -44,7 +46,10 @@ public final class Zoo {
         return ModelRegistry.build(name, vocabSize, overrides);
     }
 
-    public record TrainedModel(ComputationGraph net, Vocabulary vocabulary, ModelCard card, Map<String, Object> result) {}
+    /** A trained network with its named vocabularies; {@link #vocabulary()} is the {@code tokens} one. */
+    public record TrainedModel(ComputationGraph net, Vocabularies vocabularies, ModelCard card, Map<String, Object> result) {
+        public Vocabulary vocabulary() { return vocabularies.vocabulary(Vocabularies.TOKENS); }
+    }
 
     /** Loads the card's {@code dataset} (a name, {@code grammar} or {@code text:PATH}) at its {@code level}. */
     public static Corpora.Loaded corpus(ModelCard card, DatasetStore store) {
@@ -52,25 +57,28 @@ public final class Zoo {
                 card.getLong("seed"), card.getInt("grammar_tokens"), store);
     }
 
-    /** Trains a language model from its card on the card's dataset; writes everything under runDir. */
+    /** The card's task on the card's dataset, with vocabularies built from its training split. */
+    public static Task task(ModelCard card, DatasetStore store) { return Tasks.create(card, store, null); }
+
+    /** Trains a zoo model from its card on the card's dataset; writes everything under runDir. */
     public static TrainedModel train(ModelCard card, Path runDir, PrintStream out) {
         return train(card, runDir, out, false, new DatasetStore());
     }
 
     public static TrainedModel train(ModelCard card, Path runDir, PrintStream out, boolean progressBar, DatasetStore store) {
         RunDirectory run = new RunDirectory(runDir);
-        Corpora.Loaded loaded = corpus(card, store);
-        TokenCorpus corpus = loaded.corpus();
+        if (card.task().equals(Tasks.COUNT_LANGUAGE_MODEL)) {
+            Corpora.Loaded loaded = corpus(card, store);
+            card = card.with("level", loaded.corpus().level().name().toLowerCase());
+            writeSpec(run, card);
+            return fitCounts(card, loaded, run, out);
+        }
+        Task task = Tasks.create(card, store, null);
         // A dataset fixes its own level (tinyshakespeare is characters): record it, so a checkpoint samples right.
-        card = card.with("level", corpus.level().name().toLowerCase());
-        Vocabulary vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("model", card.name());
-        spec.put("card", card.asMap());
-        run.writeSpec(spec);
-        if (card.task().equals("count-language-model")) return fitCounts(card, vocab, loaded, run, out);
-        ComputationGraph net = ModelRegistry.build(card, vocab.size());
-        return fit(net, card, vocab, loaded, run, null, out, progressBar);
+        if (task instanceof TokenCorpusTask t) card = card.with("level", t.corpus().level().name().toLowerCase());
+        writeSpec(run, card);
+        ComputationGraph net = ModelRegistry.build(card, sizes(task.vocabularies()));
+        return fit(net, card, task, run, null, out, progressBar);
     }
 
     /** Continues a run from its newest epoch checkpoint (an interrupted epoch restarts from its beginning). */
@@ -80,55 +88,58 @@ public final class Zoo {
         Path last = run.latestCheckpoint();
         if (last == null) throw new ZooException("nothing to resume in " + runDir + ": no finished epoch (checkpoints/epoch-*.zip)");
         Checkpoint ckpt = Checkpoint.load(last);
-        return fit(ckpt.net(), ckpt.card(), ckpt.vocabulary(), corpus(ckpt.card(), store), run, ckpt.state(), out, progressBar);
+        Task task = Tasks.create(ckpt.card(), store, ckpt.vocabularies());
+        return fit(ckpt.net(), ckpt.card(), task, run, ckpt.state(), out, progressBar);
     }
 
-    private static TrainedModel fit(ComputationGraph net, ModelCard card, Vocabulary vocab, Corpora.Loaded loaded,
-                                    RunDirectory run, Map<String, Object> state, PrintStream out, boolean progressBar) {
-        TokenCorpus corpus = loaded.corpus();
-        Task task = task(card, corpus, vocab);
-        if (loaded.grammar() != null) {
-            task.references().put("optimal_valid_ppl", loaded.grammar().optimalPerplexity("valid"));
-            task.references().put("optimal_test_ppl", loaded.grammar().optimalPerplexity("test"));
-        }
-        Map<String, Object> provenance = provenance(corpus);
-        out.printf("%s on %s: %,d / %,d / %,d tokens, vocabulary %,d, %,d parameters, run dir %s%n", card.name(), corpus.name(),
-                corpus.train().size(), corpus.valid().size(), corpus.test().size(), vocab.size(), net.numParams(), run.path());
-        Map<String, Object> result = new Trainer(out, progressBar).train(net, card, vocab, task, run, state, provenance);
+    /** A checkpoint's metrics on a split of the dataset it was trained on, scored by the task that trained it. */
+    public static Map<String, Double> evaluate(Checkpoint checkpoint, String split, DatasetStore store) {
+        return Tasks.create(checkpoint.card(), store, checkpoint.vocabularies()).evaluate(checkpoint.net(), split);
+    }
+
+    /** Loads a checkpoint of any task (validated against its network; see {@link Checkpoint#load}). */
+    public static Checkpoint load(Path checkpoint) { return Checkpoint.load(checkpoint); }
+
+    private static void writeSpec(RunDirectory run, ModelCard card) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("model", card.name());
+        spec.put("card", card.asMap());
+        run.writeSpec(spec);
+    }
+
+    static Map<String, Integer> sizes(Vocabularies v) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String name : v.names()) sizes.put(name, v.size(name));
+        return sizes;
+    }
+
+    private static TrainedModel fit(ComputationGraph net, ModelCard card, Task task, RunDirectory run, Map<String, Object> state,
+                                    PrintStream out, boolean progressBar) {
+        out.printf("%s on %s: %s, %,d parameters, run dir %s%n", card.name(), task.provenance().get("dataset"), task.describeData(),
+                net.numParams(), run.path());
+        Map<String, Object> result = new Trainer(out, progressBar).train(net, card, task, run, state);
         Checkpoint best = Checkpoint.load(run.bestCheckpoint());
         if (task instanceof NgramLanguageModelTask ngram && card.has("mixture_order") && card.getInt("mixture_order") > 0) {
-            mixWithKneserNey(ngram, best.net(), card.getInt("mixture_order"), vocab, corpus, result, out);
+            mixWithKneserNey(ngram, best.net(), card.getInt("mixture_order"), ngram.vocabulary(), ngram.corpus(), result, out);
             run.writeResult(result);
         }
-        return new TrainedModel(best.net(), vocab, card, result);
-    }
-
-    /** What a result records about its data; a registered dataset is named by its card's digest. */
-    static Map<String, Object> provenance(TokenCorpus corpus) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("dataset", corpus.name());
-        p.put("level", corpus.level().name().toLowerCase());
-        p.put("train_tokens", corpus.train().size());
-        p.put("valid_tokens", corpus.valid().size());
-        p.put("test_tokens", corpus.test().size());
-        if (org.rnnzoo.datasets.Datasets.names().contains(corpus.name()))
-            p.put("dataset_digest", org.rnnzoo.datasets.DatasetCard.load(corpus.name()).digest());
-        return p;
+        return new TrainedModel(best.net(), task.vocabularies(), card, result);
     }
 
     /**
      * Count models have no training loop: count, smooth, score with the same perplexity code as the
      * networks, export ARPA. {@code TrainedModel.net()} is null for them.
      */
-    private static TrainedModel fitCounts(ModelCard card, Vocabulary vocab, Corpora.Loaded loaded, RunDirectory run, PrintStream out) {
+    private static TrainedModel fitCounts(ModelCard card, Corpora.Loaded loaded, RunDirectory run, PrintStream out) {
         TokenCorpus corpus = loaded.corpus();
+        Vocabulary vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
         long t0 = System.nanoTime();
         KneserNeyLm lm = KneserNeyLm.train(sentences(vocab.encode(corpus.train())), vocab.size(), card.getInt("order"),
                 Vocabulary.BOS_ID, Vocabulary.EOS_ID);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", card.name());
-        result.put("data", provenance(corpus));
+        result.put("data", TokenCorpusTask.provenance(corpus));
         for (String split : List.of("valid", "test")) {
             PerplexityEvaluator e = new PerplexityEvaluator();
             for (int[] sentence : sentences(vocab.encode(corpus.split(split)))) {
@@ -157,7 +168,7 @@ public final class Zoo {
         run.writeResult(result);
         out.printf("%s (order %d) on %s: %,d training tokens, vocabulary %,d, counted in %.1f s; ARPA %s%n", card.name(),
                 card.getInt("order"), corpus.name(), corpus.train().size(), vocab.size(), seconds, arpa);
-        return new TrainedModel(null, vocab, card, result);
+        return new TrainedModel(null, new Vocabularies().tokens(Vocabularies.TOKENS, vocab), card, result);
     }
 
     /** Bengio et al. 2003's mixture of the neural model with an interpolated n-gram, weight fitted on valid. */
@@ -188,16 +199,6 @@ public final class Zoo {
             }
         }
         return out;
-    }
-
-    /** The task a card trains on: its {@code task} field picks how the data is cut into batches. */
-    public static Task task(ModelCard card, TokenCorpus corpus, Vocabulary vocab) {
-        return switch (card.task()) {
-            case "language-model" -> new LanguageModelTask(corpus, vocab, card.getInt("batch"), card.getInt("bptt"), card.getInt("eval_batch"));
-            case "ngram-language-model" -> new NgramLanguageModelTask(corpus, vocab, card.getInt("context"), card.getInt("batch"),
-                    card.getInt("eval_batch"), card.getLong("seed"));
-            default -> throw new ZooException("card " + card.name() + " has unknown task '" + card.task() + "'");
-        };
     }
 
     /** Samples a continuation of {@code prompt} (space-separated words, or characters at char level). */

@@ -19,16 +19,16 @@ class ProvenanceTest {
 
     @Test
     void aRegisteredDatasetIsNamedByItsCardDigest() {
-        Map<String, Object> ptb = Zoo.provenance(corpus("ptb"));
-        Map<String, Object> brown = Zoo.provenance(corpus("brown"));
+        Map<String, Object> ptb = org.rnnzoo.train.TokenCorpusTask.provenance(corpus("ptb"));
+        Map<String, Object> brown = org.rnnzoo.train.TokenCorpusTask.provenance(corpus("brown"));
         assertTrue(String.valueOf(ptb.get("dataset_digest")).matches("[0-9a-f]{64}"), ptb.toString());
         assertNotEquals(ptb.get("dataset_digest"), brown.get("dataset_digest"));
-        assertEquals(ptb.get("dataset_digest"), Zoo.provenance(corpus("ptb")).get("dataset_digest"));
+        assertEquals(ptb.get("dataset_digest"), org.rnnzoo.train.TokenCorpusTask.provenance(corpus("ptb")).get("dataset_digest"));
         assertEquals(2, ptb.get("train_tokens"));
     }
 
     @Test
     void aBuiltInOrLocalCorpusHasNoDigest() {
-        assertFalse(Zoo.provenance(corpus("grammar")).containsKey("dataset_digest"));
+        assertFalse(org.rnnzoo.train.TokenCorpusTask.provenance(corpus("grammar")).containsKey("dataset_digest"));
     }
 }

@@ -1,6 +1,11 @@
 package org.rnnzoo.cli;
 
-import org.rnnzoo.Zoo;
+import org.rnnzoo.ZooException;
+import org.rnnzoo.data.Vocabularies;
+import org.rnnzoo.train.LanguageModelTask;
+import org.rnnzoo.train.NgramLanguageModelTask;
+import org.rnnzoo.train.Task;
+import org.rnnzoo.train.Tasks;
 import org.rnnzoo.data.TextFileCorpus;
 import org.rnnzoo.data.TokenCorpus;
 import org.rnnzoo.datasets.DatasetStore;
@@ -14,7 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Perplexity of a checkpoint on a split of its dataset, or on a text file.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Score a checkpoint on a split of its dataset with its task's metrics (perplexity, accuracy, word error rate), or a language model on a text file.")
 final class EvalCommand implements Runnable {
     @Parameters(paramLabel = "CHECKPOINT")
     Path checkpoint;
@@ -32,23 +37,28 @@ final class EvalCommand implements Runnable {
     public void run() {
         Checkpoint c = Checkpoint.load(checkpoint);
         ModelCard card = c.card();
-        TokenCorpus corpus;
-        String what, scored = split;
+        DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
         if (text != null) {
+            if (!c.vocabularies().has(Vocabularies.TOKENS) || !(card.task().equals(LanguageModelTask.KIND) || card.task().equals(NgramLanguageModelTask.KIND)))
+                throw new ZooException("--text scores a language model; " + checkpoint + " is a " + c.task() + " checkpoint");
             TokenCorpus.Level level = TokenCorpus.Level.valueOf(card.getString("level").toUpperCase());
             List<String> tokens = TextFileCorpus.readTokens(text, level);
-            corpus = new TokenCorpus("text:" + text, level, tokens, tokens, tokens);
-            what = text.toString();
-            scored = "test";
-        } else {
-            DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
-            corpus = Zoo.corpus(card, store).corpus();
-            corpus.split(split);   // rejects an unknown split name
-            what = card.getString("dataset") + " " + split;
+            TokenCorpus corpus = new TokenCorpus("text:" + text, level, tokens, tokens, tokens);
+            Map<String, Double> m = new LanguageModelTask(corpus, c.vocabulary(), card.getInt("batch"), card.getInt("bptt"),
+                    card.getInt("eval_batch")).evaluate(c.net(), "test");
+            System.out.printf("%s on %s: %s%n", card.name(), text, describe(m));
+            return;
         }
+        if (!List.of("train", "valid", "test").contains(split))
+            throw new ZooException("bad value for --split: '" + split + "' (expected train, valid or test)");
         // the same task the trainer scored with, so the figure matches result.json
-        Map<String, Double> m = Zoo.task(card, corpus, c.vocabulary()).evaluate(c.net(), scored);
-        System.out.printf("%s on %s: perplexity %.3f (cross-entropy %.4f nats over %,d tokens)%n",
-                card.name(), what, m.get("ppl"), m.get("cross_entropy"), m.get("tokens").longValue());
+        Task task = Tasks.create(card, store, c.vocabularies());
+        Map<String, Double> m = task.evaluate(c.net(), split);
+        System.out.printf("%s on %s %s: %s%n", card.name(), task.provenance().get("dataset"), split, task.describe(m));
+    }
+
+    private static String describe(Map<String, Double> m) {
+        return String.format("perplexity %.3f (cross-entropy %.4f nats over %,d tokens)", m.get("ppl"), m.get("cross_entropy"),
+                m.get("tokens").longValue());
     }
 }

@@ -33,8 +33,7 @@ final class InfoCommand implements Runnable {
         if (name.endsWith(".zip")) {
             Checkpoint c = Checkpoint.load(Path.of(name));
             System.out.println("# checkpoint " + name);
-            System.out.println("trainer state: " + c.state());
-            System.out.println("vocabulary: " + c.vocabulary().size() + " tokens");
+            c.describe().forEach(System.out::println);
             System.out.print(c.card().toYaml());
             System.out.println(c.net().summary());
             System.out.printf("parameters: %,d%n", c.net().numParams());

@@ -80,13 +80,22 @@ final class TrainCommand implements Runnable {
     }
 
     private static void printSummary(Map<String, Object> r) {
-        System.out.printf("%nvalid perplexity %.3f   test perplexity %.3f", (Double) r.get("valid_ppl"), (Double) r.get("test_ppl"));
+        String metric = (String) r.getOrDefault("metric", "ppl");
+        String name = switch (metric) {
+            case "ppl" -> "perplexity";
+            case "wer" -> "word error rate";
+            default -> metric.replace('_', ' ');
+        };
+        System.out.printf("%nvalid %s %.3f   test %s %.3f", name, (Double) r.get("valid_" + metric), name, (Double) r.get("test_" + metric));
+        if (r.get("test_macro_f1") instanceof Double f1) System.out.printf("   test macro-F1 %.3f", f1);
         if (r.get("optimal_test_ppl") instanceof Double opt) {
             System.out.printf("   optimal (Bayes) test perplexity %.3f   gap %+.1f%%", opt, 100 * ((Double) r.get("test_ppl") / opt - 1));
         }
         System.out.println();
-        if (r.get("tokens_per_s") instanceof Double tps)
-            System.out.printf("%.0f tokens/s, %.1f s training; best checkpoint %s%n", tps, (Double) r.get("train_seconds"), r.get("checkpoint"));
+        String rate = r.keySet().stream().filter(k -> k.endsWith("_per_s")).findFirst().orElse(null);
+        if (rate != null)
+            System.out.printf("%.0f %s/s, %.1f s training; best checkpoint %s%n", (Double) r.get(rate),
+                    rate.substring(0, rate.length() - "_per_s".length()).replace('_', ' '), (Double) r.get("train_seconds"), r.get("checkpoint"));
         else
             System.out.printf("counted in %.1f s; ARPA model %s%n", (Double) r.get("train_seconds"), r.get("arpa"));
     }

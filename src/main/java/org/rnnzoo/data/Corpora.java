@@ -28,4 +28,25 @@ public final class Corpora {
         if (name.startsWith("text:")) return new Loaded(TextFileCorpus.load(Path.of(name.substring(5)), level), null);
         return new Loaded(Datasets.lm(name, store), null);
     }
+
+    /**
+     * A sentence-classification dataset: {@code negation} (built-in, {@code examples} training
+     * sentences) or a registered one (sst2, sst5, mr). MR has no fixed split: fold 0 of its ten is
+     * the test set, and the last tenth of the rest is held out for validation.
+     */
+    public static org.rnnzoo.datasets.LabelledSentences labelled(String name, long seed, int examples, DatasetStore store) {
+        if (name.equals(NegationSentiment.NAME)) return NegationSentiment.generate(seed, examples);
+        org.rnnzoo.datasets.LabelledSentences d = Datasets.classification(name, store);
+        if (d.folds() == 0) return d;
+        org.rnnzoo.datasets.LabelledSentences f = d.fold(0);
+        int cut = f.train().size() * 9 / 10;
+        return new org.rnnzoo.datasets.LabelledSentences(f.name(), f.classes(), f.train().subList(0, cut),
+                f.train().subList(cut, f.train().size()), f.test(), 0);
+    }
+
+    /** A seq2seq dataset: {@code reverse} (built-in, {@code examples} training pairs) or a registered one (cmudict-g2p, eng-fra). */
+    public static org.rnnzoo.datasets.SentencePairs pairs(String name, long seed, int examples, int maxLength, DatasetStore store) {
+        if (name.equals(ReversalPairs.NAME)) return ReversalPairs.generate(seed, examples, maxLength);
+        return Datasets.pairs(name, store).maxTokens(maxLength);
+    }
 }

@@ -1,19 +1,12 @@
 package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.conf.BackpropType;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.layers.FastEmbedding;
@@ -22,9 +15,10 @@ import org.rnnzoo.layers.FusedSoftmaxOutput;
 import java.util.function.BiFunction;
 
 /**
- * The shape every recurrent LM in the zoo shares: token ids → embedding → a stack of recurrent
- * layers → softmax over the vocabulary. The architecture files ({@link RnnLm}, {@link LstmLm})
- * supply only the recurrent layer.
+ * The shape every recurrent LM in the zoo shares: token ids → embedding → a recurrent body →
+ * softmax over the vocabulary. An architecture file ({@link RnnLm}, {@link LstmLm}) supplies the
+ * body: it receives the graph and the name of the embedding, adds its layers and vertices, and
+ * returns the name of what the softmax reads.
  *
  * <p>Graph inputs/outputs: input {@value #INPUT} holds ids {@code [batch, time]}; output
  * {@value #OUTPUT} gives probabilities {@code [batch, vocab, time]}; labels are integer ids
@@ -35,50 +29,52 @@ final class LanguageModelGraph {
     static final String INPUT = "tokens";
     static final String OUTPUT = "next";
 
-    /**
-     * DL4J's workspace mode, ENABLED (its default) unless {@code -Drnnzoo.workspaces=none}: a switch
-     * for measuring what workspaces give (docs/performance.md, twelfth session), not a setting.
-     */
-    private static final WorkspaceMode WORKSPACES =
-            "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces")) ? WorkspaceMode.NONE : WorkspaceMode.ENABLED;
-
     private LanguageModelGraph() {}
 
-    /** @param recurrent (nIn, nOut) → the recurrent layer for one level of the stack */
-    static ComputationGraph build(ModelCard card, int vocabSize, BiFunction<Integer, Integer, Layer> recurrent) {
-        int emb = card.getInt("embedding"), hidden = card.getInt("hidden"), layers = card.getInt("layers");
-        double dropout = card.getDouble("dropout");
-        double scale = card.getDouble("init_scale");
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(card.getLong("seed"))
-                .updater(updater(card))
-                // Zaremba et al. 2014 initialise every weight uniformly in [-0.1, 0.1].
-                .weightInit(new UniformDistribution(-scale, scale))
-                .trainingWorkspaceMode(WORKSPACES)
-                .inferenceWorkspaceMode(WORKSPACES)
-                .graphBuilder()
-                .addInputs(INPUT);
-        // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (dl4j-notes).
-        g.addLayer("embed", FastEmbedding.create(vocabSize, emb, RNNFormat.NCW), INPUT);
-        String prev = "embed";
-        int nIn = emb;
-        for (int i = 0; i < layers; i++) {
-            Layer rnn = recurrent.apply(nIn, hidden);
-            // Dropout only on non-recurrent connections (Zaremba et al. 2014, sec. 3).
-            // DL4J's Dropout takes the probability of *keeping* an activation.
-            if (dropout > 0) rnn.setIDropout(new Dropout(1.0 - dropout));
-            g.addLayer("rnn" + i, rnn, prev);
-            prev = "rnn" + i;
-            nIn = hidden;
-        }
-        g.addLayer(OUTPUT, outputLayer(card.getString("output"), hidden, vocabSize, dropout), prev).setOutputs(OUTPUT);
+    /** The recurrent part of a language model: reads {@code input} in the graph, returns its output's name. */
+    @FunctionalInterface
+    interface Body {
+        String add(ZooGraph g, String input);
+    }
+
+    static ComputationGraph build(ModelCard card, int vocabSize, Body body) {
+        ZooGraph g = ZooGraph.start(card, java.util.Map.of(INPUT, 1));
+        // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (docs/dl4j-notes.md).
+        String embedded = g.layer("embed", FastEmbedding.create(vocabSize, card.getInt("embedding"), RNNFormat.NCW), INPUT);
+        String features = body.add(g, embedded);
+        g.layer(OUTPUT, outputLayer(card.getString("output"), g.width(features), vocabSize, card.getDouble("dropout")), features);
         // The trainer fits a whole epoch's batchified stream at once; DL4J cuts it into segments of
         // bptt steps, carrying the hidden state forward and stopping gradients at each boundary.
         int bptt = card.getInt("bptt");
-        g.backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(bptt).tBPTTBackwardLength(bptt);
-        ComputationGraph net = new ComputationGraph(g.build());
-        net.init();
-        return net;
+        g.dl4j().backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(bptt).tBPTTBackwardLength(bptt);
+        return g.build(OUTPUT);
+    }
+
+    /**
+     * The plain stack of {@code layers} recurrent layers of width {@code hidden}, named rnn0, rnn1, …
+     * (the names fix the parameter order, so the LM graphs build exactly as they always have)
+     *
+     * @param recurrent (nIn, nOut) → the recurrent layer for one level of the stack
+     */
+    static Body plainStack(ModelCard card, BiFunction<Integer, Integer, Layer> recurrent) {
+        return plainStack(card, "rnn", recurrent);
+    }
+
+    /** The same stack with its layers named {@code prefix}0, {@code prefix}1, … */
+    static Body plainStack(ModelCard card, String prefix, BiFunction<Integer, Integer, Layer> recurrent) {
+        int hidden = card.getInt("hidden"), layers = card.getInt("layers");
+        double dropout = card.getDouble("dropout");
+        return (g, input) -> {
+            String prev = input;
+            for (int i = 0; i < layers; i++) {
+                Layer rnn = recurrent.apply(g.width(prev), hidden);
+                // Dropout only on non-recurrent connections (Zaremba et al. 2014, sec. 3).
+                // DL4J's Dropout takes the probability of *keeping* an activation.
+                if (dropout > 0) rnn.setIDropout(new Dropout(1.0 - dropout));
+                prev = g.layer(prefix + i, rnn, prev);
+            }
+            return prev;
+        };
     }
 
     /**
@@ -95,15 +91,6 @@ final class LanguageModelGraph {
                 yield out.build();
             }
             default -> throw new ZooException("bad value for output: '" + kind + "' (expected fused or dl4j)");
-        };
-    }
-
-    static IUpdater updater(ModelCard card) {
-        double lr = card.getDouble("lr");
-        return switch (card.getString("optimizer")) {
-            case "sgd" -> new Sgd(lr);
-            case "adam" -> new Adam(lr);
-            default -> throw new ZooException("bad value for optimizer: '" + card.getString("optimizer") + "' (expected sgd or adam)");
         };
     }
 }

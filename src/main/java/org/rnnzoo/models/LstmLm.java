@@ -19,12 +19,12 @@ public final class LstmLm {
     public static ComputationGraph build(ModelCard card, int vocabSize) {
         // Forget-gate bias 1 (Jozefowicz et al. 2015) starts by remembering; Zaremba's recipe uses 0.
         double forgetBias = card.getDouble("forget_bias");
-        return LanguageModelGraph.build(card, vocabSize, (nIn, nOut) -> switch (card.getString("cell")) {
+        return LanguageModelGraph.build(card, vocabSize, LanguageModelGraph.plainStack(card, (nIn, nOut) -> switch (card.getString("cell")) {
             // our layer: same parameters and numbers as DL4J's LSTM, a few large native calls per step
             case "fast" -> new FastLstm.Builder().forgetGateBiasInit(forgetBias).nIn(nIn).nOut(nOut).dataFormat(RNNFormat.NCW).build();
             case "dl4j" -> new LSTM.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH)
                     .forgetGateBiasInit(forgetBias).dataFormat(RNNFormat.NCW).build();
             default -> throw new ZooException("bad value for cell: '" + card.getString("cell") + "' (expected fast or dl4j)");
-        });
+        }));
     }
 }

@@ -32,7 +32,7 @@ public final class ModelCard {
 
     /** Values that must be strictly positive integers / non-negative numbers / probabilities. */
     private static final Set<String> POSITIVE = Set.of("hidden", "layers", "embedding", "epochs", "batch", "bptt",
-            "eval_batch", "order", "context", "max_size");
+            "eval_batch", "order", "context", "max_size", "examples", "max_length");
     private static final Set<String> PROBABILITY = Set.of("dropout", "lr_decay", "valid_fraction");
 
     private final Map<String, Object> root;

@@ -14,13 +14,16 @@ import java.util.function.BiFunction;
  * A card's {@code architecture} names the builder; the CLI and notebooks go through here.
  */
 public final class ModelRegistry {
-    private static final Map<String, BiFunction<ModelCard, Integer, ComputationGraph>> ARCHITECTURES = new LinkedHashMap<>();
-    private static final List<String> NAMES = List.of("kn-lm", "nplm", "rnn-lm", "lstm-lm");
+    /** An architecture builds its graph from the card and the sizes of its named vocabularies. */
+    private static final Map<String, BiFunction<ModelCard, Map<String, Integer>, ComputationGraph>> ARCHITECTURES = new LinkedHashMap<>();
+    private static final List<String> NAMES = List.of("kn-lm", "nplm", "rnn-lm", "lstm-lm", "rnn-sentiment", "seq2seq");
 
     static {
-        ARCHITECTURES.put("Nplm", Nplm::build);
-        ARCHITECTURES.put("RnnLm", RnnLm::build);
-        ARCHITECTURES.put("LstmLm", LstmLm::build);
+        ARCHITECTURES.put("Nplm", (card, v) -> Nplm.build(card, size(v, "tokens")));
+        ARCHITECTURES.put("RnnLm", (card, v) -> RnnLm.build(card, size(v, "tokens")));
+        ARCHITECTURES.put("LstmLm", (card, v) -> LstmLm.build(card, size(v, "tokens")));
+        ARCHITECTURES.put("RnnClassifier", (card, v) -> RnnClassifier.build(card, size(v, "tokens"), size(v, "labels")));
+        ARCHITECTURES.put("Seq2Seq", (card, v) -> Seq2Seq.build(card, size(v, "source"), size(v, "target")));
     }
 
     private ModelRegistry() {}
@@ -33,14 +36,26 @@ public final class ModelRegistry {
         return ModelCard.load(name);
     }
 
-    /** A freshly initialised ComputationGraph for the card, with the given vocabulary size. */
-    public static ComputationGraph build(ModelCard card, int vocabSize) {
+    /** A freshly initialised language-model ComputationGraph for the card, with the given vocabulary size. */
+    public static ComputationGraph build(ModelCard card, int vocabSize) { return build(card, Map.of("tokens", vocabSize)); }
+
+    /**
+     * A freshly initialised ComputationGraph for the card; {@code sizes} gives each named vocabulary's
+     * size ({@code tokens}; {@code tokens} and {@code labels}; {@code source} and {@code target}).
+     */
+    public static ComputationGraph build(ModelCard card, Map<String, Integer> sizes) {
         if (card.task().equals("count-language-model"))
             throw new ZooException(card.name() + " is a count model, not a network: train it with `zoo train " + card.name() + "`");
-        BiFunction<ModelCard, Integer, ComputationGraph> b = ARCHITECTURES.get(card.architecture());
+        BiFunction<ModelCard, Map<String, Integer>, ComputationGraph> b = ARCHITECTURES.get(card.architecture());
         if (b == null) throw new ZooException(Names.unknown("architecture", card.architecture(), ARCHITECTURES.keySet())
                 + " in card " + card.name());
-        return b.apply(card, vocabSize);
+        return b.apply(card, sizes);
+    }
+
+    private static int size(Map<String, Integer> sizes, String name) {
+        Integer s = sizes.get(name);
+        if (s == null) throw new ZooException("no size given for vocabulary '" + name + "' (have " + sizes.keySet() + ")");
+        return s;
     }
 
     /** Builds a zoo model by name with overrides, e.g. {@code build("lstm-lm", 10000, "hidden=650")}. */

@@ -15,11 +15,11 @@ public final class RnnLm {
     private RnnLm() {}
 
     public static ComputationGraph build(ModelCard card, int vocabSize) {
-        return LanguageModelGraph.build(card, vocabSize, (nIn, nOut) -> switch (card.getString("cell")) {
+        return LanguageModelGraph.build(card, vocabSize, LanguageModelGraph.plainStack(card, (nIn, nOut) -> switch (card.getString("cell")) {
             // our layer: same parameters and numbers as DL4J's SimpleRnn, one gemm per time step
             case "fast" -> new FastSimpleRnn.Builder().nIn(nIn).nOut(nOut).dataFormat(RNNFormat.NCW).build();
             case "dl4j" -> new SimpleRnn.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).dataFormat(RNNFormat.NCW).build();
             default -> throw new ZooException("bad value for cell: '" + card.getString("cell") + "' (expected fast or dl4j)");
-        });
+        }));
     }
 }

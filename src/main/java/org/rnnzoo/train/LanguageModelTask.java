@@ -6,18 +6,16 @@ import org.rnnzoo.data.BatchifiedTokenStream;
 import org.rnnzoo.data.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Next-token prediction over a contiguous stream: truncated BPTT, perplexity on valid/test. */
-public final class LanguageModelTask implements Task {
-    private final Vocabulary vocab;
+public final class LanguageModelTask extends TokenCorpusTask {
+    public static final String KIND = "language-model";
     private final int[] train, valid, test;
     private final int batch, bptt, evalBatch;
-    private final Map<String, Double> references = new LinkedHashMap<>();   // mutable: callers add reference figures
 
     public LanguageModelTask(TokenCorpus corpus, Vocabulary vocab, int batch, int bptt, int evalBatch) {
-        this.vocab = vocab;
+        super(KIND, corpus, vocab);
         this.train = withBoundary(vocab.encode(corpus.train()));
         this.valid = withBoundary(vocab.encode(corpus.valid()));
         this.test = withBoundary(vocab.encode(corpus.test()));
@@ -29,8 +27,6 @@ public final class LanguageModelTask implements Task {
         this.bptt = bptt;
         this.evalBatch = evalBatch;
     }
-
-    public Vocabulary vocabulary() { return vocab; }
 
     /**
      * Prepends a sentence boundary, so the first token of a split is predicted too (from "a
@@ -55,12 +51,6 @@ public final class LanguageModelTask implements Task {
         };
     }
 
-    /** Records a reference figure, e.g. {@code optimal_test_ppl} of the grammar corpus. */
-    public LanguageModelTask withReference(String name, double value) {
-        references.put(name, value);
-        return this;
-    }
-
     @Override
     public MultiDataSetIterator trainBatches(int epoch) {
         return new BatchifiedTokenStream(train, batch, Integer.MAX_VALUE);   // the whole epoch; the graph's TBPTT length cuts it
@@ -70,25 +60,7 @@ public final class LanguageModelTask implements Task {
     public long stepsPerEpoch() { return new BatchifiedTokenStream(train, batch, bptt).segments(); }
 
     @Override
-    public long targetsPerEpoch() { return train.length - 1; }
-
-    @Override
     public Map<String, Double> evaluate(ComputationGraph net, String split) {
         return PerplexityEvaluator.evaluate(net, ids(split), evalBatch, bptt).metrics();
     }
-
-    @Override
-    public String selectionMetric() { return "ppl"; }
-
-    @Override
-    public boolean lowerIsBetter() { return true; }
-
-    @Override
-    public long targets(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
-        org.nd4j.linalg.api.ndarray.INDArray mask = batch.getLabelsMaskArray(0);
-        return mask == null ? batch.getLabels(0).length() : mask.sumNumber().longValue();
-    }
-
-    @Override
-    public Map<String, Double> references() { return references; }
 }

@@ -8,20 +8,20 @@ import org.rnnzoo.data.NgramWindowIterator;
 import org.rnnzoo.data.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Next-word prediction from a fixed window of n−1 words (feed-forward n-gram models). Every token
  * of a split is a target, as in the recurrent task, so the perplexities are comparable.
  */
-public final class NgramLanguageModelTask implements Task {
+public final class NgramLanguageModelTask extends TokenCorpusTask {
+    public static final String KIND = "ngram-language-model";
     private final int[] train, valid, test;
     private final int context, batch, evalBatch;
     private final long seed;
-    private final Map<String, Double> references = new LinkedHashMap<>();   // mutable: callers add reference figures
 
     public NgramLanguageModelTask(TokenCorpus corpus, Vocabulary vocab, int context, int batch, int evalBatch, long seed) {
+        super(KIND, corpus, vocab);
         this.train = vocab.encode(corpus.train());
         this.valid = vocab.encode(corpus.valid());
         this.test = vocab.encode(corpus.test());
@@ -50,19 +50,11 @@ public final class NgramLanguageModelTask implements Task {
         return out;
     }
 
-    public NgramLanguageModelTask withReference(String name, double value) {
-        references.put(name, value);
-        return this;
-    }
-
     @Override
     public MultiDataSetIterator trainBatches(int epoch) { return new NgramWindowIterator(train, context, batch, true, seed + epoch); }
 
     @Override
     public long stepsPerEpoch() { return (train.length + batch - 1) / batch; }
-
-    @Override
-    public long targetsPerEpoch() { return train.length; }
 
     @Override
     public long targets(MultiDataSet batch) { return batch.getLabels(0).size(0); }
@@ -73,13 +65,4 @@ public final class NgramLanguageModelTask implements Task {
         for (double p : targetProbabilities(net, split)) e.add(p);
         return e.metrics();
     }
-
-    @Override
-    public String selectionMetric() { return "ppl"; }
-
-    @Override
-    public boolean lowerIsBetter() { return true; }
-
-    @Override
-    public Map<String, Double> references() { return references; }
 }

@@ -11,7 +11,7 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.models.ModelCard;
 
 import java.io.PrintStream;
@@ -40,8 +40,9 @@ public final class Trainer {
      * @param provenance what to record about the data (name, level, sha256 ...) in result.json
      * @return the final figures, as written to result.json
      */
-    public Map<String, Object> train(ComputationGraph net, ModelCard card, Vocabulary vocab, Task task,
-                                     RunDirectory run, Map<String, Object> state, Map<String, Object> provenance) {
+    public Map<String, Object> train(ComputationGraph net, ModelCard card, Task task, RunDirectory run, Map<String, Object> state) {
+        Map<String, Object> provenance = task.provenance();
+        String rateKey = task.unit().replace(' ', '_') + "_per_s";
         long wallStart = System.nanoTime();
         int epochs = card.getInt("epochs"), patience = card.getInt("patience");
         LearningRateSchedule schedule = new LearningRateSchedule(card.getDouble("lr"), card.getDouble("lr_decay"),
@@ -84,14 +85,15 @@ public final class Trainer {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("epoch", epoch);
             line.put("lr", lr);
-            line.put("train_ppl", Math.exp(stats.nll / Math.max(1, stats.targets)));
+            double trainFigure = task.trainFigure(stats.nll / Math.max(1, stats.targets));
+            line.put("train_" + task.trainMetric(), trainFigure);
             valid.forEach((k, x) -> line.put("valid_" + k, x));
-            line.put("tokens_per_s", stats.targets / stats.seconds);
+            line.put(rateKey, stats.targets / stats.seconds);
             line.put("grad_norm_last", clipping.lastNorm());
             run.appendMetrics(line);
-            out.printf("epoch %d/%d  lr %.4g  train ppl %.2f  valid %s %.3f%s  %.0f tokens/s%n", epoch, epochs, lr,
-                    (double) line.get("train_ppl"), task.selectionMetric(), v, improved ? " *" : "",
-                    stats.targets / stats.seconds);
+            out.printf("epoch %d/%d  lr %.4g  train %s %.2f  valid %s %.3f%s  %.0f %s/s%n", epoch, epochs, lr,
+                    task.trainMetric(), trainFigure, task.selectionMetric(), v, improved ? " *" : "",
+                    stats.targets / stats.seconds, task.unit());
 
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("epoch", epoch);
@@ -102,7 +104,7 @@ public final class Trainer {
             s.put("train_seconds", trainSeconds);
             s.put("train_targets", trainTargets);
             s.put("data", provenance);          // which bytes it learned from (dataset card digest)
-            Checkpoint ckpt = new Checkpoint(net, card, vocab, s);
+            Checkpoint ckpt = new Checkpoint(net, card, task.kind(), task.vocabularies(), s);
             ckpt.save(run.epochCheckpoint(epoch));
             if (improved) ckpt.save(run.bestCheckpoint());
             lr = nextLr;
@@ -117,20 +119,28 @@ public final class Trainer {
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", card.name());
+        result.put("task", task.kind());
+        result.put("metric", task.selectionMetric());
         result.put("data", provenance);
         result.put("valid_" + task.selectionMetric(), validBest.get(task.selectionMetric()));
         result.put("test_" + task.selectionMetric(), test.get(task.selectionMetric()));
+        validBest.forEach((k, x) -> result.putIfAbsent("valid_" + k, x));
+        test.forEach((k, x) -> result.putIfAbsent("test_" + k, x));
         task.references().forEach(result::put);
         result.put("best_epoch", bestEpoch);
-        result.put("tokens_per_s", trainTargets / Math.max(1e-9, trainSeconds));
+        result.put(rateKey, trainTargets / Math.max(1e-9, trainSeconds));
         result.put("train_seconds", trainSeconds);
         result.put("wall_seconds_this_process", (System.nanoTime() - wallStart) / 1e9);
         result.put("parameters", net.numParams());
-        result.put("vocabulary", vocab.size());
+        if (task.vocabularies().has(Vocabularies.TOKENS)) result.put("vocabulary", task.vocabularies().size(Vocabularies.TOKENS));
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        task.vocabularies().names().forEach(n -> sizes.put(n, task.vocabularies().size(n)));
+        result.put("vocabularies", sizes);
         result.put("checkpoint", run.bestCheckpoint().toString());
         result.put("card", card.asMap());
         run.writeResult(result);
-        CurvePlot.write(run.curve(), card.name() + " on " + provenance.getOrDefault("dataset", "?"), run.readMetrics(), task.references());
+        CurvePlot.write(run.curve(), card.name() + " on " + provenance.getOrDefault("dataset", "?"), run.readMetrics(),
+                task.trainMetric(), task.selectionMetric(), task.references());
         return result;
     }
 
@@ -144,6 +154,9 @@ public final class Trainer {
         FusedSgdUpdater.install(net);   // again every epoch: setLearningRate put DL4J's updater back
         net.rnnClearPreviousState();
         long targets = 0;
+        progress.unit = task.unit();
+        progress.metric = task.trainMetric();
+        progress.figure = task::trainFigure;
         try (ProgressBar bar = progressBar ? new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))
                 .setInitialMax(task.stepsPerEpoch()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
@@ -151,8 +164,9 @@ public final class Trainer {
             progress.label = "epoch " + epoch;
             while (batches.hasNext()) {
                 MultiDataSet ds = batches.next();
+                progress.batchTargets = task.targets(ds);
                 net.fit(ds);
-                targets += task.targets(ds);
+                targets += progress.batchTargets;
             }
         }
         return new EpochStats(progress.nll, targets, (System.nanoTime() - start) / 1e9);
@@ -165,9 +179,10 @@ public final class Trainer {
     private final class StepProgress extends BaseTrainingListener {
         final long total, start;
         ProgressBar bar;
-        String label;
+        String label, unit, metric;
+        java.util.function.DoubleUnaryOperator figure;
         double nll;
-        long tokens, step, lastLog;
+        long tokens, step, lastLog, batchTargets;
 
         StepProgress(long total, long start) {
             this.total = total;
@@ -178,14 +193,16 @@ public final class Trainer {
         @Override
         public void iterationDone(Model model, int iteration, int epoch) {
             ComputationGraph g = (ComputationGraph) model;
-            boolean sequence = g.getConfiguration().getBackpropType() == BackpropType.TruncatedBPTT;
-            long b = g.getInput(0).size(0), t = sequence ? g.getInput(0).size(g.getInput(0).rank() - 1) : 1;   // tokens predicted in this step
+            boolean segments = g.getConfiguration().getBackpropType() == BackpropType.TruncatedBPTT;
+            long b = g.getInput(0).size(0);
+            // targets predicted in this step: a TBPTT segment's every position, else the whole batch's (padding excluded)
+            tokens += segments ? b * g.getInput(0).size(g.getInput(0).rank() - 1) : batchTargets;
             // DL4J's score: the loss summed over time steps and averaged over examples (no regulariser here).
             nll += model.score() * b;
-            tokens += b * t;
             step++;
             double secs = (System.nanoTime() - start) / 1e9;
-            String msg = String.format("loss %.3f ppl %.1f %,.0f tok/s", nll / tokens, Math.exp(nll / tokens), tokens / secs);
+            String msg = String.format("loss %.3f %s %.1f %,.0f %s/s", nll / tokens, metric, figure.applyAsDouble(nll / tokens),
+                    tokens / secs, unit.equals("tokens") ? "tok" : unit);
             if (bar != null) {
                 bar.stepTo(step);
                 bar.setExtraMessage(" " + msg);

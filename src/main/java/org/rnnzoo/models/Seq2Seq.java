@@ -1,0 +1,50 @@
+package org.rnnzoo.models;
+
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rnnzoo.layers.FastEmbedding;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Encoder–decoder without attention (Sutskever, Vinyals &amp; Le 2014; Cho et al. 2014), the
+ * lecture's bottleneck baseline: an encoder reads the source; its last real state, one fixed-size
+ * vector, is all the decoder learns about the source — here it is fed to the decoder at every
+ * step beside the previous target token (Cho et al.'s conditioning, as DL4J's own seq2seq example
+ * wires it). The decoder is a conditional language model trained with teacher forcing.
+ *
+ * <p>Inputs: {@value #SOURCE} ids {@code [batch, S]} and {@value #TARGET_IN} — the target shifted
+ * right, {@code <s> y1 … yn} — {@code [batch, T]}, each with its mask; output {@value #OUTPUT}:
+ * probabilities {@code [batch, target vocab, T]} of {@code y1 … yn <eos>}.
+ */
+public final class Seq2Seq {
+    public static final String SOURCE = "source", TARGET_IN = "target_in", OUTPUT = "target";
+
+    private Seq2Seq() {}
+
+    public static ComputationGraph build(ModelCard card, int sourceVocab, int targetVocab) {
+        int emb = card.getInt("embedding");
+        Map<String, Integer> inputs = new LinkedHashMap<>();   // order matters: input 0 is the source
+        inputs.put(SOURCE, 1);
+        inputs.put(TARGET_IN, 1);
+        ZooGraph g = ZooGraph.start(card, inputs);
+
+        String source = g.layer("src_embed", FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW), SOURCE);
+        String encoded = LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
+        // the bottleneck: the encoder's state at each source's own last step (through the source mask) ...
+        String thought = g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+        // ... repeated along the decoder's time axis and read beside each previous target token
+        String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);
+        String previous = g.layer("tgt_embed", FastEmbedding.create(targetVocab, emb, RNNFormat.NCW), TARGET_IN);
+        String decoderIn = g.vertex("dec_in", new MergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
+        String decoded = LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn);
+
+        g.layer(OUTPUT, LanguageModelGraph.outputLayer(card.getString("output"), g.width(decoded), targetVocab,
+                card.getDouble("dropout")), decoded);
+        return g.build(OUTPUT);
+    }
+}

@@ -1,0 +1,125 @@
+package org.rnnzoo.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.rnnzoo.data.LabelledSequenceIterator;
+import org.rnnzoo.data.Vocabularies;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.datasets.LabelledSentences;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One label per sentence (sentiment): padded, masked batches of whole sentences, shuffled each
+ * epoch; accuracy picks the best checkpoint, macro-F1 and the mean loss are reported beside it.
+ * The graph reads ids at input {@value #INPUT} and gives class probabilities at output {@value #OUTPUT}.
+ */
+public final class SentenceClassificationTask implements Task {
+    public static final String KIND = "sentence-classification";
+    public static final String INPUT = "tokens", OUTPUT = "label";
+    private final LabelledSentences data;
+    private final Vocabulary vocab;
+    private final Map<String, List<LabelledSequenceIterator.Example>> splits = new LinkedHashMap<>();
+    private final int batch, evalBatch;
+    private final long seed;
+
+    public SentenceClassificationTask(LabelledSentences data, Vocabulary vocab, int batch, int evalBatch, long seed) {
+        this.data = data;
+        this.vocab = vocab;
+        this.batch = batch;
+        this.evalBatch = evalBatch;
+        this.seed = seed;
+        for (String split : List.of("train", "valid", "test")) {
+            List<LabelledSequenceIterator.Example> encoded = new ArrayList<>();
+            for (LabelledSentences.Example e : data.split(split))
+                if (!e.tokens().isEmpty()) encoded.add(new LabelledSequenceIterator.Example(e.label(), vocab.encode(e.tokens())));
+            if (encoded.isEmpty())
+                throw new org.rnnzoo.ZooException(data.name() + " has no " + split + " sentences (a classifier needs at least one per split)");
+            splits.put(split, encoded);
+        }
+    }
+
+    public LabelledSentences data() { return data; }
+
+    @Override
+    public String kind() { return KIND; }
+
+    @Override
+    public MultiDataSetIterator trainBatches(int epoch) {
+        return new LabelledSequenceIterator(splits.get("train"), batch, true, seed + epoch);
+    }
+
+    @Override
+    public long stepsPerEpoch() { return (splits.get("train").size() + batch - 1) / batch; }
+
+    @Override
+    public Map<String, Double> evaluate(ComputationGraph net, String split) {
+        List<LabelledSequenceIterator.Example> examples = splits.get(split);
+        if (examples == null) throw new IllegalArgumentException("unknown split " + split);
+        ClassificationMetrics m = new ClassificationMetrics(data.numClasses());
+        net.clear();   // fit() leaves labels and masks set (docs/dl4j-notes.md)
+        LabelledSequenceIterator it = new LabelledSequenceIterator(examples, evalBatch, false, 0);
+        while (it.hasNext()) {
+            MultiDataSet ds = it.next();
+            INDArray probs = net.output(false, ds.getFeatures(), ds.getFeaturesMaskArrays())[0];
+            INDArray labels = ds.getLabels(0);
+            for (int i = 0; i < probs.size(0); i++) {
+                int truth = labels.getInt(i, 0);
+                m.add(truth, probs.getRow(i).argMax().getInt(0), probs.getDouble(i, truth));
+            }
+        }
+        net.clear();
+        return m.metrics(unit());
+    }
+
+    @Override
+    public String selectionMetric() { return "accuracy"; }
+
+    @Override
+    public boolean lowerIsBetter() { return false; }
+
+    /** A classifier's loss per sentence is shown as it is: a perplexity over two classes says little. */
+    @Override
+    public String trainMetric() { return "loss"; }
+
+    @Override
+    public double trainFigure(double lossPerTarget) { return lossPerTarget; }
+
+    @Override
+    public String unit() { return "sentences"; }
+
+    @Override
+    public Vocabularies vocabularies() {
+        return new Vocabularies().tokens(Vocabularies.TOKENS, vocab, "input:" + INPUT)
+                .labels(Vocabularies.LABELS, data.classes(), "output:" + OUTPUT);
+    }
+
+    @Override
+    public Map<String, Double> references() { return new LinkedHashMap<>(); }
+
+    @Override
+    public Map<String, Object> provenance() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("dataset", data.name());
+        p.put("classes", data.classes());
+        for (String split : List.of("train", "valid", "test")) p.put(split + "_sentences", splits.get(split).size());
+        return p;
+    }
+
+    @Override
+    public String describeData() {
+        return String.format("%,d / %,d / %,d sentences, %d classes, vocabulary %,d", splits.get("train").size(),
+                splits.get("valid").size(), splits.get("test").size(), data.numClasses(), vocab.size());
+    }
+
+    @Override
+    public String describe(Map<String, Double> m) {
+        return String.format("accuracy %.4f, macro-F1 %.4f, loss %.4f over %,d sentences", m.get("accuracy"), m.get("macro_f1"),
+                m.get("loss"), m.get("sentences").longValue());
+    }
+}

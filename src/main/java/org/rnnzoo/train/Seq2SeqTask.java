@@ -1,0 +1,148 @@
+package org.rnnzoo.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.rnnzoo.data.Seq2SeqPairIterator;
+import org.rnnzoo.data.Vocabularies;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.datasets.SentencePairs;
+import org.rnnzoo.decode.GreedyDecoder;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Seq2seq as a conditional language model: the decoder predicts the target given the source, with
+ * the true previous target token as its input (teacher forcing); the loss and the perplexity are
+ * over the decoder's tokens only, padding excluded. At validation the model also decodes (greedy)
+ * and is scored by its word error rate — the share of sources whose output matches none of their
+ * references (CMUdict lists some words twice) — which picks the best checkpoint; the token error
+ * rate (edit distance to the closest reference over reference length) is reported beside it.
+ */
+public final class Seq2SeqTask implements Task {
+    public static final String KIND = "seq2seq";
+    public static final String SOURCE = "source", TARGET_IN = "target_in", OUTPUT = "target";
+    private final SentencePairs data;
+    private final Vocabulary source, target;
+    private final Map<String, List<Seq2SeqPairIterator.Pair>> splits = new LinkedHashMap<>();
+    private final int batch, evalBatch, maxLength;
+    private final long seed;
+
+    public Seq2SeqTask(SentencePairs data, Vocabulary source, Vocabulary target, int batch, int evalBatch, int maxLength, long seed) {
+        this.data = data;
+        this.source = source;
+        this.target = target;
+        this.batch = batch;
+        this.evalBatch = evalBatch;
+        this.maxLength = maxLength;
+        this.seed = seed;
+        for (String split : List.of("train", "valid", "test")) {
+            List<Seq2SeqPairIterator.Pair> encoded = new ArrayList<>();
+            for (SentencePairs.Pair p : data.split(split))
+                if (!p.source().isEmpty()) encoded.add(new Seq2SeqPairIterator.Pair(source.encode(p.source()), target.encode(p.target())));
+            if (encoded.isEmpty())
+                throw new org.rnnzoo.ZooException(data.name() + " has no " + split + " pairs (seq2seq needs at least one per split)");
+            splits.put(split, encoded);
+        }
+    }
+
+    @Override
+    public String kind() { return KIND; }
+
+    @Override
+    public MultiDataSetIterator trainBatches(int epoch) { return new Seq2SeqPairIterator(splits.get("train"), batch, true, seed + epoch); }
+
+    @Override
+    public long stepsPerEpoch() { return (splits.get("train").size() + batch - 1) / batch; }
+
+    @Override
+    public Map<String, Double> evaluate(ComputationGraph net, String split) {
+        List<Seq2SeqPairIterator.Pair> pairs = splits.get(split);
+        if (pairs == null) throw new IllegalArgumentException("unknown split " + split);
+        // decoder-token perplexity, teacher forced: the conditional LM's own figure
+        PerplexityEvaluator ppl = new PerplexityEvaluator();
+        net.clear();
+        Seq2SeqPairIterator it = new Seq2SeqPairIterator(pairs, evalBatch, false, 0);
+        while (it.hasNext()) {
+            MultiDataSet ds = it.next();
+            INDArray probs = net.output(false, ds.getFeatures(), ds.getFeaturesMaskArrays())[0];
+            ppl.add(probs, ds.getLabels(0), ds.getLabelsMaskArray(0));
+        }
+        Map<String, Double> m = new LinkedHashMap<>(ppl.metrics());
+        m.putAll(errorRates(net, pairs));
+        return m;
+    }
+
+    /** WER and TER of greedy outputs, each distinct source decoded once against all its references. */
+    private Map<String, Double> errorRates(ComputationGraph net, List<Seq2SeqPairIterator.Pair> pairs) {
+        Map<String, List<int[]>> references = new LinkedHashMap<>();
+        Map<String, int[]> sources = new LinkedHashMap<>();
+        for (Seq2SeqPairIterator.Pair p : pairs) {
+            String key = Arrays.toString(p.source());
+            sources.putIfAbsent(key, p.source());
+            references.computeIfAbsent(key, k -> new ArrayList<>()).add(p.target());
+        }
+        List<String> keys = new ArrayList<>(sources.keySet());
+        List<int[]> outputs = GreedyDecoder.decode(net, keys.stream().map(sources::get).toList(), evalBatch, maxLength + 2);
+        long wrong = 0, edits = 0, refTokens = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            int best = Integer.MAX_VALUE, bestLength = 0;
+            for (int[] ref : references.get(keys.get(i))) {
+                int d = EditDistance.between(outputs.get(i), ref);
+                if (d < best) { best = d; bestLength = ref.length; }
+            }
+            if (best > 0) wrong++;
+            edits += best;
+            refTokens += bestLength;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("wer", (double) wrong / keys.size());
+        m.put("ter", (double) edits / Math.max(1, refTokens));
+        m.put("sources", (double) keys.size());
+        return m;
+    }
+
+    @Override
+    public String selectionMetric() { return "wer"; }
+
+    @Override
+    public boolean lowerIsBetter() { return true; }
+
+    @Override
+    public String unit() { return "target tokens"; }
+
+    @Override
+    public Vocabularies vocabularies() {
+        return new Vocabularies().tokens(Vocabularies.SOURCE, source, "input:" + SOURCE)
+                .tokens(Vocabularies.TARGET, target, "input:" + TARGET_IN, "output:" + OUTPUT);
+    }
+
+    @Override
+    public Map<String, Double> references() { return new LinkedHashMap<>(); }
+
+    @Override
+    public Map<String, Object> provenance() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("dataset", data.name());
+        p.put("max_length", maxLength);
+        for (String split : List.of("train", "valid", "test")) p.put(split + "_pairs", splits.get(split).size());
+        return p;
+    }
+
+    @Override
+    public String describeData() {
+        return String.format("%,d / %,d / %,d pairs, vocabularies %,d source / %,d target", splits.get("train").size(),
+                splits.get("valid").size(), splits.get("test").size(), source.size(), target.size());
+    }
+
+    @Override
+    public String describe(Map<String, Double> m) {
+        return String.format("word error rate %.4f, token error rate %.4f over %,d sources; decoder perplexity %.3f over %,d target tokens",
+                m.get("wer"), m.get("ter"), m.get("sources").longValue(), m.get("ppl"), m.get("tokens").longValue());
+    }
+}

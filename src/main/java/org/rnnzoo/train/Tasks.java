@@ -1,0 +1,111 @@
+package org.rnnzoo.train;
+
+import org.rnnzoo.Names;
+import org.rnnzoo.ZooException;
+import org.rnnzoo.data.Corpora;
+import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.data.Vocabularies;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.datasets.DatasetStore;
+import org.rnnzoo.datasets.LabelledSentences;
+import org.rnnzoo.datasets.SentencePairs;
+import org.rnnzoo.models.ModelCard;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The task registry, as the model registry is for architectures (fairseq's register_task): a
+ * card's {@code task} names how its data is loaded, batched and scored. Vocabularies are built
+ * from the training split, or taken from a checkpoint so that ids mean what they meant in training.
+ */
+public final class Tasks {
+    /** Count models are trained by counting, not by the trainer; they have a kind but no Task. */
+    public static final String COUNT_LANGUAGE_MODEL = "count-language-model";
+
+    @FunctionalInterface
+    private interface Factory {
+        /** @param saved vocabularies from a checkpoint, or null to build them from the training split */
+        Task create(ModelCard card, DatasetStore store, Vocabularies saved);
+    }
+
+    private static final Map<String, Factory> KINDS = new LinkedHashMap<>();
+
+    static {
+        KINDS.put(LanguageModelTask.KIND, Tasks::tokenCorpusTask);
+        KINDS.put(NgramLanguageModelTask.KIND, Tasks::tokenCorpusTask);
+        KINDS.put(SentenceClassificationTask.KIND, Tasks::sentenceClassification);
+        KINDS.put(Seq2SeqTask.KIND, Tasks::seq2seq);
+    }
+
+    private Tasks() {}
+
+    /** Every kind a card may name, the count models' included. */
+    public static List<String> kinds() {
+        List<String> k = new ArrayList<>(KINDS.keySet());
+        k.add(COUNT_LANGUAGE_MODEL);
+        return k;
+    }
+
+    /** The task of a card, on the card's dataset. */
+    public static Task create(ModelCard card, DatasetStore store, Vocabularies saved) {
+        Factory f = KINDS.get(card.task());
+        if (f == null) {
+            if (card.task().equals(COUNT_LANGUAGE_MODEL))
+                throw new ZooException(card.name() + " is a count model: it has no network to train or evaluate as a task");
+            throw new ZooException(Names.unknown("task", card.task(), kinds()) + " in card " + card.name());
+        }
+        return f.create(card, store, saved);
+    }
+
+    private static Task tokenCorpusTask(ModelCard card, DatasetStore store, Vocabularies saved) {
+        Corpora.Loaded loaded = Corpora.load(card.getString("dataset"), TokenCorpus.Level.valueOf(card.getString("level").toUpperCase()),
+                card.getLong("seed"), card.getInt("grammar_tokens"), store);
+        TokenCorpus corpus = loaded.corpus();
+        Vocabulary vocab = saved != null ? saved.vocabulary(Vocabularies.TOKENS)
+                : Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
+        TokenCorpusTask task = card.task().equals(LanguageModelTask.KIND)
+                ? new LanguageModelTask(corpus, vocab, card.getInt("batch"), card.getInt("bptt"), card.getInt("eval_batch"))
+                : new NgramLanguageModelTask(corpus, vocab, card.getInt("context"), card.getInt("batch"), card.getInt("eval_batch"),
+                card.getLong("seed"));
+        if (loaded.grammar() != null) {
+            task.references().put("optimal_valid_ppl", loaded.grammar().optimalPerplexity("valid"));
+            task.references().put("optimal_test_ppl", loaded.grammar().optimalPerplexity("test"));
+        }
+        return task;
+    }
+
+    private static Task sentenceClassification(ModelCard card, DatasetStore store, Vocabularies saved) {
+        LabelledSentences data = Corpora.labelled(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), store);
+        Vocabulary vocab = saved != null ? saved.vocabulary(Vocabularies.TOKENS) : Vocabulary.build(tokens(data.train().stream()
+                .map(LabelledSentences.Example::tokens).toList()), card.getInt("min_count"), card.getInt("max_size"));
+        if (saved != null && !saved.entries(Vocabularies.LABELS).equals(data.classes()))
+            throw new ZooException("the checkpoint's labels " + saved.entries(Vocabularies.LABELS) + " are not " + data.name()
+                    + "'s classes " + data.classes());
+        return new SentenceClassificationTask(data, vocab, card.getInt("batch"), card.getInt("eval_batch"), card.getLong("seed"));
+    }
+
+    private static Task seq2seq(ModelCard card, DatasetStore store, Vocabularies saved) {
+        int maxLength = card.getInt("max_length");
+        SentencePairs data = Corpora.pairs(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), maxLength, store);
+        Vocabulary source, target;
+        if (saved != null) {
+            source = saved.vocabulary(Vocabularies.SOURCE);
+            target = saved.vocabulary(Vocabularies.TARGET);
+        } else {
+            source = Vocabulary.build(tokens(data.train().stream().map(SentencePairs.Pair::source).toList()),
+                    card.getInt("min_count"), card.getInt("max_size"));
+            target = Vocabulary.build(tokens(data.train().stream().map(SentencePairs.Pair::target).toList()),
+                    card.getInt("min_count"), card.getInt("max_size"));
+        }
+        return new Seq2SeqTask(data, source, target, card.getInt("batch"), card.getInt("eval_batch"), maxLength, card.getLong("seed"));
+    }
+
+    private static List<String> tokens(List<List<String>> sentences) {
+        List<String> all = new ArrayList<>();
+        sentences.forEach(all::addAll);
+        return all;
+    }
+}
