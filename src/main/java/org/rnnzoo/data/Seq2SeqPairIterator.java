@@ -12,7 +12,8 @@ import java.util.List;
  * true target shifted right by one ({@code <s> y1 … yn}) and predicts {@code y1 … yn <eos>}.
  *
  * <p>Each {@link MultiDataSet} has two inputs — source ids {@code [batch, S]} and decoder input
- * ids {@code [batch, T]} with their masks — and one label array of target ids
+ * ids {@code [batch, 1, T]} with their masks (rank 3 because DL4J's DuplicateToTimeSeriesVertex
+ * reads the time length from a network input's third dimension) — and one label array of target ids
  * {@code [batch, 1, T]} with mask {@code [batch, T]}; all right-padded with {@code <pad>}.
  */
 public final class Seq2SeqPairIterator extends ShuffledBatchIterator {
@@ -51,7 +52,7 @@ public final class Seq2SeqPairIterator extends ShuffledBatchIterator {
         }
         INDArray decMask = Nd4j.create(tgtMask, new long[]{b, t}, DataType.FLOAT);
         return new org.nd4j.linalg.dataset.MultiDataSet(
-                new INDArray[]{Nd4j.create(src, new long[]{b, s}, DataType.FLOAT), Nd4j.create(dec, new long[]{b, t}, DataType.FLOAT)},
+                new INDArray[]{Nd4j.create(src, new long[]{b, s}, DataType.FLOAT), Nd4j.create(dec, new long[]{b, 1, t}, DataType.FLOAT)},
                 new INDArray[]{Nd4j.create(tgt, new long[]{b, 1, t}, DataType.FLOAT)},
                 new INDArray[]{Nd4j.create(srcMask, new long[]{b, s}, DataType.FLOAT), decMask},
                 new INDArray[]{decMask.dup()});

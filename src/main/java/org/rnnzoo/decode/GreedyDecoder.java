@@ -47,7 +47,7 @@ public final class GreedyDecoder {
         for (int t = 1; t <= maxLength; t++) {
             float[] d = new float[b * t];
             for (int i = 0; i < b; i++) for (int k = 0; k < t; k++) d[i * t + k] = prefix[i][k];
-            INDArray dec = Nd4j.create(d, new long[]{b, t}, DataType.FLOAT);
+            INDArray dec = Nd4j.create(d, new long[]{b, 1, t}, DataType.FLOAT);   // rank 3, as the pair iterator makes it
             INDArray probs = net.output(false, new INDArray[]{src, dec}, new INDArray[]{srcMask, Nd4j.ones(DataType.FLOAT, b, t)})[0];
             INDArray last = probs.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
                     org.nd4j.linalg.indexing.NDArrayIndex.point(t - 1));
