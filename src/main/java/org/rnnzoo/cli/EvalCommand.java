@@ -1,8 +1,8 @@
 package org.rnnzoo.cli;
 
 import org.rnnzoo.Zoo;
-import org.rnnzoo.data.TextFileCorpus;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TextFileCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.train.Checkpoint;

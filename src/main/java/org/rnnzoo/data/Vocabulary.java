@@ -1,5 +1,7 @@
 package org.rnnzoo.data;
 
+import org.rnnzoo.datasets.TokenCorpus;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -15,7 +17,7 @@ import java.util.Map;
 public final class Vocabulary {
     public static final String PAD = "<pad>";
     public static final String UNK = "<unk>";
-    public static final String EOS = "<eos>";
+    public static final String EOS = TokenCorpus.EOS;
     public static final String BOS = "<s>";
     public static final int PAD_ID = 0, UNK_ID = 1, EOS_ID = 2, BOS_ID = 3;
     private static final List<String> RESERVED = List.of(PAD, UNK, EOS, BOS);

@@ -1,8 +1,6 @@
 package org.rnnzoo.datasets;
 
 import org.rnnzoo.Names;
-import org.rnnzoo.data.TextFileCorpus;
-import org.rnnzoo.data.TokenCorpus;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
