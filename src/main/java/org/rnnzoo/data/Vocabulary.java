@@ -1,5 +1,10 @@
 package org.rnnzoo.data;
 
+import org.datavec.api.records.reader.RecordReader;
+import org.datavec.api.records.reader.SequenceRecordReader;
+import org.datavec.api.records.reader.impl.collection.CollectionSequenceRecordReader;
+import org.datavec.api.writable.IntWritable;
+import org.datavec.api.writable.Writable;
 import org.rnnzoo.datasets.TokenCorpus;
 
 import java.util.ArrayList;
@@ -71,6 +76,23 @@ public final class Vocabulary {
         int[] ids = new int[tokens.size()];
         for (int i = 0; i < ids.length; i++) ids[i] = id(tokens.get(i));
         return ids;
+    }
+
+    /**
+     * The vocabulary lookup DataVec has no transform for: column {@code column} of every remaining
+     * record of {@code records} (tokens joined by single spaces, as {@code Datasets.reader} gives
+     * them) becomes a sequence of ids, one {@link IntWritable} per step, ready for
+     * {@code RecordReaderMultiDataSetIterator.addSequenceReader}. Reads {@code records} to its end.
+     */
+    public SequenceRecordReader idSequences(RecordReader records, int column) {
+        List<List<List<Writable>>> sequences = new ArrayList<>();
+        while (records.hasNext()) {
+            String[] tokens = records.next().get(column).toString().split(" ");
+            List<List<Writable>> steps = new ArrayList<>(tokens.length);
+            for (String t : tokens) steps.add(List.of(new IntWritable(id(t))));
+            sequences.add(steps);
+        }
+        return new CollectionSequenceRecordReader(sequences);
     }
 
     public List<String> decode(int[] ids) {
