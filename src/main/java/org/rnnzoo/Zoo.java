@@ -2,7 +2,7 @@ package org.rnnzoo;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.rnnzoo.data.Corpora;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.decode.Sampler;

@@ -1,7 +1,7 @@
 package org.rnnzoo;
 
 import org.junit.jupiter.api.Test;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 
 import java.util.List;
 import java.util.Map;

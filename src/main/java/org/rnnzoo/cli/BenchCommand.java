@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.rnnzoo.Zoo;
 import org.rnnzoo.bench.LanguageModelBenchmark;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.models.ModelCard;

@@ -20,6 +20,10 @@ import java.util.NoSuchElementException;
  * <p>Unlike the usual batchify, the tail is not dropped: the last row is padded and masked, so
  * every target of the stream is predicted exactly once (test perplexity counts every token).
  *
+ * <p>Hand-written rather than a DataVec reader: rows that continue one another across segments
+ * (state carried between batches) have no counterpart in RecordReaderMultiDataSetIterator, which
+ * pads and batches independent records.
+ *
  * <p>Each {@link MultiDataSet}: features {@code [batch, 1, T]} ids (teacher forcing: the input at t is
  * the true token t), labels {@code [batch, 1, T]} ids of token t+1, label mask {@code [batch, T]}.
  */

@@ -2,6 +2,8 @@ package org.rnnzoo.data;
 
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.datasets.Datasets;
+import org.rnnzoo.datasets.TextFileCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 
 import java.nio.file.Path;
 

@@ -1,5 +1,7 @@
 package org.rnnzoo.data;
 
+import org.rnnzoo.datasets.TokenCorpus;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

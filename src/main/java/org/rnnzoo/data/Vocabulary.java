@@ -1,5 +1,12 @@
 package org.rnnzoo.data;
 
+import org.datavec.api.records.reader.RecordReader;
+import org.datavec.api.records.reader.SequenceRecordReader;
+import org.datavec.api.records.reader.impl.collection.CollectionSequenceRecordReader;
+import org.datavec.api.writable.IntWritable;
+import org.datavec.api.writable.Writable;
+import org.rnnzoo.datasets.TokenCorpus;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -15,7 +22,7 @@ import java.util.Map;
 public final class Vocabulary {
     public static final String PAD = "<pad>";
     public static final String UNK = "<unk>";
-    public static final String EOS = "<eos>";
+    public static final String EOS = TokenCorpus.EOS;
     public static final String BOS = "<s>";
     public static final int PAD_ID = 0, UNK_ID = 1, EOS_ID = 2, BOS_ID = 3;
     private static final List<String> RESERVED = List.of(PAD, UNK, EOS, BOS);
@@ -69,6 +76,23 @@ public final class Vocabulary {
         int[] ids = new int[tokens.size()];
         for (int i = 0; i < ids.length; i++) ids[i] = id(tokens.get(i));
         return ids;
+    }
+
+    /**
+     * The vocabulary lookup DataVec has no transform for: column {@code column} of every remaining
+     * record of {@code records} (tokens joined by single spaces, as {@code Datasets.reader} gives
+     * them) becomes a sequence of ids, one {@link IntWritable} per step, ready for
+     * {@code RecordReaderMultiDataSetIterator.addSequenceReader}. Reads {@code records} to its end.
+     */
+    public SequenceRecordReader idSequences(RecordReader records, int column) {
+        List<List<List<Writable>>> sequences = new ArrayList<>();
+        while (records.hasNext()) {
+            String[] tokens = records.next().get(column).toString().split(" ");
+            List<List<Writable>> steps = new ArrayList<>(tokens.length);
+            for (String t : tokens) steps.add(List.of(new IntWritable(id(t))));
+            sequences.add(steps);
+        }
+        return new CollectionSequenceRecordReader(sequences);
     }
 
     public List<String> decode(int[] ids) {

@@ -1,8 +1,9 @@
 package org.rnnzoo.datasets;
 
+import org.datavec.api.records.reader.RecordReader;
+import org.datavec.api.transform.TransformProcess;
+import org.datavec.api.transform.schema.Schema;
 import org.rnnzoo.Names;
-import org.rnnzoo.data.TextFileCorpus;
-import org.rnnzoo.data.TokenCorpus;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.Map;
  * TokenCorpus ptb = Datasets.lm("ptb", new DatasetStore());
  * LabelledSentences mr = Datasets.classification("mr", store); mr.fold(3);
  * SentencePairs g2p = Datasets.pairs("cmudict-g2p", store);
+ * RecordReader sst2 = Datasets.reader("sst2", "train");   // DataVec records: [text, label]
  * }</pre>
  */
 public final class Datasets {
@@ -44,6 +46,7 @@ public final class Datasets {
     }
 
     public static final String TEXT_PREFIX = "text:";
+    public static final List<String> SPLITS = List.of("train", "valid", "test");
 
     private Datasets() {}
 
@@ -94,21 +97,81 @@ public final class Datasets {
         };
     }
 
+    /**
+     * One split of a dataset as a DataVec reader over the raw reader's records (see
+     * {@link DatasetRecords}): a {@link org.datavec.api.records.reader.SequenceRecordReader} of
+     * tokens for a language-model corpus, a reader of [text, label] for a classification dataset, of
+     * [source, target] for a pair dataset. {@link #schema} describes the columns.
+     *
+     * @param split {@code train}, {@code valid} or {@code test} (MR's sentences are all in {@code train};
+     *              {@code DatasetRecords.reader(Datasets.classification("mr", store).fold(k), split)} reads a fold)
+     */
+    public static RecordReader reader(String name, String split, DatasetStore store) {
+        if (!SPLITS.contains(split)) throw new DatasetException("unknown split '" + split + "' (expected " + String.join(", ", SPLITS) + ")");
+        return readers(name, store).get(split);
+    }
+
+    /** {@link #reader} for every split, from one load of the dataset: split name → reader, in the order of {@link #SPLITS}. */
+    public static Map<String, RecordReader> readers(String name, DatasetStore store) {
+        Map<String, RecordReader> out = new LinkedHashMap<>();
+        switch (kind(name)) {
+            case LANGUAGE_MODEL -> {
+                TokenCorpus c = lm(name, store);
+                for (String s : SPLITS) out.put(s, DatasetRecords.reader(c, s));
+            }
+            case CLASSIFICATION -> {
+                LabelledSentences c = classification(name, store);
+                for (String s : SPLITS) out.put(s, DatasetRecords.reader(c, s));
+            }
+            case PAIRS -> {
+                SentencePairs c = pairs(name, store);
+                for (String s : SPLITS) out.put(s, DatasetRecords.reader(c, s));
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #reader(String, String, DatasetStore)} with the default store (cache, mirror, downloads). */
+    public static RecordReader reader(String name, String split) { return reader(name, split, new DatasetStore()); }
+
+    /** The columns of {@link #reader}'s records for this dataset (a {@code SequenceSchema} for a token stream). */
+    public static Schema schema(String name) {
+        return switch (kind(name)) {
+            case LANGUAGE_MODEL -> DatasetRecords.streamSchema();
+            case CLASSIFICATION -> DatasetRecords.sentenceSchema(classes(name));
+            case PAIRS -> DatasetRecords.pairSchema();
+        };
+    }
+
+    /** A classification dataset's normalisation as a DataVec {@link TransformProcess}: lower-cased text, integer label. */
+    public static TransformProcess transform(String name) {
+        return DatasetRecords.sentenceNormalisation(classes(require(name, Kind.CLASSIFICATION)));
+    }
+
+    private static List<String> classes(String name) {
+        return switch (name) {
+            case "sst2" -> StanfordSentiment.BINARY;
+            case "sst5" -> StanfordSentiment.FINE;
+            case "mr" -> MovieReviews.CLASSES;
+            default -> throw new IllegalStateException(name);
+        };
+    }
+
     /** Loads a dataset and counts it per split: tokens, sentences or pairs (the numbers {@code zoo data info} prints). */
     public static Map<String, Integer> counts(String name, DatasetStore store) {
         Map<String, Integer> out = new LinkedHashMap<>();
         switch (kind(name)) {
             case LANGUAGE_MODEL -> {
                 TokenCorpus c = lm(name, store);
-                for (String s : List.of("train", "valid", "test")) out.put(s, c.split(s).size());
+                for (String s : SPLITS) out.put(s, c.split(s).size());
             }
             case CLASSIFICATION -> {
                 LabelledSentences c = classification(name, store);
-                for (String s : List.of("train", "valid", "test")) out.put(s, c.split(s).size());
+                for (String s : SPLITS) out.put(s, c.split(s).size());
             }
             case PAIRS -> {
                 SentencePairs c = pairs(name, store);
-                for (String s : List.of("train", "valid", "test")) out.put(s, c.split(s).size());
+                for (String s : SPLITS) out.put(s, c.split(s).size());
             }
         }
         return out;

@@ -14,6 +14,7 @@ import java.util.Random;
  */
 public final class MovieReviews {
     public static final String NAME = "mr";
+    public static final List<String> CLASSES = List.of("negative", "positive");
     /** The files are single-byte Windows-1252 (0x85 '…', 0x91/0x92 quotes, 0xE9 'é'), not UTF-8. */
     static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
@@ -25,7 +26,7 @@ public final class MovieReviews {
         read(store, "rt-polarity.neg", 0, all);
         read(store, "rt-polarity.pos", 1, all);
         Collections.shuffle(all, new Random(card.recipe("seed").longValue()));
-        return new LabelledSentences(NAME, List.of("negative", "positive"), all, List.of(), List.of(),
+        return new LabelledSentences(NAME, CLASSES, all, List.of(), List.of(),
                 card.recipe("folds").intValue());
     }
 

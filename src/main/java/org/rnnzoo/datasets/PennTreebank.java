@@ -1,6 +1,5 @@
 package org.rnnzoo.datasets;
 
-import org.rnnzoo.data.TokenCorpus;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package org.rnnzoo.train;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.rnnzoo.data.BatchifiedTokenStream;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 
 import java.util.Map;

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.rnnzoo.data.NgramWindowIterator;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 
 import java.util.Map;

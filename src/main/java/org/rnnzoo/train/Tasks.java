@@ -3,7 +3,7 @@ package org.rnnzoo.train;
 import org.rnnzoo.Names;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.data.Corpora;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetStore;

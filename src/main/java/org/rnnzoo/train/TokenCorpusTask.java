@@ -1,6 +1,6 @@
 package org.rnnzoo.train;
 
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetCard;

@@ -3,7 +3,7 @@ package org.rnnzoo.bench;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.rnnzoo.Zoo;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.models.ModelRegistry;

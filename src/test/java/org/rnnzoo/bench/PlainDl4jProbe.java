@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.rnnzoo.Zoo;
-import org.rnnzoo.data.TokenCorpus;
+import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.models.ModelCard;

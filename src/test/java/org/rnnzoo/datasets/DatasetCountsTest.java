@@ -3,7 +3,6 @@ package org.rnnzoo.datasets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rnnzoo.data.TokenCorpus;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,8 +2,6 @@ package org.rnnzoo.datasets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rnnzoo.data.TextFileCorpus;
-import org.rnnzoo.data.TokenCorpus;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

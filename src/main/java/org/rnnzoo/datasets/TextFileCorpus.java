@@ -1,7 +1,4 @@
-package org.rnnzoo.data;
-
-import org.rnnzoo.datasets.DatasetException;
-import org.rnnzoo.datasets.TextLines;
+package org.rnnzoo.datasets;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,7 +55,7 @@ public final class TextFileCorpus {
         List<String> tokens = new ArrayList<>();
         for (String l : lines) {
             for (String t : l.strip().split("\\s+")) tokens.add(t);
-            tokens.add(Vocabulary.EOS);
+            tokens.add(TokenCorpus.EOS);
         }
         return tokens;
     }

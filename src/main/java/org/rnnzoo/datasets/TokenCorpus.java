@@ -1,4 +1,4 @@
-package org.rnnzoo.data;
+package org.rnnzoo.datasets;
 
 import java.util.List;
 
@@ -11,6 +11,9 @@ import java.util.List;
  */
 public record TokenCorpus(String name, Level level, List<String> train, List<String> valid, List<String> test) {
     public enum Level { WORD, CHAR }
+
+    /** The end-of-sentence token of word-level streams (also {@code Vocabulary.EOS}). */
+    public static final String EOS = "<eos>";
 
     public List<String> split(String split) {
         return switch (split) {
