@@ -1,0 +1,35 @@
+package org.rnnzoo.train;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The task metrics against cases worked out by hand. */
+class TaskMetricsTest {
+    @Test
+    void accuracyAndMacroF1OfAThreeClassConfusion() {
+        ClassificationMetrics m = new ClassificationMetrics(3);
+        // truth 0: predicted 0, 0, 1; truth 1: predicted 1; truth 2: predicted 0. Class 2 is never predicted.
+        m.add(0, 0, 0.5);
+        m.add(0, 0, 0.5);
+        m.add(0, 1, 0.25);
+        m.add(1, 1, 1.0);
+        m.add(2, 0, 0.125);
+        assertEquals(3.0 / 5, m.accuracy(), 1e-12);
+        // F1: class 0 = 2·2/(3 predicted + 3 true) = 2/3; class 1 = 2·1/(2 + 1) = 2/3; class 2 = 0
+        assertEquals((2.0 / 3 + 2.0 / 3 + 0) / 3, m.macroF1(), 1e-12);
+        double loss = -(Math.log(0.5) * 2 + Math.log(0.25) + Math.log(1.0) + Math.log(0.125)) / 5;
+        assertEquals(loss, m.metrics("sentences").get("loss"), 1e-12);
+        assertEquals(5.0, m.metrics("sentences").get("sentences"));
+    }
+
+    @Test
+    void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+        assertEquals(0, EditDistance.between(new int[]{1, 2, 3}, new int[]{1, 2, 3}));
+        assertEquals(3, EditDistance.between(new int[]{}, new int[]{1, 2, 3}));
+        assertEquals(1, EditDistance.between(new int[]{1, 3}, new int[]{1, 2, 3}));
+        assertEquals(1, EditDistance.between(new int[]{1, 9, 3}, new int[]{1, 2, 3}));
+        assertEquals(2, EditDistance.between(new int[]{3, 2, 1}, new int[]{1, 2, 3}));   // "kitten"-style: two substitutions
+        assertEquals(3, EditDistance.between(new int[]{1, 2, 3, 4, 5, 6}, new int[]{2, 3, 4, 7}));
+    }
+}

@@ -1,0 +1,160 @@
+package org.rnnzoo.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnzoo.Zoo;
+import org.rnnzoo.ZooException;
+import org.rnnzoo.cli.ZooCommand;
+import org.rnnzoo.data.Vocabularies;
+import org.rnnzoo.models.ModelCard;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The one trainer trains a sentence classifier and a seq2seq model as it trains language models,
+ * and everything it writes speaks the task's own metrics: accuracy for the classifier, decoder
+ * perplexity and word error rate for seq2seq, never a token perplexity of a classifier.
+ */
+class TaskTrainingTest {
+    @TempDir
+    static Path tmp;
+    static Zoo.TrainedModel classifier, seq2seq;
+
+    @BeforeAll
+    static void trainBoth() {
+        ModelCard c = Zoo.card("rnn-sentiment").withAll(List.of("examples=600", "epochs=3", "hidden=24", "embedding=12"));
+        classifier = Zoo.train(c, tmp.resolve("classifier"), TrainerTest.quiet());
+        ModelCard s = Zoo.card("seq2seq").withAll(List.of("examples=600", "epochs=3", "hidden=32", "embedding=12", "max_length=5"));
+        seq2seq = Zoo.train(s, tmp.resolve("seq2seq"), TrainerTest.quiet());
+    }
+
+    @Test
+    void aClassifierRunReportsAccuracyNotPerplexity() throws Exception {
+        RunDirectory run = new RunDirectory(tmp.resolve("classifier"));
+        for (Map<String, Object> line : run.readMetrics()) {
+            assertTrue(line.containsKey("valid_accuracy") && line.containsKey("valid_macro_f1") && line.containsKey("train_loss"), line.toString());
+            assertTrue(line.containsKey("sentences_per_s"), line.toString());
+            assertTrue(line.keySet().stream().noneMatch(k -> k.contains("ppl") || k.equals("tokens_per_s")), line.toString());
+        }
+        Map<String, Object> result = readJson(run.result());
+        assertEquals("sentence-classification", result.get("task"));
+        assertEquals("accuracy", result.get("metric"));
+        double accuracy = ((Number) result.get("test_accuracy")).doubleValue();
+        assertTrue(accuracy > 0.75, "learned beyond chance (0.5): test accuracy " + accuracy);
+        assertTrue(result.containsKey("test_macro_f1") && result.containsKey("sentences_per_s"), result.toString());
+        assertTrue(Files.size(run.curve()) > 1000);
+    }
+
+    @Test
+    void aSeq2seqRunReportsDecoderPerplexityAndWordErrorRate() throws Exception {
+        RunDirectory run = new RunDirectory(tmp.resolve("seq2seq"));
+        for (Map<String, Object> line : run.readMetrics()) {
+            assertTrue(line.containsKey("train_ppl") && line.containsKey("valid_ppl") && line.containsKey("valid_wer"), line.toString());
+            assertTrue(line.containsKey("target_tokens_per_s"), line.toString());
+        }
+        Map<String, Object> result = readJson(run.result());
+        assertEquals("seq2seq", result.get("task"));
+        assertEquals("wer", result.get("metric"));
+        double ppl = ((Number) result.get("test_ppl")).doubleValue(), wer = ((Number) result.get("test_wer")).doubleValue();
+        int targetVocab = seq2seq.vocabularies().size(Vocabularies.TARGET);
+        assertTrue(ppl < targetVocab / 2.0, "decoder perplexity " + ppl + " vs uniform " + targetVocab);
+        assertTrue(wer >= 0 && wer <= 1, "wer " + wer);
+        assertTrue(Files.size(run.curve()) > 1000);
+    }
+
+    @Test
+    void checkpointsLoadBackWithTheirNamedVocabularies() {
+        Checkpoint c = Checkpoint.load(new RunDirectory(tmp.resolve("classifier")).bestCheckpoint());
+        assertEquals("sentence-classification", c.task());
+        assertEquals(List.of("tokens", "labels"), c.vocabularies().names());
+        assertEquals(List.of("negative", "positive"), c.vocabularies().entries("labels"));
+        Checkpoint s = Checkpoint.load(new RunDirectory(tmp.resolve("seq2seq")).bestCheckpoint());
+        assertEquals("seq2seq", s.task());
+        assertEquals(List.of("source", "target"), s.vocabularies().names());
+        assertEquals(seq2seq.vocabularies().entries("target"), s.vocabularies().entries("target"));
+    }
+
+    @Test
+    void zooEvalPrintsEachTasksOwnMetricAndMatchesTheResult() throws Exception {
+        Path best = new RunDirectory(tmp.resolve("classifier")).bestCheckpoint();
+        String out = run("eval", best.toString());
+        double accuracy = ((Number) readJson(tmp.resolve("classifier/result.json")).get("test_accuracy")).doubleValue();
+        assertTrue(out.contains(String.format("accuracy %.4f", accuracy)), out);
+        assertFalse(out.contains("perplexity"), out);
+        String s = run("eval", new RunDirectory(tmp.resolve("seq2seq")).bestCheckpoint().toString(), "--split", "valid");
+        assertTrue(s.contains("word error rate") && s.contains("decoder perplexity"), s);
+        String info = run("info", best.toString());
+        assertTrue(info.contains("task: sentence-classification") && info.contains("vocabulary labels: 2 entries"), info);
+    }
+
+    @Test
+    void aCheckpointWhoseVocabularyWasCutIsRefusedBeforeUse() throws Exception {
+        Path copy = tmp.resolve("cut.zip");
+        Files.copy(new RunDirectory(tmp.resolve("classifier")).bestCheckpoint(), copy, StandardCopyOption.REPLACE_EXISTING);
+        rewrite(copy, "rnnzoo-vocabularies.json", "{\"tokens\":[\"<pad>\",\"<unk>\",\"<eos>\",\"<s>\",\"good\"],\"labels\":[\"negative\",\"positive\"]}");
+        ZooException e = assertThrows(ZooException.class, () -> Checkpoint.load(copy));
+        assertTrue(e.getMessage().contains("vocabulary 'tokens' has 5 entries but the network's input:tokens has"), e.getMessage());
+
+        rewrite(copy, "rnnzoo-vocabularies.json", "{not json");
+        ZooException garbage = assertThrows(ZooException.class, () -> Checkpoint.load(copy));
+        assertEquals(1, garbage.getMessage().lines().count(), garbage.getMessage());
+    }
+
+    @Test
+    void aFormatOneLanguageModelCheckpointStillLoads() throws Exception {
+        Path lm = tmp.resolve("lm");
+        Zoo.TrainedModel m = Zoo.train(Zoo.card("lstm-lm").withAll(List.of("grammar_tokens=3000", "hidden=8", "embedding=8", "epochs=1")),
+                lm, TrainerTest.quiet());
+        Path old = tmp.resolve("format1.zip");
+        Files.copy(new RunDirectory(lm).bestCheckpoint(), old);
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + old.toUri()), Map.of())) {
+            Files.delete(zip.getPath("rnnzoo-vocabularies.json"));
+            Files.delete(zip.getPath("rnnzoo-task.json"));
+            Files.writeString(zip.getPath("rnnzoo-vocab.json"), new ObjectMapper().writeValueAsString(m.vocabulary().words()));
+        }
+        Checkpoint c = Checkpoint.load(old);
+        assertEquals("language-model", c.task());
+        assertEquals(m.vocabulary().words(), c.vocabulary().words());
+        assertEquals(((Number) m.result().get("test_ppl")).doubleValue(), Zoo.evaluate(c, "test", null).get("ppl"), 1e-9);
+    }
+
+    private static void rewrite(Path zipFile, String entry, String content) throws Exception {
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + zipFile.toUri()), Map.of())) {
+            Files.writeString(zip.getPath(entry), content);
+        }
+    }
+
+    private static String run(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, ZooCommand.execute(args), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readJson(Path p) throws Exception {
+        return new ObjectMapper().readValue(p.toFile(), Map.class);
+    }
+}
