@@ -5,11 +5,11 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.rnnzoo.data.BatchifiedTokenStream;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.decode.Sampler;
-import org.rnnzoo.layers.HeapLstmDecoder;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.train.FusedSgdUpdater;
 import org.rnnzoo.train.GlobalNormClipping;
 import org.rnnzoo.train.PerplexityEvaluator;
+import org.rnnzoo.decode.HeapLstmDecoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,8 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.data.Vocabulary;
-import org.rnnzoo.layers.HeapLstmDecoder;
-import org.rnnzoo.layers.VectorMath;
+import org.rnnzoo.kernels.VectorMath;
 
 import java.util.ArrayList;
 import java.util.List;

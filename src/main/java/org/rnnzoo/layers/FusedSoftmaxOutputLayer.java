@@ -11,6 +11,12 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.kernels.BlockedSoftmaxLoss;
+import org.rnnzoo.kernels.HeapCopy;
+import org.rnnzoo.kernels.NativeMatrix;
+import org.rnnzoo.kernels.PackedMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

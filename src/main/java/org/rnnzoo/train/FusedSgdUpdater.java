@@ -11,9 +11,9 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.SgdUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
-import org.rnnzoo.layers.NativeMatrix;
-import org.rnnzoo.layers.TwoLanes;
-import org.rnnzoo.layers.VectorMath;
+import org.rnnzoo.kernels.NativeMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
 
 import java.nio.ByteBuffer;
 import java.util.List;

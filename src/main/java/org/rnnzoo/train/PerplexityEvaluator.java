@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.rnnzoo.data.BatchifiedTokenStream;
-import org.rnnzoo.layers.NativeMatrix;
+import org.rnnzoo.kernels.NativeMatrix;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

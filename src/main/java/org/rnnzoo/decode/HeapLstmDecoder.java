@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.decode;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -8,6 +8,14 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rnnzoo.kernels.GateFunctions;
+import org.rnnzoo.kernels.PackedMatrix;
+import org.rnnzoo.kernels.QuantizedMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
+import org.rnnzoo.layers.FastLstmLayer;
+import org.rnnzoo.layers.FastLstmParams;
+import org.rnnzoo.layers.FusedSoftmaxOutputLayer;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -36,7 +36,7 @@ import java.util.Arrays;
  * of a lane's last block a bias of −∞, so their probabilities are exactly 0 and they add nothing to
  * the maxima, the sums or any gradient.
  */
-final class BlockedSoftmaxLoss {
+public final class BlockedSoftmaxLoss {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Vocabulary columns per block: the block's logits (128 × n floats) and W (128 × nIn) stay in L2. */
@@ -65,12 +65,12 @@ final class BlockedSoftmaxLoss {
     private final float[] lse;               // [np] log Σ exp(logits) of a row; +∞ where masked or padding
     private int[] targets;
 
-    BlockedSoftmaxLoss(int n, int nIn, int v, int lanes) {
+    public BlockedSoftmaxLoss(int n, int nIn, int v, int lanes) {
         this(n, nIn, v, lanes, PANEL_CHUNK_BYTES);
     }
 
     /** With the b-panel chunk budget given (tests: any budget gives the same bits). */
-    BlockedSoftmaxLoss(int n, int nIn, int v, int lanes, int panelChunkBytes) {
+    public BlockedSoftmaxLoss(int n, int nIn, int v, int lanes, int panelChunkBytes) {
         if (panelChunkBytes < 4 * L * 5) throw new IllegalArgumentException("panel chunk budget " + panelChunkBytes + " bytes is under one row of a panel");
         this.panelChunkBytes = panelChunkBytes;
         this.n = n;
@@ -109,7 +109,7 @@ final class BlockedSoftmaxLoss {
         lse = new float[np];
     }
 
-    boolean fits(int n, int nIn, int v, int lanes) {
+    public boolean fits(int n, int nIn, int v, int lanes) {
         return this.n == n && this.nIn == nIn && this.v == v && this.lanes == lanes;
     }
 
@@ -117,7 +117,7 @@ final class BlockedSoftmaxLoss {
      * Logits x·W + b of every row, their softmax statistics, and the summed negative log-likelihood
      * of the targets (−1: masked, not counted). Keeps what {@link #backward} needs.
      */
-    double forward(FloatBuffer x, long xOff, FloatBuffer w, long wOff, float[] bias, int[] targets) {
+    public double forward(FloatBuffer x, long xOff, FloatBuffer w, long wOff, float[] bias, int[] targets) {
         this.targets = targets;
         TwoLanes.run((phase, lane) -> {                // each lane packs half the rows; both need all of them after
             float[] row = new float[nIn];
@@ -209,7 +209,7 @@ final class BlockedSoftmaxLoss {
      * dW ([v, nIn] at {@code dw[dwOff…]}), db ([v]) and dx ([n, nIn] at {@code dx[dxOff…]}) of the
      * summed loss of the last {@link #forward}.
      */
-    void backward(FloatBuffer dw, long dwOff, float[] db, FloatBuffer dx, long dxOff) {
+    public void backward(FloatBuffer dw, long dwOff, float[] db, FloatBuffer dx, long dxOff) {
         TwoLanes.run((phase, lane) -> backwardLane(dw, dwOff, db, lane), 0, lanes);
         float[] total = dxp[0];                        // the lanes' partial sums, added into lane 0's rows, half the rows each
         TwoLanes.run((phase, half) -> {
