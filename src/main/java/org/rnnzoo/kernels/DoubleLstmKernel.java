@@ -9,8 +9,8 @@ import java.nio.DoubleBuffer;
 import java.util.Arrays;
 
 /**
- * {@link LstmKernel} in double, for gradient checks: {@link FloatLstmKernel} with float → double (generated
- * with sed; change both together).
+ * {@link LstmKernel} in double, for gradient checks: {@link FloatLstmKernel}'s plumbing with
+ * float → double around the same {@link LstmCell} (change both together).
  */
 final class DoubleLstmKernel extends LstmKernel {
     private final int gates;
@@ -107,13 +107,7 @@ final class DoubleLstmKernel extends LstmKernel {
             } else {
                 for (int j = 0; j < G; j++) z[zr + j] += bias[j];
             }
-            GateFunctions.tanh(z, zr, z, zr, H);           // g
-            GateFunctions.sigmoid(z, zr + H, 3 * H);        // f, o, i
-            for (int j = 0; j < H; j++) {
-                c[hr + j] = z[zr + H + j] * cPrev[pr + j] + z[zr + 3 * H + j] * z[zr + j];
-            }
-            GateFunctions.tanh(c, hr, tanhC, hr, H);
-            for (int j = 0; j < H; j++) h[hr + j] = z[zr + 2 * H + j] * tanhC[hr + j];
+            LstmCell.forward(z, zr, cPrev, pr, c, hr, tanhC, hr, h, hr, H);
             if (mask != null) {
                 // As DL4J's LSTM: a masked step outputs zero and passes a zero cell on.
                 double m = mask[b * steps + t];
@@ -157,21 +151,11 @@ final class DoubleLstmKernel extends LstmKernel {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
             int nr = zr + batch * G; // next step's gates
             double m = mask == null ? 1.0 : mask[b * steps + t];
-            for (int j = 0; j < H; j++) {
-                double g = z[zr + j], f = z[zr + H + j], o = z[zr + 2 * H + j], i = z[zr + 3 * H + j];
-                double tc = tanhC[hr + j];
-                double dh = last ? eps[hr + j] : eps[hr + j] + dhRec[b * H + j];
-                // As DL4J's LSTM (whose backward pass gets no mask): tanh is differentiated at the
-                // stored, masked cell state, and the gate gradients are not masked.
-                double tcm = m == 1.0 ? tc : Math.tanh(c[hr + j]);
-                double dc = dh * o * (1.0 - tcm * tcm);
-                if (!last) dc += z[nr + H + j] * dcNext[b * H + j];
-                dcNext[b * H + j] = dc;
-                dz[zr + j] = dc * i * (1.0 - g * g);
-                dz[zr + H + j] = dc * cPrev[pr + j] * f * (1.0 - f);
-                dz[zr + 2 * H + j] = dh * tc * o * (1.0 - o);
-                dz[zr + 3 * H + j] = dc * g * i * (1.0 - i);
-            }
+            // dh = dL/dh_t + the next step's dz·RWᵀ, made in place in dhRec
+            double[] dh = last ? eps : dhRec;
+            int dhOff = last ? hr : b * H;
+            if (!last) for (int j = 0; j < H; j++) dhRec[dhOff + j] = eps[hr + j] + dhRec[dhOff + j];
+            LstmCell.backward(z, last ? null : z, nr, dz, zr, cPrev, pr, c, tanhC, hr, m != 1.0, dh, dhOff, dcNext, b * H, H);
         }
     }
 

@@ -9,8 +9,8 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * {@link LstmKernel} in float. {@link DoubleLstmKernel} is this file with float → double (generated
- * with sed; change both together).
+ * {@link LstmKernel} in float: the buffers and loops around {@link LstmCell}, which holds the
+ * equations. {@link DoubleLstmKernel} is the same plumbing in double (change both together).
  */
 final class FloatLstmKernel extends LstmKernel {
     private final int gates;
@@ -107,13 +107,7 @@ final class FloatLstmKernel extends LstmKernel {
             } else {
                 for (int j = 0; j < G; j++) z[zr + j] += bias[j];
             }
-            GateFunctions.tanh(z, zr, z, zr, H);           // g
-            GateFunctions.sigmoid(z, zr + H, 3 * H);        // f, o, i
-            for (int j = 0; j < H; j++) {
-                c[hr + j] = z[zr + H + j] * cPrev[pr + j] + z[zr + 3 * H + j] * z[zr + j];
-            }
-            GateFunctions.tanh(c, hr, tanhC, hr, H);
-            for (int j = 0; j < H; j++) h[hr + j] = z[zr + 2 * H + j] * tanhC[hr + j];
+            LstmCell.forward(z, zr, cPrev, pr, c, hr, tanhC, hr, h, hr, H);
             if (mask != null) {
                 // As DL4J's LSTM: a masked step outputs zero and passes a zero cell on.
                 float m = mask[b * steps + t];
@@ -157,21 +151,11 @@ final class FloatLstmKernel extends LstmKernel {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
             int nr = zr + batch * G; // next step's gates
             float m = mask == null ? 1f : mask[b * steps + t];
-            for (int j = 0; j < H; j++) {
-                float g = z[zr + j], f = z[zr + H + j], o = z[zr + 2 * H + j], i = z[zr + 3 * H + j];
-                float tc = tanhC[hr + j];
-                float dh = last ? eps[hr + j] : eps[hr + j] + dhRec[b * H + j];
-                // As DL4J's LSTM (whose backward pass gets no mask): tanh is differentiated at the
-                // stored, masked cell state, and the gate gradients are not masked.
-                float tcm = m == 1f ? tc : (float) Math.tanh(c[hr + j]);
-                float dc = dh * o * (1f - tcm * tcm);
-                if (!last) dc += z[nr + H + j] * dcNext[b * H + j];
-                dcNext[b * H + j] = dc;
-                dz[zr + j] = dc * i * (1f - g * g);
-                dz[zr + H + j] = dc * cPrev[pr + j] * f * (1f - f);
-                dz[zr + 2 * H + j] = dh * tc * o * (1f - o);
-                dz[zr + 3 * H + j] = dc * g * i * (1f - i);
-            }
+            // dh = dL/dh_t + the next step's dz·RWᵀ, made in place in dhRec
+            float[] dh = last ? eps : dhRec;
+            int dhOff = last ? hr : b * H;
+            if (!last) for (int j = 0; j < H; j++) dhRec[dhOff + j] = eps[hr + j] + dhRec[dhOff + j];
+            LstmCell.backward(z, last ? null : z, nr, dz, zr, cPrev, pr, c, tanhC, hr, m != 1f, dh, dhOff, dcNext, b * H, H);
         }
     }
 

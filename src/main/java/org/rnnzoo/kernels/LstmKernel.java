@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * products, which the layer runs through ND4J into contiguous native buffers that the kernel reads
  * and writes with one bulk copy each. Holds the forward pass (gate activations, cells, outputs) for
  * the backward pass. One implementation per precision: {@link FloatLstmKernel} (training, sampling)
- * and {@link DoubleLstmKernel} (gradient checks).
+ * and {@link DoubleLstmKernel} (gradient checks); the cell equations themselves are {@link LstmCell}'s.
  *
  * <p>Layouts (row-major): time-major [T][B][·]; gates per row in DL4J's order [g | f | o | i].
  */

@@ -81,11 +81,7 @@ public final class PackedMatrix {
         int size = w.cols / 4;
         w.multiply(x, bias, z);
         rw.multiply(hPrev, z, z);
-        GateFunctions.tanh(z, 0, z, 0, size);
-        GateFunctions.sigmoid(z, size, 3 * size);
-        for (int j = 0; j < size; j++) c[at + j] = z[size + j] * c[at + j] + z[3 * size + j] * z[j];
-        GateFunctions.tanh(c, at, tanhC, 0, size);
-        for (int j = 0; j < size; j++) hOut[at + j] = z[2 * size + j] * tanhC[j];
+        LstmCell.forward(z, 0, c, at, c, at, tanhC, 0, hOut, at, size);
     }
 
     /** {@link #lstmStep} over all units, h and c updated in place. */
