@@ -16,6 +16,7 @@ import org.rnnzoo.kernels.VectorMath;
 import org.rnnzoo.layers.FastLstmLayer;
 import org.rnnzoo.layers.FastLstmParams;
 import org.rnnzoo.layers.FusedSoftmaxOutputLayer;
+import org.rnnzoo.kernels.Switches;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class HeapLstmDecoder {
      */
     private boolean descending;
     /** -Drnnzoo.decoderAlternates=false: always ascending, for measuring what alternating gives. */
-    private static final boolean ALTERNATE = !"false".equals(System.getProperty("rnnzoo.decoderAlternates"));
+    private static final boolean ALTERNATE = Switches.DECODER_ALTERNATES;
 
     /** What one thread computes: a range of units in every LSTM layer and a range of output blocks. */
     private static final class Share {

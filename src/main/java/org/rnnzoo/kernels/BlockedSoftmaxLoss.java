@@ -49,7 +49,7 @@ public final class BlockedSoftmaxLoss {
      * stays in L1 while every tile of the block reuses it (see {@link #depthChunk}; 16–40 KB measured,
      * 32 best, on a host with a 48 KB L1).
      */
-    static final int PANEL_CHUNK_BYTES = Integer.getInteger("rnnzoo.panelChunkBytes", 32 * 1024);
+    static final int PANEL_CHUNK_BYTES = Switches.PANEL_CHUNK_BYTES;
 
     private final int n, nIn, v, lanes, np, kp, panelChunkBytes;
     private final Panels rowPanels, kPanels;  // how the np rows and the kp inputs are cut into tiles and panels (see Panels)

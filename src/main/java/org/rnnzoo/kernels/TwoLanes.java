@@ -33,7 +33,7 @@ public final class TwoLanes {
      * How long an idle helper spins before parking: longer than the gap between two phases or tokens.
      * {@code -Drnnzoo.laneSpinMicros} (default 200) to measure it (2 ms measured no different).
      */
-    private static final long IDLE_SPIN_NANOS = Long.getLong("rnnzoo.laneSpinMicros", 200) * 1000;
+    private static final long IDLE_SPIN_NANOS = Switches.LANE_SPIN_MICROS * 1000;
 
     private static final int LANES = configuredLanes();
     private static final ReentrantLock owner = new ReentrantLock();
@@ -56,7 +56,7 @@ public final class TwoLanes {
     public static int lanes() { return LANES; }
 
     private static int configuredLanes() {
-        String s = System.getProperty("rnnzoo.threads", System.getenv("ZOO_THREADS"));
+        String s = Switches.THREADS;
         if (s == null || s.isBlank()) return Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
         try {
             int n = Integer.parseInt(s.trim());

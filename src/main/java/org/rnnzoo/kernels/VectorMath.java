@@ -8,7 +8,7 @@ package org.rnnzoo.kernels;
  */
 public final class VectorMath {
     private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("rnnzoo.noVectorApi");
+            && !Switches.NO_VECTOR_API;
 
     private VectorMath() {}
 

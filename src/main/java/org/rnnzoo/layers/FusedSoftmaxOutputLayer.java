@@ -17,6 +17,7 @@ import org.rnnzoo.kernels.NativeMatrix;
 import org.rnnzoo.kernels.PackedMatrix;
 import org.rnnzoo.kernels.TwoLanes;
 import org.rnnzoo.kernels.VectorMath;
+import org.rnnzoo.kernels.Switches;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,7 +59,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
      * a JVM without the Vector API always use). Not final so that one JVM can time both.
      */
     static volatile boolean blockedSoftmax = VectorMath.vectorApi()
-            && !"false".equalsIgnoreCase(System.getProperty("rnnzoo.blockedSoftmax"));
+            && Switches.BLOCKED_SOFTMAX;
     private BlockedSoftmaxLoss blockedLoss;  // holds the last forward's logits when lossInBlocks
     private boolean lossInBlocks;
 

@@ -18,6 +18,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.layers.FastEmbedding;
 import org.rnnzoo.layers.FusedSoftmaxOutput;
+import org.rnnzoo.kernels.Switches;
 
 import java.util.function.BiFunction;
 
@@ -40,7 +41,7 @@ final class LanguageModelGraph {
      * for measuring what workspaces give (docs/performance.md, twelfth session), not a setting.
      */
     private static final WorkspaceMode WORKSPACES =
-            "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces")) ? WorkspaceMode.NONE : WorkspaceMode.ENABLED;
+            Switches.NO_WORKSPACES ? WorkspaceMode.NONE : WorkspaceMode.ENABLED;
 
     private LanguageModelGraph() {}
 
