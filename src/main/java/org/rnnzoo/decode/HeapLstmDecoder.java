@@ -69,9 +69,8 @@ public final class HeapLstmDecoder {
     private final TwoLanes.Work work = this::runShare;
     /**
      * Which way this step walks the output matrix: with two lanes it alternates (see
-     * PackedMatrix#multiply). Measured on a host with 2 MB of L2 a core: two lanes, each reading
-     * 4.6 MB a token, +4–7%; one lane, reading all 10.6 MB, 0 to −3% (nothing of the last pass
-     * is left in L2 by then), so one lane always ascends (docs/performance.md, eleventh session).
+     * PackedMatrix#multiply), so each pass starts on what L2 still holds; one lane, reading the whole
+     * matrix, gains nothing and always ascends (docs/performance.md#decoder-alternating-passes).
      */
     private boolean descending;
     /** -Drnnzoo.decoderAlternates=false: always ascending, for measuring what alternating gives. */

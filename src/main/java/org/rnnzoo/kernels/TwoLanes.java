@@ -10,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Splits a phase of work in two shares (lanes) run at once: lane 0 on the calling thread, lane 1
  * on one process-wide helper thread. The layers and the batch-1 decoder use it to put this
  * machine's second core on their products: ND4J runs one OpenMP thread (two contend with the JVM,
- * docs/performance.md), so two Java threads each calling single-threaded gemms on their own half
- * are what scale (measured 1.6–1.75× on the output layer's products).
+ * docs/dl4j-notes.md#openmp-threads-on-2-cores), so two Java threads each calling single-threaded
+ * gemms on their own half are what scale (docs/performance.md, fourth session).
  *
  * <p>Why not an executor: a decoder step is a few phases of ~10–60 µs, and waking a pooled thread
  * costs a futex call (several µs, more when it was descheduled) per phase. The helper spins on a

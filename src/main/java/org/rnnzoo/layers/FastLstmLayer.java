@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * The runtime side of {@link FastLstm}. DL4J's LSTM spends its time in a per-step loop of small
- * native ops (dl4j-notes.md); here each direction is one big ND4J product for all steps, and per
+ * native ops (docs/dl4j-notes.md#lstm-per-step-ops); here each direction is one big ND4J product for all steps, and per
  * step a small product on packed heap copies of RW ({@link RecurrentProducts}) plus the gate maths,
  * in {@link LstmKernel} on Java arrays; the examples are split over two lanes ({@link TwoLanes}):
  * <pre>

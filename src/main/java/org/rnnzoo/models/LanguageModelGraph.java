@@ -38,7 +38,7 @@ final class LanguageModelGraph {
 
     /**
      * DL4J's workspace mode, ENABLED (its default) unless {@code -Drnnzoo.workspaces=none}: a switch
-     * for measuring what workspaces give (docs/performance.md, twelfth session), not a setting.
+     * for measuring what workspaces give (docs/performance.md#switches), not a setting.
      */
     private static final WorkspaceMode WORKSPACES =
             Switches.NO_WORKSPACES ? WorkspaceMode.NONE : WorkspaceMode.ENABLED;
@@ -59,7 +59,7 @@ final class LanguageModelGraph {
                 .inferenceWorkspaceMode(WORKSPACES)
                 .graphBuilder()
                 .addInputs(INPUT);
-        // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (dl4j-notes).
+        // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (docs/dl4j-notes.md#ncw).
         g.addLayer("embed", FastEmbedding.create(vocabSize, emb, RNNFormat.NCW), INPUT);
         String prev = "embed";
         int nIn = emb;
