@@ -5,11 +5,11 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.rnnzoo.data.BatchifiedTokenStream;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.decode.Sampler;
-import org.rnnzoo.layers.HeapLstmDecoder;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.train.FusedSgdUpdater;
 import org.rnnzoo.train.GlobalNormClipping;
 import org.rnnzoo.train.PerplexityEvaluator;
+import org.rnnzoo.decode.HeapLstmDecoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ public final class LanguageModelBenchmark {
         out.put("train_ms_per_step_max", Arrays.stream(stepMs).max().orElse(0));
         out.put("train_gflops", flops / (ms / 1e3) / 1e9);
         // Each repeat's figure in the order timed: on a shared host the speed moves in stretches of
-        // seconds to a minute (docs/performance.md, tenth session), which min/max alone cannot show.
+        // seconds to a minute, which min/max alone cannot show (docs/performance.md#shared-host-noise).
         out.put("train_tokens_per_s_repeats", Arrays.stream(stepMs).mapToLong(m -> Math.round(tokensPerStep / (m / 1e3))).toArray());
         // CPU time of this process per step: on a machine shared with other jobs it moves far less
         // than wall time (with one thread it equals wall time on a quiet machine).

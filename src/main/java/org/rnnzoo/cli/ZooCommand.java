@@ -21,7 +21,7 @@ public final class ZooCommand implements Runnable {
     /** Runs the CLI; user errors become one line on stderr and exit code 2, never a bare stack trace. */
     public static int execute(String... args) {
         try {
-            org.rnnzoo.layers.TwoLanes.lanes();        // reads ZOO_THREADS: a bad value is a user error, not a stack trace
+            org.rnnzoo.kernels.TwoLanes.lanes();        // reads ZOO_THREADS: a bad value is a user error, not a stack trace
         } catch (ExceptionInInitializerError e) {
             System.err.println("zoo: error: " + e.getCause().getMessage());
             return 2;

@@ -7,8 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.data.Vocabulary;
-import org.rnnzoo.layers.HeapLstmDecoder;
-import org.rnnzoo.layers.VectorMath;
+import org.rnnzoo.kernels.VectorMath;
+import org.rnnzoo.kernels.Switches;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class Sampler {
      * -Drnnzoo.sampleProposals=false: the default for {@code proposals} (see the constructor) becomes
      * false, for measuring in separate processes what the byte proposals give.
      */
-    private static final boolean PROPOSALS = !"false".equals(System.getProperty("rnnzoo.sampleProposals"));
+    private static final boolean PROPOSALS = Switches.SAMPLE_PROPOSALS;
 
     private final ComputationGraph net;
     private final Vocabulary vocab;

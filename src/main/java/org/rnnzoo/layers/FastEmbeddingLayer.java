@@ -12,6 +12,8 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.rnnzoo.kernels.NativeMatrix;
+import org.rnnzoo.kernels.TwoLanes;
 
 import java.nio.FloatBuffer;
 

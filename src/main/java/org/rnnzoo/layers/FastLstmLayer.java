@@ -13,12 +13,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.kernels.HeapCopy;
+import org.rnnzoo.kernels.LstmKernel;
+import org.rnnzoo.kernels.PackedMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
 
 import java.util.Map;
 
 /**
  * The runtime side of {@link FastLstm}. DL4J's LSTM spends its time in a per-step loop of small
- * native ops (dl4j-notes.md); here each direction is one big ND4J product for all steps, and per
+ * native ops (docs/dl4j-notes.md#lstm-per-step-ops); here each direction is one big ND4J product for all steps, and per
  * step a small product on packed heap copies of RW ({@link RecurrentProducts}) plus the gate maths,
  * in {@link LstmKernel} on Java arrays; the examples are split over two lanes ({@link TwoLanes}):
  * <pre>

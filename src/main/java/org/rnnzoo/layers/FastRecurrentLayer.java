@@ -12,6 +12,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.kernels.NativeMatrix;
 
 import java.util.Map;
 
@@ -19,8 +20,8 @@ import java.util.Map;
  * The engine under {@link FastSimpleRnnLayer} (written so an LSTM cell could share it; the zoo's
  * {@link FastLstmLayer} is a separate implementation): a recurrent layer whose only
  * native work is matrix products, with the per-time-step element-wise maths in plain Java loops.
- * DL4J's own LSTM issues some twenty small native ops per time step (dl4j-notes: ~45% of a PTB
- * step); here a forward step is one gemm and a backward step one gemm.
+ * DL4J's own LSTM issues some twenty small native ops per time step (docs/dl4j-notes.md#lstm-per-step-ops);
+ * here a forward step is one gemm and a backward step one gemm.
  *
  * <p>Forward, for input {@code x} {@code [B, nIn, T]}:
  * <ol>

@@ -11,6 +11,13 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.kernels.BlockedSoftmaxLoss;
+import org.rnnzoo.kernels.HeapCopy;
+import org.rnnzoo.kernels.NativeMatrix;
+import org.rnnzoo.kernels.PackedMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
+import org.rnnzoo.kernels.Switches;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,7 +59,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
      * a JVM without the Vector API always use). Not final so that one JVM can time both.
      */
     static volatile boolean blockedSoftmax = VectorMath.vectorApi()
-            && !"false".equalsIgnoreCase(System.getProperty("rnnzoo.blockedSoftmax"));
+            && Switches.BLOCKED_SOFTMAX;
     private BlockedSoftmaxLoss blockedLoss;  // holds the last forward's logits when lossInBlocks
     private boolean lossInBlocks;
 

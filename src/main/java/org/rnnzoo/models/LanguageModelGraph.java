@@ -39,7 +39,7 @@ final class LanguageModelGraph {
 
     static ComputationGraph build(ModelCard card, int vocabSize, Body body) {
         ZooGraph g = ZooGraph.start(card, java.util.Map.of(INPUT, 1));
-        // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (docs/dl4j-notes.md).
+        // NCW must be explicit, or RnnOutputLayer sees mismatched sequence lengths (docs/dl4j-notes.md#ncw).
         String embedded = g.layer("embed", FastEmbedding.create(vocabSize, card.getInt("embedding"), RNNFormat.NCW), INPUT);
         String features = body.add(g, embedded);
         g.layer(OUTPUT, outputLayer(card.getString("output"), g.width(features), vocabSize, card.getDouble("dropout")), features);

@@ -13,6 +13,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.rnnzoo.ZooException;
+import org.rnnzoo.kernels.Switches;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -25,11 +26,10 @@ import java.util.Map;
  */
 public final class ZooGraph {
     /**
-     * DL4J's workspace mode: ENABLED (its default) unless {@code -Drnnzoo.workspaces=none}, a switch
-     * for measuring what workspaces give (docs/performance.md), not a setting.
+     * DL4J's workspace mode, ENABLED (its default) unless {@code -Drnnzoo.workspaces=none}: a switch
+     * for measuring what workspaces give (docs/performance.md#switches), not a setting.
      */
-    private static final WorkspaceMode WORKSPACES =
-            "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces")) ? WorkspaceMode.NONE : WorkspaceMode.ENABLED;
+    private static final WorkspaceMode WORKSPACES = Switches.NO_WORKSPACES ? WorkspaceMode.NONE : WorkspaceMode.ENABLED;
 
     private final ComputationGraphConfiguration.GraphBuilder builder;
     private final Map<String, Integer> widths = new HashMap<>();

@@ -11,9 +11,10 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.SgdUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
-import org.rnnzoo.layers.NativeMatrix;
-import org.rnnzoo.layers.TwoLanes;
-import org.rnnzoo.layers.VectorMath;
+import org.rnnzoo.kernels.NativeMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
+import org.rnnzoo.kernels.Switches;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
      * takes part in shared-gradient training (ParallelWrapper, Spark), which fits its own replicas.
      */
     public static boolean install(ComputationGraph net) {
-        if (!Boolean.parseBoolean(System.getProperty("rnnzoo.fusedSgd", "true"))) return false;   // to time DL4J's own
+        if (!Switches.FUSED_SGD) return false;   // to time DL4J's own
         if (net.getUpdater() instanceof FusedSgdUpdater) return true;
         FusedSgdUpdater u = new FusedSgdUpdater(net);
         if (!u.covered()) return false;

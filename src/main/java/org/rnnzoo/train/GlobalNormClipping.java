@@ -5,9 +5,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.rnnzoo.layers.NativeMatrix;
-import org.rnnzoo.layers.TwoLanes;
-import org.rnnzoo.layers.VectorMath;
+import org.rnnzoo.kernels.NativeMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
 
 /**
  * Rescales the whole gradient so its global L2 norm is at most {@code maxNorm} (Pascanu et al.

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.rnnzoo.data.BatchifiedTokenStream;
-import org.rnnzoo.layers.NativeMatrix;
+import org.rnnzoo.kernels.NativeMatrix;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,8 +34,8 @@ public final class PerplexityEvaluator {
         float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] m = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
         // Only the targets' probabilities are read, through the array's own strides: a copy of the
-        // whole [b, vocab, t] array (8 MB a validation batch at PTB-small) made evaluation the JVM's
-        // main source of garbage, and G1 grew the heap for it (docs/performance.md, seventh session).
+        // whole [b, vocab, t] array made evaluation the JVM's main source of garbage
+        // (docs/performance.md#evaluation-garbage).
         java.nio.FloatBuffer direct = probs.dataType() == DataType.FLOAT && probs.data().asNio() != null
                 ? NativeMatrix.floatBuffer(probs) : null;
         long o = probs.offset(), s0 = probs.stride(0), s1 = probs.stride(1), s2 = probs.stride(2);
@@ -77,7 +77,7 @@ public final class PerplexityEvaluator {
         PerplexityEvaluator e = new PerplexityEvaluator();
         BatchifiedTokenStream stream = new BatchifiedTokenStream(ids, batch, bptt);
         // fit() leaves labels and masks set on the graph; a later inference with another batch
-        // size would trip over them (dl4j-notes).
+        // size would trip over them (docs/dl4j-notes.md#fit-leaves-labels-set).
         net.clear();
         net.rnnClearPreviousState();
         while (stream.hasNext()) {

@@ -5,9 +5,9 @@ import org.deeplearning4j.optimize.solvers.accumulation.GradientsAccumulator;
 import org.deeplearning4j.optimize.solvers.accumulation.IndexedTail;
 import org.deeplearning4j.optimize.stepfunctions.NegativeGradientStepFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.rnnzoo.layers.NativeMatrix;
-import org.rnnzoo.layers.TwoLanes;
-import org.rnnzoo.layers.VectorMath;
+import org.rnnzoo.kernels.NativeMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
 
 /**
  * The SGD step {@code params −= update} on two lanes. DL4J's optimizer applies it with one

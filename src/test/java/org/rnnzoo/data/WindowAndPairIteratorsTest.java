@@ -66,7 +66,8 @@ class WindowAndPairIteratorsTest {
                 new Seq2SeqPairIterator.Pair(new int[]{22}, new int[]{33})), 2, false, 0);
         MultiDataSet ds = it.next();
         INDArray dec = ds.getFeatures(1), tgt = ds.getLabels(0);
-        assertArrayEquals(new float[]{Vocabulary.BOS_ID, 30, 31, 32}, dec.getRow(0).toFloatVector());
+        assertArrayEquals(new long[]{2, 1, 4}, dec.shape(), "decoder ids as [batch, 1, T]");
+        assertArrayEquals(new float[]{Vocabulary.BOS_ID, 30, 31, 32}, dec.reshape(2, 4).getRow(0).toFloatVector());
         assertArrayEquals(new float[]{30, 31, 32, Vocabulary.EOS_ID}, tgt.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
                 org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all()).toFloatVector());
         assertArrayEquals(new float[]{1, 1, 0, 0}, ds.getLabelsMaskArray(0).getRow(1).toFloatVector(), "<s> 33 / 33 <eos>, then padding");

@@ -61,7 +61,7 @@ class SamplerTest {
         int n = p.length;
         float[] q = new float[n];
         if (s.temperature() == 1.0) System.arraycopy(p, 0, q, 0, n);
-        else org.rnnzoo.layers.VectorMath.pow(p, (float) (1.0 / s.temperature()), q);
+        else org.rnnzoo.kernels.VectorMath.pow(p, (float) (1.0 / s.temperature()), q);
         double total = 0;
         for (int i = 0; i < n; i++) {
             if (i == 0 || i == 3 || !(q[i] > 0)) q[i] = 0;

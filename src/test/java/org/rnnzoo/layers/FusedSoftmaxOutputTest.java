@@ -20,6 +20,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+import org.rnnzoo.kernels.VectorMath;
 
 import java.io.File;
 import java.nio.file.Files;

@@ -15,6 +15,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+import org.rnnzoo.kernels.GateFunctions;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,14 +17,14 @@ import java.nio.ByteOrder;
  * each use also compares 64 fixed positions of the live buffer with the values seen when packing:
  * replaced parameters differ there.
  */
-final class HeapCopy {
+public final class HeapCopy {
     private static final int PROBES = 64;
     private PackedMatrix packed;
     private final long[] probeAt = new long[PROBES];
     private final float[] probeValue = new float[PROBES];
 
     /** {@code a} (float [rows, cols], contiguous, see {@link #usable}) packed for x·a. */
-    PackedMatrix of(INDArray a) {
+    public PackedMatrix of(INDArray a) {
         ByteBuffer live = a.data().asNio().order(ByteOrder.nativeOrder());
         int rows = (int) a.size(0), cols = (int) a.size(1);
         if (packed == null || packed.rows != rows || packed.cols != cols || !matches(live)) {
@@ -39,7 +39,7 @@ final class HeapCopy {
         return packed;
     }
 
-    void invalidate() { packed = null; }
+    public void invalidate() { packed = null; }
 
     private boolean matches(ByteBuffer live) {
         for (int k = 0; k < PROBES; k++)
@@ -47,7 +47,7 @@ final class HeapCopy {
         return true;
     }
 
-    static boolean usable(INDArray a) {
+    public static boolean usable(INDArray a) {
         return a.dataType() == DataType.FLOAT && a.rank() == 2 && a.elementWiseStride() == 1;
     }
 }

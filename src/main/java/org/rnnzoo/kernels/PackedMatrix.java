@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 /**
  * A weight matrix W [rows, cols] repacked on the heap for one-row products x·W, the product that
@@ -12,11 +12,11 @@ package org.rnnzoo.layers;
  * i reading memory strictly in order, and stores them once: no reductions, no tails, and the whole
  * matrix is one sequential stream the hardware prefetcher follows.
  */
-final class PackedMatrix {
+public final class PackedMatrix {
     /** Columns per block: four vectors of the widest float species (64 floats with AVX-512). */
-    static final int BLOCK = VectorMath.packedBlock();
+    public static final int BLOCK = VectorMath.packedBlock();
 
-    final int rows, cols, blocks;
+    public final int rows, cols, blocks;
     final float[] data;
 
     private PackedMatrix(int rows, int cols) {
@@ -27,7 +27,7 @@ final class PackedMatrix {
     }
 
     /** Packs a float matrix [rows, cols] (any ordering). */
-    static PackedMatrix of(org.nd4j.linalg.api.ndarray.INDArray w) {
+    public static PackedMatrix of(org.nd4j.linalg.api.ndarray.INDArray w) {
         return fromColumnMajor(columnMajor(w), (int) w.size(0), (int) w.size(1));
     }
 
@@ -35,12 +35,12 @@ final class PackedMatrix {
      * The values of a float matrix in column-major order: one bulk read when it already is a
      * contiguous 'f' array (a parameter view), else through a copy.
      */
-    static float[] columnMajor(org.nd4j.linalg.api.ndarray.INDArray w) {
+    public static float[] columnMajor(org.nd4j.linalg.api.ndarray.INDArray w) {
         return columnMajor(w, null);
     }
 
     /** {@link #columnMajor(org.nd4j.linalg.api.ndarray.INDArray)} into {@code into} when it has the right length. */
-    static float[] columnMajor(org.nd4j.linalg.api.ndarray.INDArray w, float[] into) {
+    public static float[] columnMajor(org.nd4j.linalg.api.ndarray.INDArray w, float[] into) {
         if (w.ordering() != 'f' || w.elementWiseStride() != 1 || w.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT)
             return w.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('f').data().asFloat();
         float[] v = into != null && into.length == w.length() ? into : new float[(int) w.length()];
@@ -53,7 +53,7 @@ final class PackedMatrix {
      * to units [u0, u1): the result is [rows, 4(u1 − u0)] in the same gate order, so a thread that
      * owns those units can run {@link #lstmStep} on its share alone.
      */
-    static PackedMatrix ofUnits(org.nd4j.linalg.api.ndarray.INDArray w, int u0, int u1) {
+    public static PackedMatrix ofUnits(org.nd4j.linalg.api.ndarray.INDArray w, int u0, int u1) {
         int rows = (int) w.size(0);
         return fromColumnMajor(unitColumns(columnMajor(w), rows, (int) w.size(1) / 4, u0, u1), rows, 4 * (u1 - u0));
     }
@@ -62,7 +62,7 @@ final class PackedMatrix {
      * The gate columns of units [u0, u1) of a column-major [rows, 4·size] LSTM matrix (or, with
      * rows = 1, of a bias vector), still column-major and in the gate order [g | f | o | i].
      */
-    static float[] unitColumns(float[] columnMajor, int rows, int size, int u0, int u1) {
+    public static float[] unitColumns(float[] columnMajor, int rows, int size, int u0, int u1) {
         int n = u1 - u0;
         float[] mine = new float[rows * 4 * n];
         for (int gate = 0; gate < 4; gate++)
@@ -71,30 +71,26 @@ final class PackedMatrix {
     }
 
     /**
-     * One LSTM step for one row, FastLstm's gate order [g (tanh) | f | o | i], over the units this
-     * packed share holds (H' = w.cols / 4, starting at unit {@code at}): z = x·W + b + hPrev·RW,
-     * c = f·c + i·g, h = o·tanh(c), written to c[at…] and hOut[at…]. hPrev may be hOut (in place)
+     * One LSTM step for one row ({@link LstmCell}) over the units this packed share holds
+     * (H' = w.cols / 4, starting at unit {@code at}): z = x·W + b + hPrev·RW, then the cell,
+     * written to c[at…] and hOut[at…]. hPrev may be hOut (in place)
      * when one share holds every unit; {@code z} (≥ 4H') and {@code tanhC} (≥ H') are scratch.
      */
-    static void lstmStep(PackedMatrix w, PackedMatrix rw, float[] bias, float[] x, float[] hPrev,
+    public static void lstmStep(PackedMatrix w, PackedMatrix rw, float[] bias, float[] x, float[] hPrev,
                          float[] c, float[] hOut, int at, float[] z, float[] tanhC) {
         int size = w.cols / 4;
         w.multiply(x, bias, z);
         rw.multiply(hPrev, z, z);
-        GateFunctions.tanh(z, 0, z, 0, size);
-        GateFunctions.sigmoid(z, size, 3 * size);
-        for (int j = 0; j < size; j++) c[at + j] = z[size + j] * c[at + j] + z[3 * size + j] * z[j];
-        GateFunctions.tanh(c, at, tanhC, 0, size);
-        for (int j = 0; j < size; j++) hOut[at + j] = z[2 * size + j] * tanhC[j];
+        LstmCell.forward(z, 0, c, at, c, at, tanhC, 0, hOut, at, size);
     }
 
     /** {@link #lstmStep} over all units, h and c updated in place. */
-    static void lstmStep(PackedMatrix w, PackedMatrix rw, float[] bias, float[] x, float[] h, float[] c, float[] z, float[] tanhC) {
+    public static void lstmStep(PackedMatrix w, PackedMatrix rw, float[] bias, float[] x, float[] h, float[] c, float[] z, float[] tanhC) {
         lstmStep(w, rw, bias, x, h, c, h, 0, z, tanhC);
     }
 
     /** Packs W given as its values in column-major order (element (i, j) at j·rows + i). */
-    static PackedMatrix fromColumnMajor(float[] w, int rows, int cols) {
+    public static PackedMatrix fromColumnMajor(float[] w, int rows, int cols) {
         return repack(w, rows, cols, false, null);
     }
 
@@ -122,7 +118,7 @@ final class PackedMatrix {
      * out[j] = init[j] + Σ_i x[i]·W[i, j] for j &lt; cols ({@code init} null: 0). {@code init} may
      * be {@code out} itself (accumulate). Vectorised when the Vector API is present.
      */
-    void multiply(float[] x, float[] init, float[] out) {
+    public void multiply(float[] x, float[] init, float[] out) {
         multiply(x, init, out, 0, blocks);
     }
 
@@ -132,7 +128,7 @@ final class PackedMatrix {
      * once per four rows instead of once per row, and, unlike a gemm call, nothing is repacked per call
      * (ND4J's gemm took ~140 µs for a 10×200·200×800 product, nearly all of it repacking RW).
      */
-    void multiplyRows(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+    public void multiplyRows(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
         if (VectorMath.vectorApi()) {
             VectorizedSoftmax.multiplyPackedRows(this, x, xOff, xStride, n, out, outOff, outStride);
             return;
@@ -146,7 +142,7 @@ final class PackedMatrix {
     }
 
     /** {@link #multiply} for the columns of blocks [fromBlock, toBlock) only (a thread's share). */
-    void multiply(float[] x, float[] init, float[] out, int fromBlock, int toBlock) {
+    public void multiply(float[] x, float[] init, float[] out, int fromBlock, int toBlock) {
         multiply(x, init, out, fromBlock, toBlock, false);
     }
 
@@ -155,9 +151,9 @@ final class PackedMatrix {
      * {@code descending}. The same numbers either way (each block's columns are summed on their own, in
      * row order); the order decides what the cache still holds: a matrix larger than L2 read in the
      * same direction every time misses on every line, while alternating directions starts each pass on
-     * the lines the last one ended with (batch-1 decoding, {@link HeapLstmDecoder}).
+     * the lines the last one ended with (batch-1 decoding, {@code HeapLstmDecoder}).
      */
-    void multiply(float[] x, float[] init, float[] out, int fromBlock, int toBlock, boolean descending) {
+    public void multiply(float[] x, float[] init, float[] out, int fromBlock, int toBlock, boolean descending) {
         if (x.length < rows || out.length < cols || (init != null && init.length < cols))
             throw new IllegalArgumentException("PackedMatrix " + rows + "x" + cols + ": x has " + x.length
                     + ", out " + out.length + " values");

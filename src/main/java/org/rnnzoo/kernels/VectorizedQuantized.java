@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;

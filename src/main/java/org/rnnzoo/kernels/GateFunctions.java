@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 /**
  * The LSTM's element-wise non-linearities over Java arrays. For float, the JDK 17 Vector API
@@ -6,10 +6,10 @@ package org.rnnzoo.layers;
  * {@code jdk.incubator.vector} module is in the boot layer, plain loops otherwise. Double (used for
  * gradient checks) is always plain Java.
  */
-final class GateFunctions {
+public final class GateFunctions {
     /** True when the Vector API module was added with {@code --add-modules jdk.incubator.vector}. */
-    static final boolean VECTORISED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("rnnzoo.noVectorApi");
+    public static final boolean VECTORISED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Switches.NO_VECTOR_API;
 
     private GateFunctions() {
     }

@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.decode;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -8,6 +8,15 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rnnzoo.kernels.GateFunctions;
+import org.rnnzoo.kernels.PackedMatrix;
+import org.rnnzoo.kernels.QuantizedMatrix;
+import org.rnnzoo.kernels.TwoLanes;
+import org.rnnzoo.kernels.VectorMath;
+import org.rnnzoo.layers.FastLstmLayer;
+import org.rnnzoo.layers.FastLstmParams;
+import org.rnnzoo.layers.FusedSoftmaxOutputLayer;
+import org.rnnzoo.kernels.Switches;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,13 +69,12 @@ public final class HeapLstmDecoder {
     private final TwoLanes.Work work = this::runShare;
     /**
      * Which way this step walks the output matrix: with two lanes it alternates (see
-     * PackedMatrix#multiply). Measured on a host with 2 MB of L2 a core: two lanes, each reading
-     * 4.6 MB a token, +4–7%; one lane, reading all 10.6 MB, 0 to −3% (nothing of the last pass
-     * is left in L2 by then), so one lane always ascends (docs/performance.md, eleventh session).
+     * PackedMatrix#multiply), so each pass starts on what L2 still holds; one lane, reading the whole
+     * matrix, gains nothing and always ascends (docs/performance.md#decoder-alternating-passes).
      */
     private boolean descending;
     /** -Drnnzoo.decoderAlternates=false: always ascending, for measuring what alternating gives. */
-    private static final boolean ALTERNATE = !"false".equals(System.getProperty("rnnzoo.decoderAlternates"));
+    private static final boolean ALTERNATE = Switches.DECODER_ALTERNATES;
 
     /** What one thread computes: a range of units in every LSTM layer and a range of output blocks. */
     private static final class Share {

@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 /**
  * Row-wise softmax over float arrays. ND4J's exp runs scalar on this CPU (~25 ms for the 4M
@@ -8,7 +8,7 @@ package org.rnnzoo.layers;
  */
 public final class VectorMath {
     private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("rnnzoo.noVectorApi");
+            && !Switches.NO_VECTOR_API;
 
     private VectorMath() {}
 
@@ -31,7 +31,7 @@ public final class VectorMath {
      */
 
     /** The largest of z[from, to) (−∞ when empty). */
-    static float max(float[] z, int from, int to) {
+    public static float max(float[] z, int from, int to) {
         if (VECTOR) return VectorizedSoftmax.max(z, from, to);
         float max = Float.NEGATIVE_INFINITY;
         for (int i = from; i < to; i++) max = Math.max(max, z[i]);
@@ -39,7 +39,7 @@ public final class VectorMath {
     }
 
     /** z[i] = exp(z[i] − shift) over [from, to); returns their sum. */
-    static double expShifted(float[] z, int from, int to, float shift) {
+    public static double expShifted(float[] z, int from, int to, float shift) {
         if (VECTOR) return VectorizedSoftmax.expShifted(z, from, to, shift);
         double sum = 0;
         for (int i = from; i < to; i++) sum += z[i] = (float) Math.exp(z[i] - shift);
@@ -52,7 +52,7 @@ public final class VectorMath {
      * Vectorised, whole vectors of q are skipped by their sum; the serial chain of subtractions a
      * plain loop makes is ~4 cycles a value, ~7 µs over half of PTB's vocabulary.
      */
-    static int locate(float[] q, int from, int to, double u) {
+    public static int locate(float[] q, int from, int to, double u) {
         int i = from;
         if (VECTOR) {
             int[] at = {from};
@@ -72,7 +72,7 @@ public final class VectorMath {
     }
 
     /** z[i] *= factor over [from, to). */
-    static void scale(float[] z, int from, int to, float factor) {
+    public static void scale(float[] z, int from, int to, float factor) {
         if (VECTOR) {
             VectorizedSoftmax.scale(z, from, to, factor);
             return;

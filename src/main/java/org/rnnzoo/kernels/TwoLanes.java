@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -10,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Splits a phase of work in two shares (lanes) run at once: lane 0 on the calling thread, lane 1
  * on one process-wide helper thread. The layers and the batch-1 decoder use it to put this
  * machine's second core on their products: ND4J runs one OpenMP thread (two contend with the JVM,
- * docs/performance.md), so two Java threads each calling single-threaded gemms on their own half
- * are what scale (measured 1.6–1.75× on the output layer's products).
+ * docs/dl4j-notes.md#openmp-threads-on-2-cores), so two Java threads each calling single-threaded
+ * gemms on their own half are what scale (docs/performance.md, fourth session).
  *
  * <p>Why not an executor: a decoder step is a few phases of ~10–60 µs, and waking a pooled thread
  * costs a futex call (several µs, more when it was descheduled) per phase. The helper spins on a
@@ -33,7 +33,7 @@ public final class TwoLanes {
      * How long an idle helper spins before parking: longer than the gap between two phases or tokens.
      * {@code -Drnnzoo.laneSpinMicros} (default 200) to measure it (2 ms measured no different).
      */
-    private static final long IDLE_SPIN_NANOS = Long.getLong("rnnzoo.laneSpinMicros", 200) * 1000;
+    private static final long IDLE_SPIN_NANOS = Switches.LANE_SPIN_MICROS * 1000;
 
     private static final int LANES = configuredLanes();
     private static final ReentrantLock owner = new ReentrantLock();
@@ -56,7 +56,7 @@ public final class TwoLanes {
     public static int lanes() { return LANES; }
 
     private static int configuredLanes() {
-        String s = System.getProperty("rnnzoo.threads", System.getenv("ZOO_THREADS"));
+        String s = Switches.THREADS;
         if (s == null || s.isBlank()) return Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
         try {
             int n = Integer.parseInt(s.trim());

@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -18,15 +18,15 @@ import java.nio.FloatBuffer;
  * <p>Row-block views are made once per shape: building a view costs about as much as a small op.
  */
 public final class NativeMatrix {
-    final INDArray array;
-    final int rows, cols;
+    public final INDArray array;
+    public final int rows, cols;
     private final FloatBuffer floats;
     private final DoubleBuffer doubles;
     private float[] scratch = new float[0];
     private INDArray[] blockViews;
     private int blockRows;
 
-    NativeMatrix(DataType type, int rows, int cols) {
+    public NativeMatrix(DataType type, int rows, int cols) {
         if (type != DataType.FLOAT && type != DataType.DOUBLE)
             throw new IllegalArgumentException("data type " + type + " not supported (expected FLOAT or DOUBLE)");
         this.rows = rows;
@@ -38,7 +38,7 @@ public final class NativeMatrix {
     }
 
     /** {@code dst[off .. off+len)} = elements {@code [from, from+len)} in row-major order. */
-    void read(int from, double[] dst, int off, int len) {
+    public void read(int from, double[] dst, int off, int len) {
         if (doubles != null) {
             doubles.get(from, dst, off, len);
             return;
@@ -49,7 +49,7 @@ public final class NativeMatrix {
     }
 
     /** Elements {@code [to, to+len)} = {@code src[off .. off+len)}. */
-    void write(int to, double[] src, int off, int len) {
+    public void write(int to, double[] src, int off, int len) {
         if (doubles != null) {
             doubles.put(to, src, off, len);
             return;
@@ -60,7 +60,7 @@ public final class NativeMatrix {
     }
 
     /** Rows {@code [i·n, (i+1)·n)} as a view (contiguous, usable as a gemm result); views cached per n. */
-    INDArray block(int i, int n) {
+    public INDArray block(int i, int n) {
         if (blockViews == null || blockRows != n) {
             blockViews = new INDArray[rows / n];
             blockRows = n;
@@ -75,12 +75,12 @@ public final class NativeMatrix {
     }
 
     /** Rows {@code [from, to)} as a view. */
-    INDArray rows(int from, int to) {
+    public INDArray rows(int from, int to) {
         return array.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all());
     }
 
     /** Any array (view, order, type) as a row-major {@code double[]}. */
-    static double[] toDoubles(INDArray a) {
+    public static double[] toDoubles(INDArray a) {
         INDArray c = a.dup('c');
         double[] d = c.data().asDouble();
         if (d.length != a.length()) throw new IllegalStateException("unexpected buffer length " + d.length + " for " + a.shapeInfoToString());
@@ -88,7 +88,7 @@ public final class NativeMatrix {
     }
 
     /** The values of any array as floats, in row-major order (a cast and a copy: for small arrays). */
-    static float[] toFloats(INDArray a) {
+    public static float[] toFloats(INDArray a) {
         return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
@@ -107,7 +107,7 @@ public final class NativeMatrix {
     }
 
     /** A new array outside every workspace holding {@code values} in row-major order. */
-    static INDArray detached(double[] values, DataType type, long... shape) {
+    public static INDArray detached(double[] values, DataType type, long... shape) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray a = Nd4j.createUninitializedDetached(type, shape);
             var nio = a.data().asNio().order(ByteOrder.nativeOrder());

@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,11 +1,11 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 /**
  * An output layer's weights W [rows, cols] and bias b, kept twice for batch-1 sampling: as signed
  * bytes with one scale per column, packed like {@link PackedMatrix} (a quarter of the float bytes),
  * and as the exact float columns. {@link #upperBounds} computes, from the bytes alone, a number at or
  * above every logit l_j = b_j + Σ_i h_i·W[i, j]; {@link #exactLogit} computes one logit exactly.
- * {@link HeapLstmDecoder#sample} draws from the bounds and corrects with the exact logit of the
+ * {@code HeapLstmDecoder.sample} draws from the bounds and corrects with the exact logit of the
  * token drawn (rejection sampling), which is exact for softmax(l / T) while reading 2 MB a token
  * instead of 8 at PTB's 200 × 10k.
  *
@@ -17,7 +17,7 @@ package org.rnnzoo.layers;
  * division by T and the exponential are covered by a relative 2⁻¹⁶ and an absolute 10⁻³ on top
  * (each thousands of times what they can be off).
  */
-final class QuantizedMatrix {
+public final class QuantizedMatrix {
     static final int BLOCK = PackedMatrix.BLOCK;
     /** Float rounding unit, and the headroom for the last operations (see the class comment). */
     static final double UNIT = 0x1p-24;
@@ -46,7 +46,7 @@ final class QuantizedMatrix {
      * Quantizes W [rows, cols] (column-major values, kept by reference as the exact copy: the caller
      * must not change them) and keeps b, with bytes in [−127, 127].
      */
-    static QuantizedMatrix of(float[] columnMajor, float[] bias, int rows, int cols) {
+    public static QuantizedMatrix of(float[] columnMajor, float[] bias, int rows, int cols) {
         return of(columnMajor, bias, rows, cols, 127);
     }
 
@@ -54,7 +54,7 @@ final class QuantizedMatrix {
      * With integers in [−levels, levels]: 127 for bytes; tests use a few levels, so that the
      * bytes alone would sample a visibly different distribution and the correction must do the work.
      */
-    static QuantizedMatrix of(float[] columnMajor, float[] bias, int rows, int cols, int levels) {
+    public static QuantizedMatrix of(float[] columnMajor, float[] bias, int rows, int cols, int levels) {
         if (levels < 1 || levels > 127) throw new IllegalArgumentException("levels must be in [1, 127], not " + levels);
         if (columnMajor.length != rows * cols || bias.length != cols)
             throw new IllegalArgumentException("W has " + columnMajor.length + " values and b " + bias.length + " for " + rows + "x" + cols);
@@ -86,7 +86,7 @@ final class QuantizedMatrix {
      * {@code norm2} ≥ ‖h‖₂ and {@code norm1} ≥ ‖h‖₁ (see {@link #norms}). {@code out} holds
      * blocks·BLOCK values; padding columns come out as the slack alone.
      */
-    void upperBounds(float[] h, float norm2, float norm1, float inverseTemperature, float[] out, int fromBlock, int toBlock, boolean descending) {
+    public void upperBounds(float[] h, float norm2, float norm1, float inverseTemperature, float[] out, int fromBlock, int toBlock, boolean descending) {
         if (h.length < rows || out.length < blocks * BLOCK)
             throw new IllegalArgumentException("QuantizedMatrix " + rows + "x" + cols + ": h has " + h.length + ", out " + out.length + " values");
         if (VectorMath.vectorApi()) VectorizedQuantized.upperBounds(this, h, norm2, norm1, inverseTemperature, out, fromBlock, toBlock, descending);
@@ -112,7 +112,7 @@ final class QuantizedMatrix {
     }
 
     /** {‖h‖₂, ‖h‖₁} of h[0, rows), rounded up to floats. */
-    float[] norms(float[] h) {
+    public float[] norms(float[] h) {
         double two = 0, one = 0;
         for (int i = 0; i < rows; i++) {
             two += (double) h[i] * h[i];
@@ -122,7 +122,7 @@ final class QuantizedMatrix {
     }
 
     /** b_j + Σ_i h_i·W[i, j] in double from the float weights: the logit the bounds stand above. */
-    double exactLogit(float[] h, int j) {
+    public double exactLogit(float[] h, int j) {
         double z = bias[j];
         for (int i = 0, at = j * rows; i < rows; i++) z += (double) h[i] * columns[at + i];
         return z;

@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -18,8 +18,7 @@ import java.util.Arrays;
  * (128 columns × all rows, 200 KB) is made with the bias and its row maxima in the product kernel,
  * turned into exponentials and folded into running row sums (the "online" softmax) while in L2,
  * and in the backward pass turned into dz with one multiply per entry and used by both products.
- * Measured at PTB-small on two lanes: forward 11.5 against 13.0 ms, backward 19.2 against 20.2
- * (docs/performance.md, eighth session).
+ * (docs/performance.md#output-layer-blocked-softmax)
  *
  * <p>Layouts: the logits are held transposed, {@code [column][row]} per block, so every softmax
  * step runs along rows with whole vectors and no horizontal reductions (the row statistics are
@@ -36,7 +35,7 @@ import java.util.Arrays;
  * of a lane's last block a bias of −∞, so their probabilities are exactly 0 and they add nothing to
  * the maxima, the sums or any gradient.
  */
-final class BlockedSoftmaxLoss {
+public final class BlockedSoftmaxLoss {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Vocabulary columns per block: the block's logits (128 × n floats) and W (128 × nIn) stay in L2. */
@@ -46,10 +45,10 @@ final class BlockedSoftmaxLoss {
     /**
      * Bytes of a kernel's b operand that one run over a block's tiles may read: the three products
      * (logits, dW, dx) walk their depth in chunks this size or less, so the chunk of the shared panel
-     * stays in L1 while every tile of the block reuses it (see {@link #depthChunk}; 16–40 KB measured,
-     * 32 best, on a host with a 48 KB L1).
+     * stays in L1 while every tile of the block reuses it (see {@link #depthChunk};
+     * docs/performance.md#output-layer-blocked-softmax-tiles).
      */
-    static final int PANEL_CHUNK_BYTES = Integer.getInteger("rnnzoo.panelChunkBytes", 32 * 1024);
+    static final int PANEL_CHUNK_BYTES = Switches.PANEL_CHUNK_BYTES;
 
     private final int n, nIn, v, lanes, np, kp, panelChunkBytes;
     private final Panels rowPanels, kPanels;  // how the np rows and the kp inputs are cut into tiles and panels (see Panels)
@@ -65,12 +64,12 @@ final class BlockedSoftmaxLoss {
     private final float[] lse;               // [np] log Σ exp(logits) of a row; +∞ where masked or padding
     private int[] targets;
 
-    BlockedSoftmaxLoss(int n, int nIn, int v, int lanes) {
+    public BlockedSoftmaxLoss(int n, int nIn, int v, int lanes) {
         this(n, nIn, v, lanes, PANEL_CHUNK_BYTES);
     }
 
     /** With the b-panel chunk budget given (tests: any budget gives the same bits). */
-    BlockedSoftmaxLoss(int n, int nIn, int v, int lanes, int panelChunkBytes) {
+    public BlockedSoftmaxLoss(int n, int nIn, int v, int lanes, int panelChunkBytes) {
         if (panelChunkBytes < 4 * L * 5) throw new IllegalArgumentException("panel chunk budget " + panelChunkBytes + " bytes is under one row of a panel");
         this.panelChunkBytes = panelChunkBytes;
         this.n = n;
@@ -109,7 +108,7 @@ final class BlockedSoftmaxLoss {
         lse = new float[np];
     }
 
-    boolean fits(int n, int nIn, int v, int lanes) {
+    public boolean fits(int n, int nIn, int v, int lanes) {
         return this.n == n && this.nIn == nIn && this.v == v && this.lanes == lanes;
     }
 
@@ -117,7 +116,7 @@ final class BlockedSoftmaxLoss {
      * Logits x·W + b of every row, their softmax statistics, and the summed negative log-likelihood
      * of the targets (−1: masked, not counted). Keeps what {@link #backward} needs.
      */
-    double forward(FloatBuffer x, long xOff, FloatBuffer w, long wOff, float[] bias, int[] targets) {
+    public double forward(FloatBuffer x, long xOff, FloatBuffer w, long wOff, float[] bias, int[] targets) {
         this.targets = targets;
         TwoLanes.run((phase, lane) -> {                // each lane packs half the rows; both need all of them after
             float[] row = new float[nIn];
@@ -209,7 +208,7 @@ final class BlockedSoftmaxLoss {
      * dW ([v, nIn] at {@code dw[dwOff…]}), db ([v]) and dx ([n, nIn] at {@code dx[dxOff…]}) of the
      * summed loss of the last {@link #forward}.
      */
-    void backward(FloatBuffer dw, long dwOff, float[] db, FloatBuffer dx, long dxOff) {
+    public void backward(FloatBuffer dw, long dwOff, float[] db, FloatBuffer dx, long dxOff) {
         TwoLanes.run((phase, lane) -> backwardLane(dw, dwOff, db, lane), 0, lanes);
         float[] total = dxp[0];                        // the lanes' partial sums, added into lane 0's rows, half the rows each
         TwoLanes.run((phase, half) -> {
@@ -282,10 +281,9 @@ final class BlockedSoftmaxLoss {
         return s.reduceLanes(VectorOperators.ADD);
     }
 
-    // The two kernels. Tiles of 4 rows × 4 or 5 vectors keep 16 or 20 sums in registers (in isolation
-    // 106.7 and 107.4 GFLOP/s; 8 × 2, 8 × 3 and 6 × 4 were no faster, docs/performance.md, seventh
-    // session). 4 × 3 (102) and 4 × 1 (78: too few independent sums for the FMA units) take the
-    // leftovers of a width (see Panels). Offsets are absolute: aAt is a's first row (or column) of the
+    // The two kernels. Tiles of 4 rows × 4 or 5 vectors keep 16 or 20 sums in registers, enough
+    // independent sums for the FMA units; 4 × 3 and 4 × 1 take the leftovers of a width (see Panels;
+    // docs/performance.md#output-layer-blocked-softmax-tiles). Offsets are absolute: aAt is a's first row (or column) of the
     // tile, bAt b's first column, cAt c's first entry.
 
     static void rowsTile(int vectors, float[] a, int lda, int aAt, int depth, float[] b, int ldb, int bAt,
@@ -595,13 +593,9 @@ final class BlockedSoftmaxLoss {
      * How a width of whole vectors is cut into panels, one register tile wide each. With fives (the
      * nIn side: dW and dx): fours and fives, which fill any width of 12 vectors or more (13: 4 + 4 +
      * 5), threes and ones only for the narrower widths they cannot (3, 6, 7, 11; 1, 2). Without (the
-     * rows of the logits): fours, then one three or up to two ones — measured on the output layer
-     * alone, 400 rows as 6 × 4 + 1 vectors ran the logits ~0.2 ms faster than 5 × 5 or 5 × 4 + 5
-     * (the 4 + 4 + 5 cut of nIn took the backward pass from 18.7 to 18.0 ms). A [depth × width] matrix
-     * stored panel by panel puts each panel's rows together, so a kernel's b operand streams through
-     * consecutive memory: with the plain layout's row stride (np or kp floats) the same tile ran
-     * 6–10% slower in isolation and each of the three products 14–17% slower in the pass (one lane,
-     * PTB-small).
+     * rows of the logits): fours, then one three or up to two ones. A [depth × width] matrix stored
+     * panel by panel puts each panel's rows together, so a kernel's b operand streams through
+     * consecutive memory (docs/performance.md#output-layer-blocked-softmax-tiles).
      */
     static final class Panels {
         final int count;

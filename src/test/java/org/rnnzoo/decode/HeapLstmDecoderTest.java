@@ -1,4 +1,4 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.decode;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;

@@ -1,78 +1,78 @@
-package org.rnnzoo.layers;
+package org.rnnzoo.kernels;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
 
 /**
- * {@link LstmKernel} in float. {@link DoubleLstmKernel} is this file with float → double (generated
- * with sed; change both together).
+ * {@link LstmKernel} in double, for gradient checks: {@link FloatLstmKernel}'s plumbing with
+ * float → double around the same {@link LstmCell} (change both together).
  */
-final class FloatLstmKernel extends LstmKernel {
+final class DoubleLstmKernel extends LstmKernel {
     private final int gates;
-    private final float[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
-    private float[] mask;
-    private final RecurrentProducts.FloatRows recurrentWeights = new RecurrentProducts.FloatRows();
+    private final double[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
+    private double[] mask;
+    private final RecurrentProducts.DoubleRows recurrentWeights = new RecurrentProducts.DoubleRows();
 
-    FloatLstmKernel(int batch, int steps, int size) {
+    DoubleLstmKernel(int batch, int steps, int size) {
         super(batch, steps, size);
         gates = 4 * size;
         int rows = steps * batch;
-        z = new float[rows * gates];
-        dz = new float[rows * gates];
-        c = new float[rows * size];
-        tanhC = new float[rows * size];
-        h = new float[rows * size];
-        eps = new float[rows * size];
-        bias = new float[gates];
-        h0 = new float[batch * size];
-        c0 = new float[batch * size];
-        rec = new float[batch * gates];
-        dhRec = new float[batch * size];
-        dcNext = new float[batch * size];
+        z = new double[rows * gates];
+        dz = new double[rows * gates];
+        c = new double[rows * size];
+        tanhC = new double[rows * size];
+        h = new double[rows * size];
+        eps = new double[rows * size];
+        bias = new double[gates];
+        h0 = new double[batch * size];
+        c0 = new double[batch * size];
+        rec = new double[batch * gates];
+        dhRec = new double[batch * size];
+        dcNext = new double[batch * size];
     }
 
     @Override
-    DataType dataType() {
-        return DataType.FLOAT;
+    public DataType dataType() {
+        return DataType.DOUBLE;
     }
 
     /** The native memory of a contiguous, offset-0 'c' array of this precision. */
-    private static FloatBuffer nio(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    private static DoubleBuffer nio(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
     }
 
     /** Any array's elements in 'c' order, converted to this precision. */
-    static float[] values(INDArray a) {
-        INDArray x = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+    static double[] values(INDArray a) {
+        INDArray x = a.dataType() == DataType.DOUBLE ? a : a.castTo(DataType.DOUBLE);
         if (x.isView() || x.ordering() != 'c' || x.data().length() != x.length()) x = x.dup('c');
-        return x.data().asFloat();
+        return x.data().asDouble();
     }
 
     @Override
-    void loadProjection(INDArray projection) {
+    public void loadProjection(INDArray projection) {
         generation++;
         nio(projection).get(0, z, 0, z.length);
     }
 
     @Override
-    void loadBias(INDArray b) {
+    public void loadBias(INDArray b) {
         System.arraycopy(values(b), 0, bias, 0, gates);
     }
 
     @Override
-    void loadInitialState(INDArray h0, INDArray c0) {
+    public void loadInitialState(INDArray h0, INDArray c0) {
         load(h0, this.h0);
         load(c0, this.c0);
     }
 
-    private void load(INDArray state, float[] into) {
+    private void load(INDArray state, double[] into) {
         if (state == null) {
-            Arrays.fill(into, 0f);
+            Arrays.fill(into, 0.0);
         } else {
             if (state.length() != into.length) {
                 throw new IllegalStateException("stored state has " + state.length() / size + " examples, input has "
@@ -83,7 +83,7 @@ final class FloatLstmKernel extends LstmKernel {
     }
 
     @Override
-    void loadMask(INDArray m) {
+    public void loadMask(INDArray m) {
         mask = m == null ? null : values(m);
         if (mask != null && mask.length != batch * steps) {
             throw new IllegalStateException("mask has shape " + Arrays.toString(m.shape()) + ", expected [" + batch + ", " + steps + "]");
@@ -91,15 +91,15 @@ final class FloatLstmKernel extends LstmKernel {
     }
 
     @Override
-    void loadRecurrentWeights(INDArray rw) {
+    public void loadRecurrentWeights(INDArray rw) {
         recurrentWeights.load(rw);
     }
 
     @Override
-    void forwardStep(int t, int b0, int b1, boolean recurrent) {
+    public void forwardStep(int t, int b0, int b1, boolean recurrent) {
         final int H = size, G = gates;
         if (recurrent) recurrentWeights.forward(t == 0 ? h0 : h, t == 0 ? b0 * H : ((t - 1) * batch + b0) * H, b1 - b0, rec, b0 * G);
-        float[] cPrev = t == 0 ? c0 : c;
+        double[] cPrev = t == 0 ? c0 : c;
         for (int b = b0; b < b1; b++) {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
             if (recurrent) {
@@ -107,17 +107,11 @@ final class FloatLstmKernel extends LstmKernel {
             } else {
                 for (int j = 0; j < G; j++) z[zr + j] += bias[j];
             }
-            GateFunctions.tanh(z, zr, z, zr, H);           // g
-            GateFunctions.sigmoid(z, zr + H, 3 * H);        // f, o, i
-            for (int j = 0; j < H; j++) {
-                c[hr + j] = z[zr + H + j] * cPrev[pr + j] + z[zr + 3 * H + j] * z[zr + j];
-            }
-            GateFunctions.tanh(c, hr, tanhC, hr, H);
-            for (int j = 0; j < H; j++) h[hr + j] = z[zr + 2 * H + j] * tanhC[hr + j];
+            LstmCell.forward(z, zr, cPrev, pr, c, hr, tanhC, hr, h, hr, H);
             if (mask != null) {
                 // As DL4J's LSTM: a masked step outputs zero and passes a zero cell on.
-                float m = mask[b * steps + t];
-                if (m != 1f) {
+                double m = mask[b * steps + t];
+                if (m != 1.0) {
                     for (int j = 0; j < H; j++) {
                         c[hr + j] *= m;
                         h[hr + j] *= m;
@@ -128,69 +122,59 @@ final class FloatLstmKernel extends LstmKernel {
     }
 
     @Override
-    void writeOutputs(INDArray out) {
+    public void writeOutputs(INDArray out) {
         nio(out).put(0, h, 0, h.length);
     }
 
     @Override
-    INDArray lastOutput() {
+    public INDArray lastOutput() {
         return Nd4j.create(Arrays.copyOfRange(h, (steps - 1) * batch * size, steps * batch * size), new long[]{batch, size}, 'c');
     }
 
     @Override
-    INDArray lastCell() {
+    public INDArray lastCell() {
         return Nd4j.create(Arrays.copyOfRange(c, (steps - 1) * batch * size, steps * batch * size), new long[]{batch, size}, 'c');
     }
 
     @Override
-    void loadEpsilon(INDArray epsilon) {
+    public void loadEpsilon(INDArray epsilon) {
         nio(epsilon).get(0, eps, 0, eps.length);
     }
 
     @Override
-    void backwardStep(int t, int b0, int b1) {
+    public void backwardStep(int t, int b0, int b1) {
         final int H = size, G = gates;
         boolean last = t == steps - 1;
         if (!last) recurrentWeights.backward(dz, ((t + 1) * batch + b0) * G, b1 - b0, dhRec, b0 * H);
-        float[] cPrev = t == 0 ? c0 : c;
+        double[] cPrev = t == 0 ? c0 : c;
         for (int b = b0; b < b1; b++) {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
             int nr = zr + batch * G; // next step's gates
-            float m = mask == null ? 1f : mask[b * steps + t];
-            for (int j = 0; j < H; j++) {
-                float g = z[zr + j], f = z[zr + H + j], o = z[zr + 2 * H + j], i = z[zr + 3 * H + j];
-                float tc = tanhC[hr + j];
-                float dh = last ? eps[hr + j] : eps[hr + j] + dhRec[b * H + j];
-                // As DL4J's LSTM (whose backward pass gets no mask): tanh is differentiated at the
-                // stored, masked cell state, and the gate gradients are not masked.
-                float tcm = m == 1f ? tc : (float) Math.tanh(c[hr + j]);
-                float dc = dh * o * (1f - tcm * tcm);
-                if (!last) dc += z[nr + H + j] * dcNext[b * H + j];
-                dcNext[b * H + j] = dc;
-                dz[zr + j] = dc * i * (1f - g * g);
-                dz[zr + H + j] = dc * cPrev[pr + j] * f * (1f - f);
-                dz[zr + 2 * H + j] = dh * tc * o * (1f - o);
-                dz[zr + 3 * H + j] = dc * g * i * (1f - i);
-            }
+            double m = mask == null ? 1.0 : mask[b * steps + t];
+            // dh = dL/dh_t + the next step's dz·RWᵀ, made in place in dhRec
+            double[] dh = last ? eps : dhRec;
+            int dhOff = last ? hr : b * H;
+            if (!last) for (int j = 0; j < H; j++) dhRec[dhOff + j] = eps[hr + j] + dhRec[dhOff + j];
+            LstmCell.backward(z, last ? null : z, nr, dz, zr, cPrev, pr, c, tanhC, hr, m != 1.0, dh, dhOff, dcNext, b * H, H);
         }
     }
 
     @Override
-    void writeGateGradients(INDArray out, int firstStep) {
-        Arrays.fill(dz, 0, firstStep * batch * gates, 0f);
+    public void writeGateGradients(INDArray out, int firstStep) {
+        Arrays.fill(dz, 0, firstStep * batch * gates, 0.0);
         nio(out).put(0, dz, 0, dz.length);
     }
 
     @Override
-    void writePreviousOutputs(INDArray out) {
-        FloatBuffer buf = nio(out);
+    public void writePreviousOutputs(INDArray out) {
+        DoubleBuffer buf = nio(out);
         buf.put(0, h0, 0, h0.length);
         buf.put(h0.length, h, 0, (steps - 1) * batch * size);
     }
 
     @Override
-    INDArray biasGradient(int firstStep) {
-        float[] sum = new float[gates];
+    public INDArray biasGradient(int firstStep) {
+        double[] sum = new double[gates];
         for (int r = firstStep * batch, rows = steps * batch; r < rows; r++) {
             for (int j = 0, off = r * gates; j < gates; j++) sum[j] += dz[off + j];
         }

@@ -1,0 +1,38 @@
+package org.rnnzoo.kernels;
+
+/**
+ * Every {@code -Drnnzoo.*} system property the project reads, read here once when the class loads.
+ * Most are measurement switches: they turn one speed-up off so that a separate JVM can time the
+ * difference; none changes a result. The table with defaults and the measurements behind each is
+ * in docs/performance.md#switches.
+ */
+public final class Switches {
+    private Switches() {}
+
+    /** {@code rnnzoo.noVectorApi=true}: plain-Java loops even when the Vector API module is present. */
+    public static final boolean NO_VECTOR_API = Boolean.getBoolean("rnnzoo.noVectorApi");
+
+    /** {@code rnnzoo.threads} (else env {@code ZOO_THREADS}): lanes, 1 or 2; parsed by {@link TwoLanes}. */
+    public static final String THREADS = System.getProperty("rnnzoo.threads", System.getenv("ZOO_THREADS"));
+
+    /** {@code rnnzoo.laneSpinMicros} (default 200): how long an idle lane-1 helper spins before parking. */
+    public static final long LANE_SPIN_MICROS = Long.getLong("rnnzoo.laneSpinMicros", 200);
+
+    /** {@code rnnzoo.panelChunkBytes} (default 32 KiB): depth chunk of the blocked softmax's shared panel. */
+    public static final int PANEL_CHUNK_BYTES = Integer.getInteger("rnnzoo.panelChunkBytes", 32 * 1024);
+
+    /** {@code rnnzoo.blockedSoftmax=false}: the output layer trains with gemms and a softmax pass instead of in vocabulary blocks. */
+    public static final boolean BLOCKED_SOFTMAX = !"false".equalsIgnoreCase(System.getProperty("rnnzoo.blockedSoftmax"));
+
+    /** {@code rnnzoo.decoderAlternates=false}: the two-lane decoder always walks the output matrix ascending. */
+    public static final boolean DECODER_ALTERNATES = !"false".equals(System.getProperty("rnnzoo.decoderAlternates"));
+
+    /** {@code rnnzoo.sampleProposals=false}: unfiltered sampling draws from the float softmax, not from byte proposals. */
+    public static final boolean SAMPLE_PROPOSALS = !"false".equals(System.getProperty("rnnzoo.sampleProposals"));
+
+    /** {@code rnnzoo.fusedSgd=false}: DL4J's own SGD updater and step instead of the fused two-lane pass. */
+    public static final boolean FUSED_SGD = Boolean.parseBoolean(System.getProperty("rnnzoo.fusedSgd", "true"));
+
+    /** {@code rnnzoo.workspaces=none}: the language-model graphs run with DL4J's WorkspaceMode.NONE. */
+    public static final boolean NO_WORKSPACES = "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces"));
+}
