@@ -16,8 +16,8 @@ import java.util.Map;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Perplexity of a checkpoint on a split of its dataset, or on a text file.")
 final class EvalCommand implements Runnable {
-    @Parameters(paramLabel = "CHECKPOINT")
-    Path checkpoint;
+    @Parameters(paramLabel = "CHECKPOINT", description = "a checkpoint .zip, or a trained model's name MODEL:DATASET (see: zoo models)")
+    String checkpoint;
 
     @Option(names = "--split", description = "train, valid or test (default: test)")
     String split = "test";
@@ -30,7 +30,7 @@ final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
-        Checkpoint c = Checkpoint.load(checkpoint);
+        Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(checkpoint));
         ModelCard card = c.card();
         TokenCorpus corpus;
         String what, scored = split;

@@ -4,20 +4,19 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.rnnzoo.StagedFile;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.models.ModelCard;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,8 @@ public record Checkpoint(ComputationGraph net, ModelCard card, Vocabulary vocabu
     public void save(Path path) {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), path.getFileName().toString(), ".tmp");
+            StagedFile staged = StagedFile.beside(path);
+            Path tmp = staged.path();
             try {
                 ModelSerializer.writeModel(net, tmp.toFile(), true);
                 try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
@@ -46,9 +46,9 @@ public record Checkpoint(ComputationGraph net, ModelCard card, Vocabulary vocabu
                     Files.writeString(zip.getPath(VOCAB), JSON.writeValueAsString(vocabulary.words()));
                     Files.writeString(zip.getPath(STATE), JSON.writeValueAsString(state));
                 }
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                staged.commit();
             } finally {
-                Files.deleteIfExists(tmp);
+                staged.close();
             }
         } catch (IOException e) {
             throw new ZooException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
@@ -81,13 +81,7 @@ public record Checkpoint(ComputationGraph net, ModelCard card, Vocabulary vocabu
     /** Writes small text files the same way: temp file in the same directory, then rename. */
     public static void writeAtomically(Path path, String content) {
         try {
-            Path dir = path.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(content.getBytes(StandardCharsets.UTF_8));
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StagedFile.writeString(path, content);
         } catch (IOException e) {
             throw new ZooException("cannot write " + path + ": " + e.getMessage(), e);
         }
