@@ -21,8 +21,8 @@ import java.util.Map;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Score a checkpoint on a split of its dataset with its task's metrics (perplexity, accuracy, word error rate), or a language model on a text file.")
 final class EvalCommand implements Runnable {
-    @Parameters(paramLabel = "CHECKPOINT")
-    Path checkpoint;
+    @Parameters(paramLabel = "CHECKPOINT", description = "a checkpoint .zip, or a trained model's name MODEL:DATASET (see: zoo models)")
+    String checkpoint;
 
     @Option(names = "--split", description = "train, valid or test (default: test)")
     String split = "test";
@@ -35,7 +35,7 @@ final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
-        Checkpoint c = Checkpoint.load(checkpoint);
+        Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(checkpoint));
         ModelCard card = c.card();
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
         if (text != null) {

@@ -6,17 +6,17 @@ import org.rnnzoo.data.Corpora;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.models.ModelRegistry;
 import org.rnnzoo.train.Checkpoint;
+import org.rnnzoo.train.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 @Command(name = "info", mixinStandardHelpOptions = true, description = "Print a model card, its ComputationGraph summary and parameter count (or a checkpoint's provenance).")
 final class InfoCommand implements Runnable {
-    @Parameters(paramLabel = "NAME|CHECKPOINT", description = "zoo model name, or a checkpoint .zip")
+    @Parameters(paramLabel = "NAME|CHECKPOINT", description = "zoo model name, a checkpoint .zip, or a trained model's name MODEL:DATASET")
     String name;
 
     @Option(names = "--preset", description = "apply a named recipe from the card's presets (e.g. zaremba-small)")
@@ -30,8 +30,8 @@ final class InfoCommand implements Runnable {
 
     @Override
     public void run() {
-        if (name.endsWith(".zip")) {
-            Checkpoint c = Checkpoint.load(Path.of(name));
+        if (name.endsWith(".zip") || ModelStore.isName(name)) {
+            Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(name));
             System.out.println("# checkpoint " + name);
             c.describe().forEach(System.out::println);
             System.out.print(c.card().toYaml());

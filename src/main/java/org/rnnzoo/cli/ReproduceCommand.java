@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rnnzoo.Names;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.train.Checkpoint;
+import org.rnnzoo.train.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,10 +44,9 @@ final class ReproduceCommand implements Runnable {
             Path dir = runs.resolve(table + "-" + row.id());
             List<String> args = new ArrayList<>(List.of("train"));
             args.addAll(row.args());
-            args.addAll(List.of("--run-dir", dir.toString(), "--no-progress"));
+            args.addAll(List.of("--run-dir", dir.toString(), "--force", "--no-progress"));
             if (mirror != null) args.addAll(List.of("--mirror", mirror.toString()));
             System.out.println("== " + table + "/" + row.id() + ": ./zoo train " + String.join(" ", row.args()));
-            deleteRun(dir);
             long t0 = System.nanoTime();
             int code = ZooCommand.execute(args.toArray(new String[0]));
             if (code != 0) throw new ZooException("row " + row.id() + " failed (exit " + code + "); see the messages above");
@@ -57,6 +56,7 @@ final class ReproduceCommand implements Runnable {
             try {
                 Checkpoint.writeAtomically(docs.resolve("results").resolve(table).resolve(row.id() + ".json"), JSON.writeValueAsString(result));
             } catch (IOException e) { throw new ZooException("cannot write result of " + row.id() + ": " + e.getMessage()); }
+            register(table, row, result);
         }
         Checkpoint.writeAtomically(docs.resolve("results.md"), ResultsTables.markdown(tables, docs.resolve("results")));
         System.out.println("wrote " + docs.resolve("results.md"));
@@ -70,12 +70,15 @@ final class ReproduceCommand implements Runnable {
         }
     }
 
-    private static void deleteRun(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new ZooException("cannot clear " + dir + ": " + e.getMessage());
-        }
+    /** Keeps the row's best checkpoint by name (ResultsTables.trainedModelNames), for zoo eval / sample NAME. */
+    static void register(String table, ResultsTables.Row row, Map<String, Object> result) {
+        List<String> names = ResultsTables.trainedModelNames(table, row);
+        if (names.isEmpty() || !(result.get("checkpoint") instanceof String checkpoint)) return;
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        for (String k : List.of("valid_ppl", "test_ppl", "command")) provenance.put(k, result.get(k));
+        provenance.put("table", table + "/" + row.id());
+        ModelStore store = new ModelStore();
+        store.register(names, Path.of(checkpoint), provenance);
+        System.out.println("registered " + String.join(", ", names) + " in " + store.dir());
     }
 }

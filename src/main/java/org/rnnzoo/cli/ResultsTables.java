@@ -1,5 +1,7 @@
 package org.rnnzoo.cli;
 
+import org.rnnzoo.Zoo;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,6 +43,31 @@ final class ResultsTables {
                 new Row("lstm", "LSTM (2x200)", List.of("lstm-lm", "--preset", "brown-small"), "test_ppl",
                         "-", "better than the NPLM")));
         return t;
+    }
+
+    /**
+     * The names {@code zoo reproduce} keeps a row's best checkpoint under (see {@link org.rnnzoo.train.ModelStore}):
+     * {@code MODEL:TABLE/ROW} always, and {@code MODEL:TABLE} too for the model's last row in the table (rows run from
+     * the baseline recipe to the headline one). A table is named after the dataset all its rows train on. Count
+     * models write an ARPA file, not a checkpoint: no names.
+     */
+    static List<String> trainedModelNames(String table, Row row) {
+        String model = row.args().get(0);
+        if (Zoo.card(model).task().equals("count-language-model")) return List.of();
+        List<Row> rows = all().get(table);
+        Row last = rows.stream().filter(r -> r.args().get(0).equals(model)).reduce((a, b) -> b).orElseThrow();
+        String name = model + ":" + table;
+        return last.id().equals(row.id()) ? List.of(name + "/" + row.id(), name) : List.of(name + "/" + row.id());
+    }
+
+    /** Every name a table row makes, with the command that makes it. */
+    static Map<String, String> trainedModelCommands() {
+        Map<String, String> out = new LinkedHashMap<>();
+        all().forEach((table, rows) -> {
+            for (Row r : rows)
+                for (String name : trainedModelNames(table, r)) out.put(name, "zoo reproduce " + table + " --rows " + r.id());
+        });
+        return out;
     }
 
     static String markdown(Map<String, List<Row>> tables, Path resultsDir) {

@@ -7,12 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a language-model checkpoint.")
 final class SampleCommand implements Runnable {
-    @Parameters(paramLabel = "CHECKPOINT")
-    Path checkpoint;
+    @Parameters(paramLabel = "CHECKPOINT", description = "a checkpoint .zip, or a trained model's name MODEL:DATASET (see: zoo models)")
+    String checkpoint;
 
     @Option(names = "--prompt", description = "text to continue (default: start a new sentence)")
     String prompt = "";
@@ -36,7 +34,7 @@ final class SampleCommand implements Runnable {
     public void run() {
         if (length <= 0) throw new org.rnnzoo.ZooException("bad value for --length: " + length + " (must be > 0)");
         Sampler.Settings s = new Sampler.Settings(temperature, topK, topP, seed);
-        Checkpoint c = Checkpoint.load(checkpoint);
+        Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(checkpoint));
         String out = Zoo.sample(c.net(), c.vocabulary(), c.card(), prompt, length, s);
         boolean glue = c.card().getString("level").equals("char") || out.startsWith("\n");
         System.out.println(prompt.isEmpty() ? out : prompt + (glue ? "" : " ") + out);

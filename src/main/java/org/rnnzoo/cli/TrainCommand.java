@@ -4,15 +4,17 @@ import org.rnnzoo.Zoo;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.models.ModelCard;
+import org.rnnzoo.train.ModelStore;
+import org.rnnzoo.train.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +44,15 @@ final class TrainCommand implements Runnable {
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue a run from its last checkpoint")
     Path resume;
 
+    @Option(names = "--force", description = "start over in a --run-dir that holds a run: deletes the files a run writes there "
+            + "(run.json, metrics.jsonl, result.json, curve.png, model.arpa, checkpoints/) and leaves any other file alone. "
+            + "Not needed for a run that stopped before its first checkpoint: that one starts again by itself")
+    boolean force;
+
+    @Option(names = "--register", paramLabel = "MODEL:DATASET", description = "also keep the best checkpoint in $ZOO_HOME/models "
+            + "under this name, for zoo eval / sample / info NAME (see: zoo models)")
+    String register;
+
     @Option(names = "--mirror", paramLabel = "DIR", description = "local dataset mirror laid out <dataset>/<file> (or ZOO_DATA_MIRROR)")
     Path mirror;
 
@@ -53,7 +64,10 @@ final class TrainCommand implements Runnable {
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
         boolean bar = !noProgress && System.console() != null;
         Zoo.TrainedModel m;
+        Path dir = resume;
+        if (register != null) ModelStore.checkName(register);
         if (resume != null) {
+            if (force) throw new ZooException("give either --resume or --force, not both");
             m = Zoo.resume(resume, System.out, bar, store);
         } else {
             ModelCard card = Zoo.card(model);
@@ -66,13 +80,34 @@ final class TrainCommand implements Runnable {
                 card = card.with("level", level);
             }
             card = card.withAll(overrides);
-            Path dir = runDir != null ? runDir : Path.of("runs", model + "-" + shortName(card.getString("dataset")) + "-"
+            dir = runDir != null ? runDir : Path.of("runs", model + "-" + shortName(card.getString("dataset")) + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            if (Files.exists(dir.resolve("run.json")))
-                throw new ZooException("run directory " + dir + " already holds a run; use --resume " + dir + " or another --run-dir");
+            if (register != null && card.task().equals("count-language-model"))
+                throw new ZooException("--register keeps a checkpoint, and " + card.name() + " writes an ARPA file instead");
+            startOver(new RunDirectory(dir));
             m = Zoo.train(card, dir, System.out, bar, store);
         }
         printSummary(m.result());
+        if (register != null) {
+            Map<String, Object> r = m.result(), provenance = new LinkedHashMap<>();
+            for (String k : List.of("valid_ppl", "test_ppl")) provenance.put(k, r.get(k));
+            provenance.put("run", dir.toString());
+            ModelStore models = new ModelStore();
+            models.register(List.of(register), Path.of((String) r.get("checkpoint")), provenance);
+            System.out.println("registered " + register + " in " + models.dir());
+        }
+    }
+
+    /** Refuses a directory that holds a run, unless --force; one that stopped before its first checkpoint starts again. */
+    private void startOver(RunDirectory run) {
+        if (!run.holdsRun()) return;
+        if (run.stoppedBeforeFirstCheckpoint()) {
+            System.out.println("note: " + run.path() + " holds a run that stopped before its first checkpoint; starting it again");
+        } else if (!force) {
+            throw new ZooException("run directory " + run.path() + " already holds a run; continue it with --resume " + run.path()
+                    + ", start over with --force (deletes its run files), or pick another --run-dir");
+        }
+        run.clear();
     }
 
     static String shortName(String dataset) {

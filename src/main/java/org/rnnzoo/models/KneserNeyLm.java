@@ -1,11 +1,12 @@
 package org.rnnzoo.models;
 
+import org.rnnzoo.StagedFile;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -325,9 +326,8 @@ public final class KneserNeyLm {
         }
 
         Path abs = path.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-        try {
-            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        try (StagedFile tmp = StagedFile.beside(abs)) {
+            try (BufferedWriter out = Files.newBufferedWriter(tmp.path(), StandardCharsets.UTF_8)) {
                 out.write("\\data\\\n");
                 for (int k = 1; k <= order; k++) out.write("ngram " + k + "=" + levels[k].size + "\n");
                 StringBuilder line = new StringBuilder(128);
@@ -358,9 +358,7 @@ public final class KneserNeyLm {
                 }
                 out.write("\n\\end\\\n");
             }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            tmp.commit();
         }
     }
 

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.StagedFile;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.data.Vocabulary;
@@ -20,14 +21,12 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +62,8 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
     public void save(Path path) {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), path.getFileName().toString(), ".tmp");
+            StagedFile staged = StagedFile.beside(path);
+            Path tmp = staged.path();
             try {
                 ModelSerializer.writeModel(net, tmp.toFile(), true);
                 try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
@@ -77,9 +77,9 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
                     Files.writeString(zip.getPath(TASK), JSON.writeValueAsString(task));
                     Files.writeString(zip.getPath(STATE), JSON.writeValueAsString(state));
                 }
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                staged.commit();
             } finally {
-                Files.deleteIfExists(tmp);
+                staged.close();
             }
         } catch (IOException e) {
             throw new ZooException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
@@ -234,13 +234,7 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
     /** Writes small text files the same way: temp file in the same directory, then rename. */
     public static void writeAtomically(Path path, String content) {
         try {
-            Path dir = path.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(content.getBytes(StandardCharsets.UTF_8));
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StagedFile.writeString(path, content);
         } catch (IOException e) {
             throw new ZooException("cannot write " + path + ": " + e.getMessage(), e);
         }

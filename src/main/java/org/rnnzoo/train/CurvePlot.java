@@ -6,10 +6,12 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import org.rnnzoo.StagedFile;
+
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +62,11 @@ public final class CurvePlot {
                 s.setMarker(SeriesMarkers.NONE);
             }
         });
-        try {
-            Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "curve", ".png");
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try (StagedFile tmp = StagedFile.beside(png)) {
+            try (OutputStream out = Files.newOutputStream(tmp.path())) {
+                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+            tmp.commit();
         } catch (IOException e) {
             System.err.println("warning: could not write " + png + ": " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package org.rnnzoo.train;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.rnnzoo.StagedFile;
 import org.rnnzoo.ZooException;
 
 import java.io.IOException;
@@ -44,6 +45,46 @@ public final class RunDirectory {
             return s.filter(p -> p.getFileName().toString().matches("epoch-\\d+\\.zip")).sorted().reduce((a, b) -> b).orElse(null);
         } catch (IOException e) {
             throw new ZooException("cannot list " + checkpoints() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A run's own files, the only ones {@link #clear()} deletes (count models write model.arpa instead of checkpoints). */
+    public static final List<String> RUN_FILES = List.of("run.json", "metrics.jsonl", "result.json", "curve.png", "model.arpa", "checkpoints/");
+
+    /** Whether a run started here: run.json exists. */
+    public boolean holdsRun() { return Files.isRegularFile(spec()); }
+
+    /** A run that stopped before anything worth keeping: no finished epoch, no result. */
+    public boolean stoppedBeforeFirstCheckpoint() {
+        return holdsRun() && latestCheckpoint() == null && !Files.exists(result());
+    }
+
+    /**
+     * Deletes the files a run writes ({@link #RUN_FILES}, and temporary files a killed write left
+     * behind) and nothing else: a file of the user's in the same folder stays.
+     */
+    public void clear() {
+        try {
+            for (String f : RUN_FILES) if (!f.endsWith("/")) Files.deleteIfExists(dir.resolve(f));
+            deleteLeftovers(dir);
+            if (Files.isDirectory(checkpoints())) {
+                try (Stream<Path> s = Files.list(checkpoints())) {
+                    for (Path p : s.toList())
+                        if (p.getFileName().toString().matches("epoch-\\d+\\.zip|best\\.zip")) Files.delete(p);
+                }
+                deleteLeftovers(checkpoints());
+                try (Stream<Path> s = Files.list(checkpoints())) {
+                    if (s.findAny().isEmpty()) Files.delete(checkpoints());
+                }
+            }
+        } catch (IOException e) {
+            throw new ZooException("cannot clear the old run in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteLeftovers(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path p : s.toList()) if (StagedFile.isLeftover(p.getFileName().toString())) Files.delete(p);
         }
     }
 

@@ -46,7 +46,7 @@ class ZooCommandErrorsTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
             for (String[] cmd : new String[][]{{"train"}, {"eval"}, {"sample"}, {"bench"}, {"info"}, {"list"},
-                    {"reproduce"}, {"data"}, {"data", "verify"}, {"data", "fetch"}}) {
+                    {"reproduce"}, {"models"}, {"data"}, {"data", "verify"}, {"data", "fetch"}}) {
                 String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
                 args[cmd.length] = "--help";
                 out.reset();
@@ -118,6 +118,7 @@ class ZooCommandErrorsTest {
     void anExistingRunIsNeverOverwritten() throws Exception {
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(run.resolve("run.json"), "{\"model\":\"lstm-lm\"}");
+        Files.writeString(Files.createDirectories(run.resolve("checkpoints")).resolve("epoch-001.zip"), "a finished epoch");
         assertTrue(failWith("train", "lstm-lm", "--run-dir", run.toString()).contains("--resume"));
         assertEquals("{\"model\":\"lstm-lm\"}", Files.readString(run.resolve("run.json")));
     }

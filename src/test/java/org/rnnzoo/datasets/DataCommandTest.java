@@ -1,15 +1,12 @@
 package org.rnnzoo.datasets;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnnzoo.CapturedConsole;
 import org.rnnzoo.cli.DataCommand;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,28 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DataCommandTest {
     @TempDir
     Path tmp;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    private PrintStream savedOut, savedErr;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     private int run(String... args) { return new CommandLine(new DataCommand()).execute(args); }
 
-    private String stdout() { return out.toString(StandardCharsets.UTF_8); }
+    private String stdout() { return console.stdout(); }
 
-    private String stderr() { return err.toString(StandardCharsets.UTF_8).trim(); }
+    private String stderr() { return console.stderr(); }
 
     @Test
     void listShowsEveryDatasetWithTaskFilesAndLicense() {
@@ -69,14 +52,14 @@ class DataCommandTest {
         assertTrue(stderr().startsWith("zoo: error: unknown dataset 'pbt'; did you mean ptb?"), stderr());
         assertEquals(1, stderr().lines().count());
 
-        err.reset();
+        console.reset();
         Path mirror = tmp.resolve("mirror");
         Files.writeString(TestMirror.copy("mr", mirror).resolve("rt-polarity.neg"), "not the file\n");
         assertEquals(2, run("fetch", "mr", "--mirror", mirror.toString(), "--cache", tmp.resolve("cache").toString()));
         assertEquals(1, stderr().lines().count(), stderr());
         assertTrue(stderr().contains("'mr'") && stderr().contains("rt-polarity.neg") && stderr().contains("checksum mismatch"), stderr());
 
-        err.reset();
+        console.reset();
         Files.createDirectories(tmp.resolve("cache/mr"));
         Files.writeString(tmp.resolve("cache/mr/rt-polarity.pos"), "x");
         assertEquals(2, run("verify", "mr", "--cache", tmp.resolve("cache").toString(), "--mirror", mirror.toString()));
