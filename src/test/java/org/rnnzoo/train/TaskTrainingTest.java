@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rnnzoo.Zoo;
 import org.rnnzoo.ZooException;
 import org.rnnzoo.cli.ZooCommand;
-import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.models.ModelCard;
 
 import java.io.ByteArrayOutputStream;
@@ -39,9 +38,9 @@ class TaskTrainingTest {
 
     @BeforeAll
     static void trainBoth() {
-        ModelCard c = Zoo.card("rnn-sentiment").withAll(List.of("examples=600", "epochs=3", "hidden=24", "embedding=12"));
+        ModelCard c = Zoo.card("rnn-sentiment").withAll(List.of("examples=1500", "epochs=3", "hidden=24", "embedding=12"));
         classifier = Zoo.train(c, tmp.resolve("classifier"), TrainerTest.quiet());
-        ModelCard s = Zoo.card("seq2seq").withAll(List.of("examples=600", "epochs=3", "hidden=32", "embedding=12", "max_length=5"));
+        ModelCard s = Zoo.card("seq2seq").withAll(List.of("examples=3000", "epochs=4", "hidden=32", "embedding=12", "max_length=5"));
         seq2seq = Zoo.train(s, tmp.resolve("seq2seq"), TrainerTest.quiet());
     }
 
@@ -73,8 +72,9 @@ class TaskTrainingTest {
         assertEquals("seq2seq", result.get("task"));
         assertEquals("wer", result.get("metric"));
         double ppl = ((Number) result.get("test_ppl")).doubleValue(), wer = ((Number) result.get("test_wer")).doubleValue();
-        int targetVocab = seq2seq.vocabularies().size(Vocabularies.TARGET);
-        assertTrue(ppl < targetVocab / 2.0, "decoder perplexity " + ppl + " vs uniform " + targetVocab);
+        // Targets are letters drawn uniformly from 16, plus <eos>: a decoder that ignored the source
+        // could not get below ~14; one that reads it approaches 1.
+        assertTrue(ppl < 8, "decoder perplexity " + ppl + " (a decoder blind to the source: ~14)");
         assertTrue(wer >= 0 && wer <= 1, "wer " + wer);
         assertTrue(Files.size(run.curve()) > 1000);
     }
