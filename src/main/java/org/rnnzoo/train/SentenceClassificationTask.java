@@ -10,7 +10,6 @@ import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.LabelledSentences;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,28 +18,21 @@ import java.util.Map;
  * epoch; accuracy picks the best checkpoint, macro-F1 and the mean loss are reported beside it.
  * The graph reads ids at input {@value #INPUT} and gives class probabilities at output {@value #OUTPUT}.
  */
-public final class SentenceClassificationTask implements Task {
+public final class SentenceClassificationTask extends ExampleTask<LabelledSequenceIterator.Example> {
     public static final String KIND = "sentence-classification";
     public static final String INPUT = "tokens", OUTPUT = "label";
     private final LabelledSentences data;
     private final Vocabulary vocab;
-    private final Map<String, List<LabelledSequenceIterator.Example>> splits = new LinkedHashMap<>();
-    private final int batch, evalBatch;
-    private final long seed;
 
     public SentenceClassificationTask(LabelledSentences data, Vocabulary vocab, int batch, int evalBatch, long seed) {
+        super(data.name(), "sentences", batch, evalBatch, seed);
         this.data = data;
         this.vocab = vocab;
-        this.batch = batch;
-        this.evalBatch = evalBatch;
-        this.seed = seed;
         for (String split : List.of("train", "valid", "test")) {
             List<LabelledSequenceIterator.Example> encoded = new ArrayList<>();
             for (LabelledSentences.Example e : data.split(split))
                 if (!e.tokens().isEmpty()) encoded.add(new LabelledSequenceIterator.Example(e.label(), vocab.encode(e.tokens())));
-            if (encoded.isEmpty())
-                throw new org.rnnzoo.ZooException(data.name() + " has no " + split + " sentences (a classifier needs at least one per split)");
-            splits.put(split, encoded);
+            put(split, encoded);
         }
     }
 
@@ -55,12 +47,8 @@ public final class SentenceClassificationTask implements Task {
     }
 
     @Override
-    public long stepsPerEpoch() { return (splits.get("train").size() + batch - 1) / batch; }
-
-    @Override
     public Map<String, Double> evaluate(ComputationGraph net, String split) {
-        List<LabelledSequenceIterator.Example> examples = splits.get(split);
-        if (examples == null) throw new IllegalArgumentException("unknown split " + split);
+        List<LabelledSequenceIterator.Example> examples = split(split);
         ClassificationMetrics m = new ClassificationMetrics(data.numClasses());
         net.clear();   // fit() leaves labels and masks set (docs/dl4j-notes.md)
         LabelledSequenceIterator it = new LabelledSequenceIterator(examples, evalBatch, false, 0);
@@ -100,22 +88,14 @@ public final class SentenceClassificationTask implements Task {
     }
 
     @Override
-    public Map<String, Double> references() { return new LinkedHashMap<>(); }
-
-    @Override
     public Map<String, Object> provenance() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("dataset", data.name());
+        Map<String, Object> p = super.provenance();
         p.put("classes", data.classes());
-        for (String split : List.of("train", "valid", "test")) p.put(split + "_sentences", splits.get(split).size());
         return p;
     }
 
     @Override
-    public String describeData() {
-        return String.format("%,d / %,d / %,d sentences, %d classes, vocabulary %,d", splits.get("train").size(),
-                splits.get("valid").size(), splits.get("test").size(), data.numClasses(), vocab.size());
-    }
+    public String describeData() { return String.format("%s, %d classes, vocabulary %,d", counts(), data.numClasses(), vocab.size()); }
 
     @Override
     public String describe(Map<String, Double> m) {

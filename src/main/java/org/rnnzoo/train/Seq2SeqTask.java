@@ -24,30 +24,22 @@ import java.util.Map;
  * references (CMUdict lists some words twice) — which picks the best checkpoint; the token error
  * rate (edit distance to the closest reference over reference length) is reported beside it.
  */
-public final class Seq2SeqTask implements Task {
+public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
     public static final String KIND = "seq2seq";
     public static final String SOURCE = "source", TARGET_IN = "target_in", OUTPUT = "target";
-    private final SentencePairs data;
     private final Vocabulary source, target;
-    private final Map<String, List<Seq2SeqPairIterator.Pair>> splits = new LinkedHashMap<>();
-    private final int batch, evalBatch, maxLength;
-    private final long seed;
+    private final int maxLength;
 
     public Seq2SeqTask(SentencePairs data, Vocabulary source, Vocabulary target, int batch, int evalBatch, int maxLength, long seed) {
-        this.data = data;
+        super(data.name(), "pairs", batch, evalBatch, seed);
         this.source = source;
         this.target = target;
-        this.batch = batch;
-        this.evalBatch = evalBatch;
         this.maxLength = maxLength;
-        this.seed = seed;
         for (String split : List.of("train", "valid", "test")) {
             List<Seq2SeqPairIterator.Pair> encoded = new ArrayList<>();
             for (SentencePairs.Pair p : data.split(split))
                 if (!p.source().isEmpty()) encoded.add(new Seq2SeqPairIterator.Pair(source.encode(p.source()), target.encode(p.target())));
-            if (encoded.isEmpty())
-                throw new org.rnnzoo.ZooException(data.name() + " has no " + split + " pairs (seq2seq needs at least one per split)");
-            splits.put(split, encoded);
+            put(split, encoded);
         }
     }
 
@@ -58,12 +50,8 @@ public final class Seq2SeqTask implements Task {
     public MultiDataSetIterator trainBatches(int epoch) { return new Seq2SeqPairIterator(splits.get("train"), batch, true, seed + epoch); }
 
     @Override
-    public long stepsPerEpoch() { return (splits.get("train").size() + batch - 1) / batch; }
-
-    @Override
     public Map<String, Double> evaluate(ComputationGraph net, String split) {
-        List<Seq2SeqPairIterator.Pair> pairs = splits.get(split);
-        if (pairs == null) throw new IllegalArgumentException("unknown split " + split);
+        List<Seq2SeqPairIterator.Pair> pairs = split(split);
         // decoder-token perplexity, teacher forced: the conditional LM's own figure
         PerplexityEvaluator ppl = new PerplexityEvaluator();
         net.clear();
@@ -123,22 +111,14 @@ public final class Seq2SeqTask implements Task {
     }
 
     @Override
-    public Map<String, Double> references() { return new LinkedHashMap<>(); }
-
-    @Override
     public Map<String, Object> provenance() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("dataset", data.name());
+        Map<String, Object> p = super.provenance();
         p.put("max_length", maxLength);
-        for (String split : List.of("train", "valid", "test")) p.put(split + "_pairs", splits.get(split).size());
         return p;
     }
 
     @Override
-    public String describeData() {
-        return String.format("%,d / %,d / %,d pairs, vocabularies %,d source / %,d target", splits.get("train").size(),
-                splits.get("valid").size(), splits.get("test").size(), source.size(), target.size());
-    }
+    public String describeData() { return String.format("%s, vocabularies %,d source / %,d target", counts(), source.size(), target.size()); }
 
     @Override
     public String describe(Map<String, Double> m) {
