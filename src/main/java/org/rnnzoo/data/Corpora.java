@@ -51,4 +51,10 @@ public final class Corpora {
         if (name.equals(ReversalPairs.NAME)) return ReversalPairs.generate(seed, examples, maxLength);
         return Datasets.pairs(name, store).maxTokens(maxLength);
     }
+
+    /** A tagging dataset: {@code negation-tags} (built-in, {@code examples} training sentences); Brown's tags arrive with the tagging issue. */
+    public static org.rnnzoo.datasets.TaggedSentences tagged(String name, long seed, int examples, DatasetStore store) {
+        if (name.equals(NegationSentiment.NAME + "-tags")) return NegationSentiment.tagged(seed, examples);
+        throw new org.rnnzoo.ZooException(org.rnnzoo.Names.unknown("tagging dataset", name, java.util.List.of(NegationSentiment.NAME + "-tags")));
+    }
 }

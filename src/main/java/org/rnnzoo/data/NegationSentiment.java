@@ -59,5 +59,40 @@ public final class NegationSentiment {
         return out;
     }
 
+    /** The tags of {@link #tagged}: filler, adverb, negator, and an opinion word's polarity after negation. */
+    public static final List<String> TAGS = List.of("O", "ADV", "NOT", "POS", "NEG");
+
+    /**
+     * The same sentences as a tagging corpus ({@code negation-tags}): every word gets its role, and an
+     * opinion word the polarity it has in context ("not good" → NOT NEG), so a tagger must read the
+     * words before it.
+     */
+    public static org.rnnzoo.datasets.TaggedSentences tagged(long seed, int train) {
+        LabelledSentences s = generate(seed, train);
+        return new org.rnnzoo.datasets.TaggedSentences(NAME + "-tags", TAGS, tag(s.train()), tag(s.valid()), tag(s.test()));
+    }
+
+    private static List<org.rnnzoo.datasets.TaggedSentences.Example> tag(List<LabelledSentences.Example> sentences) {
+        List<org.rnnzoo.datasets.TaggedSentences.Example> out = new ArrayList<>(sentences.size());
+        for (LabelledSentences.Example e : sentences) {
+            int[] tags = new int[e.tokens().size()];
+            boolean negated = false;
+            for (int i = 0; i < tags.length; i++) {
+                String w = e.tokens().get(i);
+                if (NEGATORS.contains(w)) { tags[i] = TAGS.indexOf("NOT"); negated = true; continue; }
+                if (ADVERBS.contains(w)) { tags[i] = TAGS.indexOf("ADV"); continue; }
+                boolean positive = POSITIVE.contains(w);
+                if (positive || NEGATIVE.contains(w)) {
+                    tags[i] = TAGS.indexOf(positive != negated ? "POS" : "NEG");
+                } else {
+                    tags[i] = TAGS.indexOf("O");
+                }
+                negated = false;
+            }
+            out.add(new org.rnnzoo.datasets.TaggedSentences.Example(e.tokens(), tags));
+        }
+        return out;
+    }
+
     private static String pick(SplittableRandom r, List<String> words) { return words.get(r.nextInt(words.size())); }
 }

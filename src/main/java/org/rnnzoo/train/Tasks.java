@@ -9,6 +9,7 @@ import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.datasets.LabelledSentences;
 import org.rnnzoo.datasets.SentencePairs;
+import org.rnnzoo.datasets.TaggedSentences;
 import org.rnnzoo.models.ModelCard;
 
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class Tasks {
         KINDS.put(LanguageModelTask.KIND, Tasks::tokenCorpusTask);
         KINDS.put(NgramLanguageModelTask.KIND, Tasks::tokenCorpusTask);
         KINDS.put(SentenceClassificationTask.KIND, Tasks::sentenceClassification);
+        KINDS.put(SequenceTaggingTask.KIND, Tasks::sequenceTagging);
         KINDS.put(Seq2SeqTask.KIND, Tasks::seq2seq);
     }
 
@@ -85,6 +87,16 @@ public final class Tasks {
             throw new ZooException("the checkpoint's labels " + saved.entries(Vocabularies.LABELS) + " are not " + data.name()
                     + "'s classes " + data.classes());
         return new SentenceClassificationTask(data, vocab, card.getInt("batch"), card.getInt("eval_batch"), card.getLong("seed"));
+    }
+
+    private static Task sequenceTagging(ModelCard card, DatasetStore store, Vocabularies saved) {
+        TaggedSentences data = Corpora.tagged(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), store);
+        Vocabulary vocab = saved != null ? saved.vocabulary(Vocabularies.TOKENS) : Vocabulary.build(tokens(data.train().stream()
+                .map(TaggedSentences.Example::tokens).toList()), card.getInt("min_count"), card.getInt("max_size"));
+        if (saved != null && !saved.entries(Vocabularies.LABELS).equals(data.tags()))
+            throw new ZooException("the checkpoint's tags " + saved.entries(Vocabularies.LABELS) + " are not " + data.name()
+                    + "'s tags " + data.tags());
+        return new SequenceTaggingTask(data, vocab, card.getInt("batch"), card.getInt("eval_batch"), card.getLong("seed"));
     }
 
     private static Task seq2seq(ModelCard card, DatasetStore store, Vocabularies saved) {

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TaskTrainingTest {
     @TempDir
     static Path tmp;
-    static Zoo.TrainedModel classifier, seq2seq;
+    static Zoo.TrainedModel classifier, seq2seq, tagger;
 
     @BeforeAll
     static void trainBoth() {
@@ -42,6 +42,24 @@ class TaskTrainingTest {
         classifier = Zoo.train(c, tmp.resolve("classifier"), TrainerTest.quiet());
         ModelCard s = Zoo.card("seq2seq").withAll(List.of("examples=3000", "epochs=4", "hidden=32", "embedding=12", "max_length=5"));
         seq2seq = Zoo.train(s, tmp.resolve("seq2seq"), TrainerTest.quiet());
+        ModelCard t = Zoo.card("rnn-tagger").withAll(List.of("examples=2000", "epochs=2", "hidden=24", "embedding=12"));
+        tagger = Zoo.train(t, tmp.resolve("tagger"), TrainerTest.quiet());
+    }
+
+    @Test
+    void aTaggerRunReportsTokenAccuracyAndUnknownWords() throws Exception {
+        RunDirectory run = new RunDirectory(tmp.resolve("tagger"));
+        for (Map<String, Object> line : run.readMetrics())
+            assertTrue(line.containsKey("valid_accuracy") && line.containsKey("valid_unknown_accuracy") && line.containsKey("tokens_per_s"),
+                    line.toString());
+        Map<String, Object> result = readJson(run.result());
+        assertEquals("sequence-tagging", result.get("task"));
+        double accuracy = ((Number) result.get("test_accuracy")).doubleValue();
+        // most words are fillers (tag O): the majority tag alone scores ~0.6
+        assertTrue(accuracy > 0.8, "test token accuracy " + accuracy);
+        Checkpoint c = Checkpoint.load(run.bestCheckpoint());
+        assertEquals(List.of("O", "ADV", "NOT", "POS", "NEG"), c.vocabularies().entries("labels"));
+        assertTrue(run("eval", run.bestCheckpoint().toString()).contains("token accuracy"));
     }
 
     @Test

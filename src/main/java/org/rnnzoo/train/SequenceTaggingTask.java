@@ -1,0 +1,106 @@
+package org.rnnzoo.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.rnnzoo.data.TaggedSequenceIterator;
+import org.rnnzoo.data.Vocabularies;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.datasets.TaggedSentences;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tag per token (part-of-speech tagging): padded, masked batches of whole sentences; token
+ * accuracy picks the best checkpoint, macro-F1 over the tags and the accuracy on words the
+ * vocabulary does not know ({@code <unk>}, the hard cases) are reported beside it. The graph reads
+ * ids at input {@value #INPUT} and gives tag probabilities {@code [batch, tags, time]} at output {@value #OUTPUT}.
+ */
+public final class SequenceTaggingTask extends ExampleTask<TaggedSequenceIterator.Example> {
+    public static final String KIND = "sequence-tagging";
+    public static final String INPUT = "tokens", OUTPUT = "tags";
+    private final TaggedSentences data;
+    private final Vocabulary vocab;
+
+    public SequenceTaggingTask(TaggedSentences data, Vocabulary vocab, int batch, int evalBatch, long seed) {
+        super(data.name(), "sentences", batch, evalBatch, seed);
+        this.data = data;
+        this.vocab = vocab;
+        for (String split : List.of("train", "valid", "test")) {
+            List<TaggedSequenceIterator.Example> encoded = new ArrayList<>();
+            for (TaggedSentences.Example e : data.split(split))
+                if (!e.tokens().isEmpty()) encoded.add(new TaggedSequenceIterator.Example(vocab.encode(e.tokens()), e.tags()));
+            put(split, encoded);
+        }
+    }
+
+    @Override
+    public String kind() { return KIND; }
+
+    @Override
+    public MultiDataSetIterator trainBatches(int epoch) { return new TaggedSequenceIterator(splits.get("train"), batch, true, seed + epoch); }
+
+    @Override
+    public Map<String, Double> evaluate(ComputationGraph net, String split) {
+        ClassificationMetrics all = new ClassificationMetrics(data.tags().size()), unknown = new ClassificationMetrics(data.tags().size());
+        net.clear();   // fit() leaves labels and masks set (docs/dl4j-notes.md)
+        TaggedSequenceIterator it = new TaggedSequenceIterator(split(split), evalBatch, false, 0);
+        while (it.hasNext()) {
+            MultiDataSet ds = it.next();
+            INDArray probs = net.output(false, ds.getFeatures(), ds.getFeaturesMaskArrays())[0];   // [b, tags, T]
+            INDArray ids = ds.getFeatures(0), tags = ds.getLabels(0), mask = ds.getLabelsMaskArray(0);
+            INDArray predicted = probs.argMax(1);                                                  // [b, T]
+            for (int i = 0; i < probs.size(0); i++)
+                for (int t = 0; t < probs.size(2); t++) {
+                    if (mask.getDouble(i, t) == 0) continue;
+                    int truth = tags.getInt(i, 0, t), guess = predicted.getInt(i, t);
+                    double p = probs.getDouble(i, truth, t);
+                    all.add(truth, guess, p);
+                    if (ids.getInt(i, t) == Vocabulary.UNK_ID) unknown.add(truth, guess, p);
+                }
+        }
+        net.clear();
+        Map<String, Double> m = all.metrics(unit());
+        m.put("unknown_accuracy", unknown.accuracy());
+        m.put("unknown_tokens", (double) unknown.count());
+        return m;
+    }
+
+    @Override
+    public String selectionMetric() { return "accuracy"; }
+
+    @Override
+    public boolean lowerIsBetter() { return false; }
+
+    @Override
+    public String trainMetric() { return "loss"; }
+
+    @Override
+    public double trainFigure(double lossPerTarget) { return lossPerTarget; }
+
+    @Override
+    public Vocabularies vocabularies() {
+        return new Vocabularies().tokens(Vocabularies.TOKENS, vocab, "input:" + INPUT)
+                .labels(Vocabularies.LABELS, data.tags(), "output:" + OUTPUT);
+    }
+
+    @Override
+    public Map<String, Object> provenance() {
+        Map<String, Object> p = super.provenance();
+        p.put("tags", data.tags());
+        return p;
+    }
+
+    @Override
+    public String describeData() { return String.format("%s, %d tags, vocabulary %,d", counts(), data.tags().size(), vocab.size()); }
+
+    @Override
+    public String describe(Map<String, Double> m) {
+        return String.format("token accuracy %.4f, macro-F1 %.4f, unknown-word accuracy %.4f over %,d tokens (%,d unknown)",
+                m.get("accuracy"), m.get("macro_f1"), m.get("unknown_accuracy"), m.get("tokens").longValue(),
+                m.get("unknown_tokens").longValue());
+    }
+}
