@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.rnnzoo.data.Vocabularies;
 
 @Command(name = "info", mixinStandardHelpOptions = true, description = "Print a model card, its ComputationGraph summary and parameter count (or a checkpoint's provenance).")
 final class InfoCommand implements Runnable {
@@ -25,7 +28,7 @@ final class InfoCommand implements Runnable {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a card value")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--vocab", description = "vocabulary size to build the graph with (default: the built-in grammar's, or 10000)")
+    @Option(names = "--vocab", description = "token vocabulary size to build the graph with (default: the built-in corpus's, or 10000)")
     Integer vocab;
 
     @Override
@@ -47,11 +50,22 @@ final class InfoCommand implements Runnable {
             System.out.println("(a count model: no ComputationGraph; `zoo train " + name + "` counts and writes an ARPA file)");
             return;
         }
-        int v = vocab != null ? vocab : card.getString("dataset").equals(Corpora.GRAMMAR)
-                ? org.rnnzoo.data.Vocabulary.build(Zoo.corpus(card, null).corpus().train(), 1, 0).size() : 10000;
+        // a built-in corpus is generated in a moment, so its real vocabulary sizes are shown; a
+        // downloaded dataset is not loaded just for this (--vocab sets the token vocabularies' size)
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        if (vocab == null && Corpora.isBuiltIn(card.getString("dataset"))) {
+            Vocabularies v = Zoo.task(card, null).vocabularies();
+            for (String n : v.names()) sizes.put(n, v.size(n));
+        } else {
+            int v = vocab != null ? vocab : 10000;
+            for (String n : List.of("tokens", "source", "target")) sizes.put(n, v);
+            sizes.put("labels", 2);
+        }
         System.out.print(card.toYaml());
-        ComputationGraph net = ModelRegistry.build(card, v);
+        ComputationGraph net = ModelRegistry.build(card, sizes);
         System.out.println(net.summary());
-        System.out.printf("parameters: %,d (vocabulary %,d)%n", net.numParams(), v);
+        sizes.keySet().retainAll(net.getConfiguration().getNetworkInputs().size() > 1 ? List.of("source", "target")
+                : card.task().endsWith("language-model") ? List.of("tokens") : List.of("tokens", "labels"));
+        System.out.printf("parameters: %,d (vocabulary sizes %s)%n", net.numParams(), sizes);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 final class ListCommand implements Runnable {
     @Override
     public void run() {
-        String fmt = "%-10s %-12s %-15s %-16s %s%n";
+        String fmt = "%-13s %-18s %-23s %-14s %s%n";
         System.out.printf(fmt, "NAME", "ARCHITECTURE", "TASK", "DEFAULT DATA", "REFERENCE");
         for (String name : Zoo.models()) {
             ModelCard c = Zoo.card(name);

@@ -57,4 +57,9 @@ public final class Corpora {
         if (name.equals(NegationSentiment.NAME + "-tags")) return NegationSentiment.tagged(seed, examples);
         throw new org.rnnzoo.ZooException(org.rnnzoo.Names.unknown("tagging dataset", name, java.util.List.of(NegationSentiment.NAME + "-tags")));
     }
+
+    /** Whether a dataset name is one of the corpora generated here (no download, no mirror). */
+    public static boolean isBuiltIn(String name) {
+        return java.util.List.of(GRAMMAR, NegationSentiment.NAME, NegationSentiment.NAME + "-tags", ReversalPairs.NAME).contains(name);
+    }
 }
