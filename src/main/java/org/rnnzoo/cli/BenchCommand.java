@@ -60,6 +60,8 @@ final class BenchCommand implements Runnable {
             if (dataset != null) card = card.with("dataset", dataset);
             card = card.withAll(overrides);
         }
+        if (!card.task().equals("language-model"))
+            throw new org.rnnzoo.ZooException("zoo bench times recurrent language models; " + model + " is a " + card.task() + " model");
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
         TokenCorpus corpus = Zoo.corpus(card, store).corpus();
         if (vocab == null) vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));

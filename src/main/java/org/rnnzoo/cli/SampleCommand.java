@@ -3,6 +3,7 @@ package org.rnnzoo.cli;
 import org.rnnzoo.Zoo;
 import org.rnnzoo.decode.Sampler;
 import org.rnnzoo.train.Checkpoint;
+import org.rnnzoo.train.LanguageModelTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +36,9 @@ final class SampleCommand implements Runnable {
         if (length <= 0) throw new org.rnnzoo.ZooException("bad value for --length: " + length + " (must be > 0)");
         Sampler.Settings s = new Sampler.Settings(temperature, topK, topP, seed);
         Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(checkpoint));
+        if (!c.task().equals(LanguageModelTask.KIND))
+            throw new org.rnnzoo.ZooException("zoo sample continues text with a recurrent language model; " + checkpoint + " is a "
+                    + c.task() + " model (score it with: zoo eval " + checkpoint + ")");
         String out = Zoo.sample(c.net(), c.vocabulary(), c.card(), prompt, length, s);
         boolean glue = c.card().getString("level").equals("char") || out.startsWith("\n");
         System.out.println(prompt.isEmpty() ? out : prompt + (glue ? "" : " ") + out);
