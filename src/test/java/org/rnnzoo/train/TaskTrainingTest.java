@@ -123,6 +123,21 @@ class TaskTrainingTest {
     }
 
     @Test
+    void samplingAClassifierIsAOneLineRefusal() {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, ZooCommand.execute("sample", new RunDirectory(tmp.resolve("classifier")).bestCheckpoint().toString()));
+        } finally {
+            System.setErr(saved);
+        }
+        String msg = err.toString(StandardCharsets.UTF_8).trim();
+        assertEquals(1, msg.lines().count(), msg);
+        assertTrue(msg.contains("is a sentence-classification model"), msg);
+    }
+
+    @Test
     void aCheckpointWhoseVocabularyWasCutIsRefusedBeforeUse() throws Exception {
         Path copy = tmp.resolve("cut.zip");
         Files.copy(new RunDirectory(tmp.resolve("classifier")).bestCheckpoint(), copy, StandardCopyOption.REPLACE_EXISTING);
