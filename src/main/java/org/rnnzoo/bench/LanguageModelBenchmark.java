@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Times a language model the way the trainer runs it: fit() on consecutive TBPTT segments of real
  * data with the state carried over and global-norm clipping on; then scoring (rnnTimeStep over
- * segments) and batch-1 sampling. Each figure is the median of several timed repeats after warm-up.
+ * segments: the targets' log-probabilities only, and the full probabilities for comparison) and
+ * batch-1 sampling. Each figure is the median of several timed repeats after warm-up.
  */
 public final class LanguageModelBenchmark {
     public record Settings(int warmupSteps, int steps, int repeats, int sampleTokens) {}
@@ -53,12 +54,21 @@ public final class LanguageModelBenchmark {
         // Scoring: perplexity over a prefix of valid, state carried across segments.
         int evalBatch = card.getInt("eval_batch");
         int[] evalIds = Arrays.copyOf(valid, Math.min(valid.length, evalBatch * bptt * 20 + 1));
+        // Alternated with the full-probability path it replaced for our output layer, so the ratio
+        // comes from one machine state (docs/performance.md, "Scoring: target log-probabilities only").
         PerplexityEvaluator.evaluate(net, evalIds, evalBatch, bptt);   // warm-up
-        double[] scoreTps = new double[s.repeats()];
+        PerplexityEvaluator.evaluateFromProbabilities(net, evalIds, evalBatch, bptt);
+        double[] scoreTps = new double[s.repeats()], probabilityTps = new double[s.repeats()];
+        double[] scorePpl = new double[2];
         for (int r = 0; r < s.repeats(); r++) {
             long t0 = System.nanoTime();
             PerplexityEvaluator e = PerplexityEvaluator.evaluate(net, evalIds, evalBatch, bptt);
             scoreTps[r] = e.tokens() / ((System.nanoTime() - t0) / 1e9);
+            t0 = System.nanoTime();
+            PerplexityEvaluator f = PerplexityEvaluator.evaluateFromProbabilities(net, evalIds, evalBatch, bptt);
+            probabilityTps[r] = f.tokens() / ((System.nanoTime() - t0) / 1e9);
+            scorePpl[0] = e.perplexity();
+            scorePpl[1] = f.perplexity();
         }
 
         // Sampling, batch 1: as `zoo sample` runs it (the heap decoder where the graph has its shape,
@@ -91,6 +101,11 @@ public final class LanguageModelBenchmark {
         // than wall time (with one thread it equals wall time on a quiet machine).
         out.put("train_cpu_ms_per_step", median(stepCpuMs));
         out.put("score_tokens_per_s", median(scoreTps));
+        out.put("score_tokens_per_s_repeats", Arrays.stream(scoreTps).mapToLong(Math::round).toArray());
+        out.put("score_to_train_ratio", median(scoreTps) / (tokensPerStep / (ms / 1e3)));
+        out.put("score_from_probabilities_tokens_per_s", median(probabilityTps));
+        out.put("score_valid_prefix_ppl", scorePpl[0]);
+        out.put("score_valid_prefix_ppl_from_probabilities", scorePpl[1]);
         out.put("sgd_update", fusedSgd ? "fused, two lanes" : "DL4J's updater and step");
         out.put("sample_path", decoder ? "heap decoder, " + HeapLstmDecoder.defaultThreads() + " thread(s), byte proposals" : "rnnTimeStep");
         out.put("sample_tokens_per_s", sample[0]);

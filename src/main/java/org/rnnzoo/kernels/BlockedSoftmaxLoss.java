@@ -146,6 +146,9 @@ public final class BlockedSoftmaxLoss {
         return nll;
     }
 
+    /** Row r's negative log-likelihood in the last {@link #forward}: its log-sum-exp less its target's logit (+∞ if masked). */
+    public double rowNll(int r) { return (double) lse[r] - targetLogit[r]; }
+
     private void forwardLane(FloatBuffer w, long wOff, float[] bias, int lane) {
         float[] wh = this.wh[lane], wp = this.wp[lane], lt = this.lt[lane], max = rowMax[lane], sum = rowSum[lane],
                 bmax = blockMax[lane], bp = biasp[lane];

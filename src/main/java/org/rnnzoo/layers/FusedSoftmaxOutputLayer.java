@@ -62,6 +62,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
             && Switches.BLOCKED_SOFTMAX;
     private BlockedSoftmaxLoss blockedLoss;  // holds the last forward's logits when lossInBlocks
     private boolean lossInBlocks;
+    private int[] scoringTargets;            // armed by scoreTargetsOnNextForward, consumed by the next activate
+    private BlockedSoftmaxLoss scoringLoss;  // scoring's own scratch: eval batches differ from training's, which keeps its own
 
     public FusedSoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
@@ -98,9 +100,19 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         return java.util.Arrays.equals(NativeMatrix.toFloats(mask2d(a, batch, time)), NativeMatrix.toFloats(mask2d(b, batch, time)));
     }
 
+    /**
+     * Makes the next forward pass ({@link #activate}, which {@code rnnTimeStep} and {@code output}
+     * call) return each target's negative log-likelihood instead of the probabilities: {@code [b, 1, t]}
+     * ({@code [b, 1]} for rank-2 input), 0 where the target is −1 (masked). Targets are in row order
+     * b·t + s, as the labels {@code [b, 1, t]} are laid out. Scoring needs only these
+     * (docs/performance.md, "Scoring: target log-probabilities only").
+     */
+    public void scoreTargetsOnNextForward(int[] targets) { this.scoringTargets = targets; }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
+        if (scoringTargets != null) return targetNll(training, workspaceMgr);
         applyDropOutIfNecessary(training, workspaceMgr);
         boolean rank2 = input.rank() == 2;    // rnnTimeStep feeds single steps as [batch, nIn]
         long b = input.size(0), t = rank2 ? 1 : input.size(2), v = layerConf().getNOut();
@@ -113,6 +125,38 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         // inference makes little heap garbage, so native buffers waiting for a collection piled up to GBs.
         if (probs.closeable()) probs.close();
         return result;
+    }
+
+    /**
+     * The armed targets' NLL: the blocked pass's log-sum-exp less the target's logit, with no
+     * probability array; otherwise (double, no Vector API) from the softmax, −log max(p, MIN_NORMAL).
+     */
+    private INDArray targetNll(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        int[] targets = scoringTargets;
+        scoringTargets = null;
+        applyDropOutIfNecessary(training, workspaceMgr);
+        boolean rank2 = input.rank() == 2;
+        long b = input.size(0), t = rank2 ? 1 : input.size(2);
+        INDArray x = flatten(input);
+        int n = (int) x.size(0), nIn = (int) x.size(1), v = (int) layerConf().getNOut();
+        if (targets.length != n) throw new IllegalArgumentException("output layer " + layerId() + ": " + targets.length
+                + " targets for " + n + " positions");
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+        float[] nll = new float[n];
+        if (blockedSoftmax && x.dataType() == DataType.FLOAT && dense(x, 'c') && dense(w, 'f')) {
+            int lanes = lanesFor(n);
+            if (scoringLoss == null || !scoringLoss.fits(n, nIn, v, lanes)) scoringLoss = new BlockedSoftmaxLoss(n, nIn, v, lanes);
+            float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr).castTo(DataType.FLOAT).toFloatVector();
+            scoringLoss.forward(NativeMatrix.floatBuffer(x), x.offset(), NativeMatrix.floatBuffer(w), w.offset(), bias, targets);
+            for (int i = 0; i < n; i++) if (targets[i] >= 0) nll[i] = (float) scoringLoss.rowNll(i);
+        } else {
+            INDArray probs = softmax(x, false);
+            for (int i = 0; i < n; i++)
+                if (targets[i] >= 0) nll[i] = (float) -Math.log(Math.max(probs.getDouble(i, targets[i]), Float.MIN_NORMAL));
+            if (probs.closeable()) probs.close();
+        }
+        INDArray out = Nd4j.create(nll, rank2 ? new long[]{b, 1} : new long[]{b, 1, t}, DataType.FLOAT);
+        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.rnnzoo.data.NgramWindowIterator;
 import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.layers.FusedSoftmaxOutputLayer;
 
 import java.util.Map;
 
@@ -35,17 +36,38 @@ public final class NgramLanguageModelTask extends TokenCorpusTask {
 
     /** Probabilities of every target of a split, in stream order. */
     public double[] targetProbabilities(ComputationGraph net, String split) {
+        double[] p = targetNll(net, split);
+        for (int k = 0; k < p.length; k++) p[k] = Math.exp(-p[k]);
+        return p;
+    }
+
+    /**
+     * Negative log-probability of every target of a split, in stream order: from the fused output
+     * layer's targets alone where the graph has it (docs/performance.md, "Scoring: target
+     * log-probabilities only"), else from the full probabilities.
+     */
+    private double[] targetNll(ComputationGraph net, String split) {
         int[] ids = ids(split);
         double[] out = new double[ids.length];
         NgramWindowIterator it = new NgramWindowIterator(ids, context, evalBatch, false, 0);
+        FusedSoftmaxOutputLayer fused = PerplexityEvaluator.fusedOutput(net);
         net.clear();
         int k = 0;
-        while (it.hasNext()) {
-            MultiDataSet ds = it.next();
-            INDArray p = net.output(ds.getFeatures(0))[0];
-            float[] flat = p.dup('c').data().asFloat();
-            long v = p.size(1);
-            for (int i = 0; i < p.size(0); i++) out[k++] = flat[(int) (i * v + ds.getLabels(0).getInt(i, 0))];
+        try {
+            while (it.hasNext()) {
+                MultiDataSet ds = it.next();
+                if (fused != null) {
+                    fused.scoreTargetsOnNextForward(PerplexityEvaluator.targets(ds.getLabels(0), null));
+                    for (float nll : net.output(ds.getFeatures(0))[0].dup('c').data().asFloat()) out[k++] = nll;
+                    continue;
+                }
+                INDArray p = net.output(ds.getFeatures(0))[0];
+                float[] flat = p.dup('c').data().asFloat();
+                long v = p.size(1);
+                for (int i = 0; i < p.size(0); i++) out[k++] = -Math.log(flat[(int) (i * v + ds.getLabels(0).getInt(i, 0))]);
+            }
+        } finally {
+            if (fused != null) fused.scoreTargetsOnNextForward(null);
         }
         return out;
     }
@@ -62,7 +84,7 @@ public final class NgramLanguageModelTask extends TokenCorpusTask {
     @Override
     public Map<String, Double> evaluate(ComputationGraph net, String split) {
         PerplexityEvaluator e = new PerplexityEvaluator();
-        for (double p : targetProbabilities(net, split)) e.add(p);
+        for (double nll : targetNll(net, split)) e.addNll(nll);
         return e.metrics();
     }
 }

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.rnnzoo.data.BatchifiedTokenStream;
 import org.rnnzoo.kernels.NativeMatrix;
+import org.rnnzoo.layers.FusedSoftmaxOutputLayer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.Map;
 public final class PerplexityEvaluator {
     /** Smallest probability we take the log of; float softmax can underflow to exactly 0. */
     private static final double MIN_PROB = Float.MIN_NORMAL;
+    private static final double MAX_NLL = -Math.log(MIN_PROB);
+    /** Positions (batch × steps) the target-only scoring path reads per pass, at least. */
+    static final int ROWS_PER_PASS = 800;
 
     private double nll;
     private long tokens;
@@ -51,7 +55,12 @@ public final class PerplexityEvaluator {
 
     /** Adds one target's probability under the model: the single path every zoo model's perplexity goes through. */
     public void add(double probability) {
-        nll -= Math.log(Math.max(probability, MIN_PROB));
+        addNll(-Math.log(Math.max(probability, MIN_PROB)));
+    }
+
+    /** Adds one target's negative log-probability, capped where {@link #add(double)} caps the probability. */
+    public void addNll(double targetNll) {
+        nll += Math.min(targetNll, MAX_NLL);
         tokens++;
     }
 
@@ -71,9 +80,55 @@ public final class PerplexityEvaluator {
 
     /**
      * Perplexity of a whole token stream, read with the hidden state carried across segments
-     * (the same batchify layout as training, so no context is lost at segment boundaries).
+     * (the same batchify layout as training, so no context is lost at segment boundaries). With our
+     * fused output layer only the targets' log-probabilities are computed, never the
+     * {@code [batch, vocab, time]} probabilities (docs/performance.md, "Scoring: target
+     * log-probabilities only"); any other output layer goes through {@link #evaluateFromProbabilities}.
      */
     public static PerplexityEvaluator evaluate(ComputationGraph net, int[] ids, int batch, int bptt) {
+        FusedSoftmaxOutputLayer fused = fusedOutput(net);
+        if (fused == null) return evaluateFromProbabilities(net, ids, batch, bptt);
+        PerplexityEvaluator e = new PerplexityEvaluator();
+        // Longer reads than bptt: the state is carried either way, so only the rounding changes, and
+        // ~800 rows a pass spread the output layer's fixed cost (packing W) over more targets.
+        BatchifiedTokenStream stream = new BatchifiedTokenStream(ids, batch, Math.max(bptt, ROWS_PER_PASS / Math.max(1, batch)));
+        net.clear();      // fit() leaves labels and masks set on the graph (dl4j-notes)
+        net.rnnClearPreviousState();
+        try {
+            while (stream.hasNext()) {
+                MultiDataSet ds = stream.next();
+                int[] targets = targets(ds.getLabels(0), ds.getLabelsMaskArray(0));
+                fused.scoreTargetsOnNextForward(targets);
+                INDArray nll = net.rnnTimeStep(ds.getFeatures(0))[0];
+                float[] values = nll.dup('c').data().asFloat();
+                for (int k = 0; k < targets.length; k++) if (targets[k] >= 0) e.addNll(values[k]);
+            }
+        } finally {
+            fused.scoreTargetsOnNextForward(null);    // never leave the layer armed if a pass failed
+            net.rnnClearPreviousState();
+        }
+        return e;
+    }
+
+    /** The graph's output layer when it is our fused softmax (one output), else null. */
+    public static FusedSoftmaxOutputLayer fusedOutput(ComputationGraph net) {
+        return net.getNumOutputArrays() == 1 && net.getOutputLayer(0) instanceof FusedSoftmaxOutputLayer f ? f : null;
+    }
+
+    /** Target ids in row order b·t + s from labels {@code [b, 1, t]} or {@code [b, 1]}; −1 where the mask is 0. */
+    public static int[] targets(INDArray labels, INDArray mask) {
+        float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] m = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int[] out = new int[y.length];
+        for (int k = 0; k < y.length; k++) out[k] = m != null && m[k] == 0f ? -1 : (int) y[k];
+        return out;
+    }
+
+    /**
+     * {@link #evaluate} through {@code rnnTimeStep}'s full probabilities: the path for output layers
+     * other than ours, and the reference the faster path is tested and timed against.
+     */
+    public static PerplexityEvaluator evaluateFromProbabilities(ComputationGraph net, int[] ids, int batch, int bptt) {
         PerplexityEvaluator e = new PerplexityEvaluator();
         BatchifiedTokenStream stream = new BatchifiedTokenStream(ids, batch, bptt);
         // fit() leaves labels and masks set on the graph; a later inference with another batch
