@@ -3,7 +3,7 @@ package org.rnnzoo.kernels;
 /**
  * The LSTM's element-wise non-linearities over float arrays: the JDK 17 Vector API
  * ({@link VectorGateFunctions}, vectorised exp/tanh) when the {@code jdk.incubator.vector} module is in
- * the boot layer, plain loops otherwise (docs/performance.md#gate-functions).
+ * the boot layer, plain loops otherwise (docs/performance.md#vector-api-exp).
  */
 public final class GateFunctions {
     /** True when the Vector API module was added with {@code --add-modules jdk.incubator.vector}. */
