@@ -10,7 +10,10 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The package rules of README's Layout: kernels know nothing of DL4J or of the packages above them. */
+/**
+ * The package rules of README's Layout: kernels know nothing of DL4J or of the packages above them,
+ * layers nothing of decode, train or models, decode nothing of the CLI or the trainer.
+ */
 class PackageRulesTest {
     private static final Path MAIN = Path.of("src/main/java/org/rnnzoo");
 
@@ -37,5 +40,10 @@ class PackageRulesTest {
     @Test
     void layersImportNothingFromDecodeOrTrain() throws IOException {
         assertEquals(List.of(), offenders("layers", "org.rnnzoo.decode", "org.rnnzoo.train", "org.rnnzoo.models"));
+    }
+
+    @Test
+    void decodeImportsNothingFromTheCliOrTheTrainer() throws IOException {
+        assertEquals(List.of(), offenders("decode", "org.rnnzoo.cli", "org.rnnzoo.train"));
     }
 }

@@ -29,7 +29,7 @@ import java.util.Optional;
  * <p>Why it exists: at batch 1 the arithmetic of a PTB-sized step is ~2.7M multiply-adds, a few
  * hundred microseconds, while every ND4J array the graph creates, casts or copies on the way costs
  * microseconds of native allocation and deallocation bookkeeping; with a dozen of them per layer
- * per token, {@code rnnTimeStep} spent more time on arrays than on the model (docs/performance.md).
+ * per token, {@code rnnTimeStep} spent more time on arrays than on the model (docs/performance.md#sampling).
  * Here the weights are copied once, packed for one-row products ({@link PackedMatrix}), and a step
  * creates no ND4J arrays.
  *
@@ -60,9 +60,9 @@ public final class HeapLstmDecoder {
     private static final int[] NONE = {};
     private long proposals, samples, boundViolations, fallbacks;
     /**
-     * Proposals {@link #sample} makes before it draws from the float logits instead: a redraw costs
-     * ~2 µs, the float pass ~60× that. With 83–94% of proposals kept at T = 1 on PTB models, only very
-     * low temperatures get here (the bounds' slack is divided by T).
+     * Proposals {@link #sample} makes before it draws from the float logits instead: a redraw is far
+     * cheaper than the float pass, and only very low temperatures, which divide the bounds' slack by T,
+     * reject this often (docs/performance.md#sampling-byte-proposals-and-draws).
      */
     static final int MAX_PROPOSALS = 64;
     private final Share[] shares;             // one per lane

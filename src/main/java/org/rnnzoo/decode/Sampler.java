@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  * (top-p; Holtzman et al. 2020) filtering. Steps run through {@code rnnTimeStep} (state kept inside
  * the graph), or, for the embedding → FastLstm → softmax graphs of lstm-lm, through a
  * {@link HeapLstmDecoder} made from the graph's current parameters: the same distribution (a test
- * compares them), several times faster at batch 1. Unfiltered (top-k 0, top-p 1), the decoder draws
+ * compares them), faster at batch 1 (docs/performance.md#sampling-byte-proposals-and-draws).
+ * Unfiltered (top-k 0, top-p 1), the decoder draws
  * itself, exactly, by rejection from byte proposals ({@link HeapLstmDecoder#sample}); filtered,
  * the cutoffs need every probability, and {@link #draw} works on the float distribution.
  */
@@ -159,8 +160,7 @@ public final class Sampler {
         float cutoff = Float.MIN_VALUE;
         int k = s.topK() > 0 && s.topK() < n ? s.topK() : 0;
         // Unfiltered, every positive value is kept and their sum is the total already made, the same
-        // additions in the same order: a second serial pass over the vocabulary (~10 µs at 10k, a
-        // few percent of a batch-1 token) would add nothing.
+        // additions in the same order: a second serial pass over the vocabulary would add nothing.
         double kept = total;
         if (k > 0 || s.topP() < 1) {
             float[] top = largest(q, max, Math.max(k, 1), s.topP() < 1 ? s.topP() * total : 0);

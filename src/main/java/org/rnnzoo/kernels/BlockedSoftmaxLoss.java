@@ -249,8 +249,8 @@ public final class BlockedSoftmaxLoss {
                 }
             }
             for (int c = 0; c < bc; c++) dw.put((int) (dwOff + (long) (cb + c) * nIn), dwb, c * kp, nIn);
-            // dx rows r… += dz[r…, block] · W(block), a chunk of a panel of W at a time (before chunking,
-            // the rows as the outer loop ran as fast, measured)
+            // dx rows r… += dz[r…, block] · W(block), a chunk of a panel of W at a time
+            // (docs/performance.md#output-layer-blocked-softmax-tiles)
             for (int p = 0; p < kPanels.count; p++) {
                 int k = kPanels.start[p], vectors = kPanels.vectors[p], width = kPanels.width[p], chunk = depthChunk(bc, width);
                 for (int q0 = 0; q0 < bc; q0 += chunk) {

@@ -10,13 +10,14 @@ import java.util.Arrays;
 
 /**
  * {@link LstmKernel} in float: the buffers and loops around {@link LstmCell}, which holds the
- * equations. {@link DoubleLstmKernel} is the same plumbing in double (change both together).
+ * equations. The tests' DoubleLstmKernel copies this plumbing in double for gradient checks
+ * (change both together).
  */
 final class FloatLstmKernel extends LstmKernel {
     private final int gates;
     private final float[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
     private float[] mask;
-    private final RecurrentProducts.FloatRows recurrentWeights = new RecurrentProducts.FloatRows();
+    private final RecurrentProducts recurrentWeights = new RecurrentProducts();
 
     FloatLstmKernel(int batch, int steps, int size) {
         super(batch, steps, size);

@@ -1,10 +1,9 @@
 package org.rnnzoo.kernels;
 
 /**
- * The LSTM's element-wise non-linearities over Java arrays. For float, the JDK 17 Vector API
- * ({@link VectorGateFunctions}, vectorised exp/tanh: ~25x ND4J's scalar exp on this machine) when the
- * {@code jdk.incubator.vector} module is in the boot layer, plain loops otherwise. Double (used for
- * gradient checks) is always plain Java.
+ * The LSTM's element-wise non-linearities over float arrays: the JDK 17 Vector API
+ * ({@link VectorGateFunctions}, vectorised exp/tanh) when the {@code jdk.incubator.vector} module is in
+ * the boot layer, plain loops otherwise (docs/performance.md#vector-api-exp).
  */
 public final class GateFunctions {
     /** True when the Vector API module was added with {@code --add-modules jdk.incubator.vector}. */
@@ -30,13 +29,5 @@ public final class GateFunctions {
             return;
         }
         for (int i = 0; i < len; i++) out[outOff + i] = (float) Math.tanh(a[off + i]);
-    }
-
-    static void sigmoid(double[] a, int off, int len) {
-        for (int i = off, end = off + len; i < end; i++) a[i] = 1.0 / (1.0 + Math.exp(-a[i]));
-    }
-
-    static void tanh(double[] a, int off, double[] out, int outOff, int len) {
-        for (int i = 0; i < len; i++) out[outOff + i] = Math.tanh(a[off + i]);
     }
 }

@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
 
 /**
  * A Java-heap copy of one float weight matrix, packed for one-row products ({@link PackedMatrix}),
- * for the few-row paths that sampling takes once per token. In JDK 17 the Vector API reads a heap
- * array ~2.5× faster than a direct buffer, and the 200×10k output matrix is read for every token.
+ * for the few-row paths that sampling takes once per token: the Vector API reads a heap array faster
+ * than a direct buffer, and the output matrix is read for every token
+ * (docs/performance.md#heap-copies-for-batch-1-products).
  *
  * <p>When is the copy stale? Training changes the array in place after the layer's backward pass,
  * so the layer calls {@link #invalidate()} there. Parameters can also be overwritten from outside

@@ -13,9 +13,8 @@ package org.rnnzoo.kernels;
  * ({@link LstmKernel}), the packed one-row step ({@link PackedMatrix#lstmStep}) and the batch-1
  * decoder all call {@link #forward}; the training kernel's backward pass calls {@link #backward}.
  *
- * <p>Each method has a float form (what runs) and a double form (the gradient checks of double
- * networks) with the same expressions in the same order: Java cannot share arithmetic between the
- * two primitive types without boxing.
+ * <p>Float only: the gradient checks' double copy lives with the tests' DoubleLstmKernel, since Java
+ * cannot share arithmetic between the two primitive types without boxing.
  */
 public final class LstmCell {
     /** Offsets of the gates inside a row of z, in units of the layer size n. */
@@ -32,18 +31,6 @@ public final class LstmCell {
                                float[] tanhC, int tanhCOff, float[] h, int hOff, int n) {
         GateFunctions.tanh(z, zOff + G * n, z, zOff + G * n, n);
         GateFunctions.sigmoid(z, zOff + F * n, 3 * n);                  // f, o, i are adjacent
-        for (int j = 0; j < n; j++) {
-            c[cOff + j] = z[zOff + F * n + j] * cPrev[cPrevOff + j] + z[zOff + I * n + j] * z[zOff + G * n + j];
-        }
-        GateFunctions.tanh(c, cOff, tanhC, tanhCOff, n);
-        for (int j = 0; j < n; j++) h[hOff + j] = z[zOff + O * n + j] * tanhC[tanhCOff + j];
-    }
-
-    /** {@link #forward(float[], int, float[], int, float[], int, float[], int, float[], int, int)} in double. */
-    public static void forward(double[] z, int zOff, double[] cPrev, int cPrevOff, double[] c, int cOff,
-                               double[] tanhC, int tanhCOff, double[] h, int hOff, int n) {
-        GateFunctions.tanh(z, zOff + G * n, z, zOff + G * n, n);
-        GateFunctions.sigmoid(z, zOff + F * n, 3 * n);
         for (int j = 0; j < n; j++) {
             c[cOff + j] = z[zOff + F * n + j] * cPrev[cPrevOff + j] + z[zOff + I * n + j] * z[zOff + G * n + j];
         }
@@ -73,24 +60,6 @@ public final class LstmCell {
             dz[zOff + F * n + j] = dc * cPrev[cPrevOff + j] * f * (1f - f);
             dz[zOff + O * n + j] = dh[dhOff + j] * tc * o * (1f - o);
             dz[zOff + I * n + j] = dc * g * i * (1f - i);
-        }
-    }
-
-    /** {@link #backward(float[], float[], int, float[], int, float[], int, float[], float[], int, boolean, float[], int, float[], int, int)} in double. */
-    public static void backward(double[] z, double[] zNext, int zNextOff, double[] dz, int zOff,
-                                double[] cPrev, int cPrevOff, double[] c, double[] tanhC, int cOff, boolean masked,
-                                double[] dh, int dhOff, double[] dcNext, int dcOff, int n) {
-        for (int j = 0; j < n; j++) {
-            double g = z[zOff + G * n + j], f = z[zOff + F * n + j], o = z[zOff + O * n + j], i = z[zOff + I * n + j];
-            double tc = tanhC[cOff + j];
-            double tcm = masked ? Math.tanh(c[cOff + j]) : tc;
-            double dc = dh[dhOff + j] * o * (1.0 - tcm * tcm);
-            if (zNext != null) dc += zNext[zNextOff + F * n + j] * dcNext[dcOff + j];
-            dcNext[dcOff + j] = dc;
-            dz[zOff + G * n + j] = dc * i * (1.0 - g * g);
-            dz[zOff + F * n + j] = dc * cPrev[cPrevOff + j] * f * (1.0 - f);
-            dz[zOff + O * n + j] = dh[dhOff + j] * tc * o * (1.0 - o);
-            dz[zOff + I * n + j] = dc * g * i * (1.0 - i);
         }
     }
 }

@@ -3,12 +3,16 @@ package org.rnnzoo.kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The per-time-step part of {@code FastLstmLayer} on Java arrays: everything except the matrix
  * products, which the layer runs through ND4J into contiguous native buffers that the kernel reads
  * and writes with one bulk copy each. Holds the forward pass (gate activations, cells, outputs) for
- * the backward pass. One implementation per precision: {@link FloatLstmKernel} (training, sampling)
- * and {@link DoubleLstmKernel} (gradient checks); the cell equations themselves are {@link LstmCell}'s.
+ * the backward pass. Main ships one precision, {@link FloatLstmKernel} (training, sampling), around
+ * the cell equations of {@link LstmCell}; the double kernel of the gradient checks lives in the tests
+ * and comes in through {@link #registerPrecision}.
  *
  * <p>Layouts (row-major): time-major [T][B][·]; gates per row in DL4J's order [g | f | o | i].
  */
@@ -23,12 +27,27 @@ public abstract class LstmKernel {
         this.size = size;
     }
 
+    /** Builds a kernel for one shape, [batch, steps, size]. */
+    @FunctionalInterface
+    interface Factory {
+        LstmKernel create(int batch, int steps, int size);
+    }
+
+    private static final Map<DataType, Factory> OTHER_PRECISIONS = new ConcurrentHashMap<>();
+
+    /**
+     * Lets FastLstm run networks of another data type. Only the tests call it (their double kernel,
+     * for gradient checks), so that main states the kernel once, in float.
+     */
+    static void registerPrecision(DataType type, Factory factory) {
+        OTHER_PRECISIONS.put(type, factory);
+    }
+
     public static LstmKernel create(DataType type, int batch, int steps, int size) {
-        return switch (type) {
-            case FLOAT -> new FloatLstmKernel(batch, steps, size);
-            case DOUBLE -> new DoubleLstmKernel(batch, steps, size);
-            default -> throw new IllegalArgumentException("FastLstm supports FLOAT and DOUBLE networks, not " + type);
-        };
+        if (type == DataType.FLOAT) return new FloatLstmKernel(batch, steps, size);
+        Factory other = OTHER_PRECISIONS.get(type);
+        if (other == null) throw new IllegalArgumentException("FastLstm computes in float; a " + type + " network needs cell: dl4j");
+        return other.create(batch, steps, size);
     }
 
     public boolean fits(DataType type, int batch, int steps, int size) {

@@ -126,7 +126,7 @@ public final class PackedMatrix {
      * Several rows at once: out[outOff + r·outStride + j] = Σ_i x[xOff + r·xStride + i]·W[i, j] for
      * r &lt; n, j &lt; cols (overwritten). The LSTM's per-step h·RW for a lane's examples: W is read
      * once per four rows instead of once per row, and, unlike a gemm call, nothing is repacked per call
-     * (ND4J's gemm took ~140 µs for a 10×200·200×800 product, nearly all of it repacking RW).
+     * (docs/performance.md#lstm-per-step-recurrent-products).
      */
     public void multiplyRows(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
         if (VectorMath.vectorApi()) {

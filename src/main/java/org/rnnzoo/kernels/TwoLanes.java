@@ -11,10 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * on one process-wide helper thread. The layers and the batch-1 decoder use it to put this
  * machine's second core on their products: ND4J runs one OpenMP thread (two contend with the JVM,
  * docs/dl4j-notes.md#openmp-threads-on-2-cores), so two Java threads each calling single-threaded
- * gemms on their own half are what scale (docs/performance.md, fourth session).
+ * gemms on their own half are what scale (docs/performance.md#two-lanes).
  *
- * <p>Why not an executor: a decoder step is a few phases of ~10–60 µs, and waking a pooled thread
- * costs a futex call (several µs, more when it was descheduled) per phase. The helper spins on a
+ * <p>Why not an executor: a decoder step is a few short phases, and waking a pooled thread costs a
+ * futex call per phase, comparable to a phase. The helper spins on a
  * counter while more work is likely ({@link #IDLE_SPIN_NANOS}), then parks, so a hand-off is
  * usually one cache-line transfer.
  *
@@ -31,7 +31,7 @@ public final class TwoLanes {
 
     /**
      * How long an idle helper spins before parking: longer than the gap between two phases or tokens.
-     * {@code -Drnnzoo.laneSpinMicros} (default 200) to measure it (2 ms measured no different).
+     * {@code -Drnnzoo.laneSpinMicros} (default 200) to measure it (docs/performance.md#two-lanes).
      */
     private static final long IDLE_SPIN_NANOS = Switches.LANE_SPIN_MICROS * 1000;
 

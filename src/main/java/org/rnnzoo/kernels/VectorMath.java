@@ -1,8 +1,8 @@
 package org.rnnzoo.kernels;
 
 /**
- * Row-wise softmax over float arrays. ND4J's exp runs scalar on this CPU (~25 ms for the 4M
- * logits of one PTB batch); the JDK's incubating Vector API does it in ~2 ms. The Vector API path
+ * Row-wise softmax over float arrays: ND4J's exp runs scalar, the JDK's incubating Vector API does
+ * not (docs/performance.md#vector-api-exp). The Vector API path
  * lives in {@link VectorizedSoftmax}, loaded only when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}; otherwise a plain loop is used.
  */
@@ -49,8 +49,8 @@ public final class VectorMath {
     /**
      * The first i in [from, to) where the running sum of q reaches u (u ≤ Σ q), or, when rounding
      * leaves u above the sum, the last i with q[i] &gt; 0 (−1 if none): the inverse-CDF step of a draw.
-     * Vectorised, whole vectors of q are skipped by their sum; the serial chain of subtractions a
-     * plain loop makes is ~4 cycles a value, ~7 µs over half of PTB's vocabulary.
+     * Vectorised, whole vectors of q are skipped by their sum, which breaks the serial chain of
+     * subtractions a plain loop makes (docs/performance.md#sampling-byte-proposals-and-draws).
      */
     public static int locate(float[] q, int from, int to, double u) {
         int i = from;
@@ -115,9 +115,9 @@ public final class VectorMath {
     }
 
     /**
-     * Σ x² over the floats [from, to) of a native buffer (native order; indices count floats).
-     * ND4J's norm2 took 4.2 ms over the 4.65M gradient values of PTB-small, this 0.5 ms (both one
-     * thread): the global-norm clipping pass of every training step. Partial sums are float over
+     * Σ x² over the floats [from, to) of a native buffer (native order; indices count floats): the
+     * global-norm clipping pass of every training step, in place of ND4J's slower and less exact norm2
+     * (docs/performance.md#training-step-clipping-update-and-step). Partial sums are float over
      * runs of {@value #SQUARES_RUN} values, then added in double.
      */
     public static double sumOfSquares(java.nio.ByteBuffer b, long from, long to) {

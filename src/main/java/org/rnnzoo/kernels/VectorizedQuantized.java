@@ -22,8 +22,8 @@ final class VectorizedQuantized {
 
     /**
      * One block: BLOCK running sums in four vectors, the rows' bytes read in order (one 64-byte line
-     * a row with AVX-512). Measured alone at 200 × 5,000: 33 µs against 144 µs for the float matrix
-     * (1 MB against 4: the bytes stay in a 2 MB L2, the floats stream from memory).
+     * a row with AVX-512). A quarter of the float matrix's bytes, which stay in L2 where the floats
+     * stream from memory (docs/performance.md#sampling-byte-proposals-and-draws).
      */
     private static void block(QuantizedMatrix m, int b, float[] h, float norm2, float norm1, float inverseTemperature, float[] out) {
         int step = S.length(), rows = m.rows, block = QuantizedMatrix.BLOCK;

@@ -177,12 +177,11 @@ final class VectorizedSoftmax {
     /**
      * {@link PackedMatrix#multiplyRows}. Eight running sums at a time: four rows × half a block (two
      * vectors), then a pair of rows × a whole block, then a last single row. Sixteen sums (four rows ×
-     * a whole block) spilled registers in C2 and ran at ~40 GFLOP/s; eight run at 80–100 (measured,
-     * 8×200·200×800).
+     * a whole block) spilled registers in C2 (docs/performance.md#lstm-per-step-recurrent-products).
      */
     static void multiplyPackedRows(PackedMatrix w, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
         // One small method per kernel: in one large method C2 gave up on the vector intrinsics after a
-        // deoptimisation (boxed vectors, ~4× slower, measured); apart, each compiles on its own.
+        // deoptimisation (boxed vectors); apart, each compiles on its own (same link as above).
         float[] edge = new float[PackedMatrix.BLOCK];
         for (int b = 0; b < w.blocks; b++) {
             int r = 0;

@@ -16,8 +16,8 @@ import java.util.Collection;
  * Configuration of DL4J's {@link EmbeddingSequenceLayer} (token ids → vectors, no bias)
  * whose backward pass is {@link FastEmbeddingLayer}'s: same parameters, same forward pass, same
  * gradient (a test checks it against DL4J's layer). DL4J's backward pass recomputes the forward
- * gather and scatters through a strided native op: 1.2–2.0 ms of every PTB-small step on one core,
- * against 0.7–0.9 ms here (docs/performance.md).
+ * gather and scatters through a strided native op; this one does neither
+ * (docs/performance.md#embedding-backward).
  * The decoder and every tool that knows DL4J's embedding layer accept this one (it is a subclass).
  */
 public class FastEmbedding extends EmbeddingSequenceLayer {

@@ -84,8 +84,8 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         FloatBuffer g = NativeMatrix.floatBuffer(gW);
         long offset = gW.offset(), rowStride = gW.stride(0), colStride = gW.stride(1);
         // Token by token (each cell receives its positions in order n = 0, 1, ...); the lanes take
-        // disjoint halves of the components, so they never write the same cell. Token-major order
-        // measured ~5x faster than one column at a time here, although the columns are contiguous.
+        // disjoint halves of the components, so they never write the same cell. Token-major order beats
+        // one column at a time although the columns are contiguous (docs/performance.md#embedding-backward).
         int shares = rows.length * size >= 4096 ? TwoLanes.lanes() : 1;
         TwoLanes.run((phase, lane) -> {
             int d0 = size * lane / shares, d1 = size * (lane + 1) / shares;

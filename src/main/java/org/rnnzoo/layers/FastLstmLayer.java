@@ -122,9 +122,9 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     }
 
     /**
-     * Sampling (a few rows, one step, float, no mask): every ND4J call costs tens of microseconds here
-     * and a one-row gemm ~0.1 ms, so the step is computed in Java, the gate pre-activations from heap
-     * copies of W and RW packed for one-row products ({@link PackedMatrix}).
+     * Sampling (a few rows, one step, float, no mask): per-call ND4J overhead and one-row gemms cost more
+     * than the arithmetic, so the step is computed in Java, the gate pre-activations from heap copies of
+     * W and RW packed for one-row products ({@link PackedMatrix}; docs/performance.md#heap-copies-for-batch-1-products).
      */
     private boolean isSmallSingleStep(INDArray input) {
         boolean oneStep = input.rank() == 2 || (input.rank() == 3 && input.size(2) == 1);

@@ -19,7 +19,7 @@ import java.util.Collection;
  * DL4J's {@code RnnOutputLayer(softmax, LossSparseMCXENT)} — same parameters, same score, same
  * gradients (a test checks this) — computed by {@link FusedSoftmaxOutputLayer} in a few large
  * operations. On a 10k-word vocabulary DL4J's generic path (matmul computed twice, scalar exp,
- * one-hot labels, log of the softmax) was ~70% of a PTB training step.
+ * one-hot labels, log of the softmax) dominated a PTB training step (docs/performance.md#output-layer-fused-softmax).
  */
 public class FusedSoftmaxOutput extends RnnOutputLayer {
 

@@ -45,7 +45,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
     private INDArray probs;          // [batch·time, vocab] c-order; becomes dLoss/dlogits in place
     private INDArray x2d;            // [batch·time, nIn], row n = (b, t) with n = b·T + t
     private int[] targets;           // -1 where masked
-    private INDArray logitsBuffer;   // reused: a fresh 16 MB native buffer per step costs more than the softmax
+    private INDArray logitsBuffer;   // reused: a fresh native buffer per step costs more than the softmax (docs/performance.md#output-layer-fused-softmax)
     private float[] probabilitySums; // column sums of probs (float training pass): the bias gradient without another pass
     private double nll;
     private long cachedFor = -1;     // identity of the (input, labels, mask) the probabilities belong to
@@ -76,8 +76,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
     // Labels and masks invalidate the cached probabilities only when they change: after backprop,
     // ComputationGraph.computeGradientAndScore sets the mask again (null, or a freshly reshaped copy of
     // the same mask) before asking for the score, and counting that as a change recomputed the whole
-    // forward pass — a fourth 1.6-GFLOP product every PTB-small step (measured: 20 instead of 10
-    // softmax passes per 10 steps). A mask is compared by value: [batch·time] numbers.
+    // forward pass (docs/performance.md#output-layer-fused-softmax). A mask is compared by value:
+    // [batch·time] numbers.
 
     @Override
     public void setLabels(INDArray labels) {
@@ -217,7 +217,8 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
             Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
             Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
         }, 0, shares);
-        // (ND4J's dz.sum(0) took ~4 ms a step at PTB-small: kept for double precision only)
+        // The float pass summed db with the softmax; ND4J's slower dz.sum(0) is left to double precision
+        // (docs/performance.md#output-layer-fused-softmax).
         if (db != null) bGrad.assign(Nd4j.create(db, bGrad.shape(), bGrad.ordering()));
         else bGrad.assign(dz.sum(0).reshape(bGrad.shape()));
         return gradientsAndEpsilon(dx, wGrad, bGrad, workspaceMgr);

@@ -78,8 +78,8 @@ final class LanguageModelGraph {
     }
 
     /**
-     * {@code fused}: our softmax + sparse cross-entropy in a few large ops (same numbers, several
-     * times faster at 10k words); {@code dl4j}: DL4J's RnnOutputLayer, kept for comparison.
+     * {@code fused}: our softmax + sparse cross-entropy in a few large ops (same numbers, faster at 10k
+     * words: docs/performance.md#output-layer-fused-softmax); {@code dl4j}: DL4J's RnnOutputLayer, kept for comparison.
      */
     static Layer outputLayer(String kind, int nIn, int vocabSize, double dropout) {
         return switch (kind) {

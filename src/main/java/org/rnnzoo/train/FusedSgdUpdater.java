@@ -23,8 +23,8 @@ import java.util.List;
  * DL4J's updater for plain SGD as one pass over the gradient, split over two lanes
  * ({@link TwoLanes}). DL4J's own makes two single-threaded passes over the whole flattened
  * gradient (divide by the minibatch size, then the SGD op's multiply by the learning rate) and
- * walks its regularisation lists: ~2 ms of every PTB-small step (4.65M values) with the second core
- * idle. The arithmetic is the same — each value is divided, then multiplied, in float — so the
+ * walks its regularisation lists, the second core idle (docs/performance.md#training-step-clipping-update-and-step).
+ * The arithmetic is the same — each value is divided, then multiplied, in float — so the
  * update is equal to DL4J's to the bit ({@code FusedSgdUpdaterTest}).
  *
  * <p>The update is not made when DL4J asks for it but deferred to the step that follows it at once

@@ -33,9 +33,9 @@ public final class GlobalNormClipping extends BaseTrainingListener {
         // Two halves on two lanes (TwoLanes): 4.7M values at PTB-small, a memory-bound pass each.
         INDArray flat = g.reshape(g.length());
         double[] squares = new double[TwoLanes.lanes()];
-        // A float gradient in one contiguous native buffer is read directly: ND4J's norm2 took
-        // 4.2 ms a step at PTB-small and read ~0.09% low (float accumulation over 4.65M values);
-        // VectorMath.sumOfSquares takes 0.5 ms (both one thread) and sums in double.
+        // A float gradient in one contiguous native buffer is read directly: ND4J's norm2 is slower and
+        // reads low (float accumulation); VectorMath.sumOfSquares sums in double
+        // (docs/performance.md#training-step-clipping-update-and-step).
         boolean direct = NativeMatrix.isContiguousFloat(g);
         TwoLanes.runOverRange(flat.length(), (from, to, lane) -> {
             if (direct) {

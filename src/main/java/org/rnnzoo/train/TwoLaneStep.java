@@ -11,7 +11,7 @@ import org.rnnzoo.kernels.VectorMath;
 
 /**
  * The SGD step {@code params −= update} on two lanes. DL4J's optimizer applies it with one
- * single-threaded ND4J op (~1.4 ms of every PTB-small step, the second core idle) and offers one
+ * single-threaded ND4J op, the second core idle (docs/performance.md#training-step-clipping-update-and-step), and offers one
  * public way to change how a step is applied: a {@link GradientsAccumulator}, the hook its
  * shared-gradient training uses. This one accumulates nothing — it has nothing pending, keeps no
  * update, receives none — and only applies the step it is handed, as the step function would.

@@ -1,5 +1,6 @@
 package org.rnnzoo.kernels;
 
+import org.junit.jupiter.api.extension.Extension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -9,14 +10,24 @@ import java.nio.DoubleBuffer;
 import java.util.Arrays;
 
 /**
- * {@link LstmKernel} in double, for gradient checks: {@link FloatLstmKernel}'s plumbing with
- * float → double around the same {@link LstmCell} (change both together).
+ * {@link LstmKernel} in double, for the gradient checks of double FastLstm networks: main's
+ * {@link FloatLstmKernel} with float → double, {@link LstmCell}'s equations and
+ * {@link RecurrentProducts} as plain double loops below (change them together). Main computes in
+ * float only; this kernel reaches {@link LstmKernel#create} through {@link Registration}, which JUnit
+ * loads before any test runs (META-INF/services, autodetection on in junit-platform.properties).
  */
 final class DoubleLstmKernel extends LstmKernel {
+    /** Registers the double kernel when JUnit instantiates this extension (it adds no callbacks). */
+    public static final class Registration implements Extension {
+        public Registration() {
+            LstmKernel.registerPrecision(DataType.DOUBLE, DoubleLstmKernel::new);
+        }
+    }
+
     private final int gates;
     private final double[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
     private double[] mask;
-    private final RecurrentProducts.DoubleRows recurrentWeights = new RecurrentProducts.DoubleRows();
+    private double[] rw;
 
     DoubleLstmKernel(int batch, int steps, int size) {
         super(batch, steps, size);
@@ -92,13 +103,13 @@ final class DoubleLstmKernel extends LstmKernel {
 
     @Override
     public void loadRecurrentWeights(INDArray rw) {
-        recurrentWeights.load(rw);
+        this.rw = values(rw);
     }
 
     @Override
     public void forwardStep(int t, int b0, int b1, boolean recurrent) {
         final int H = size, G = gates;
-        if (recurrent) recurrentWeights.forward(t == 0 ? h0 : h, t == 0 ? b0 * H : ((t - 1) * batch + b0) * H, b1 - b0, rec, b0 * G);
+        if (recurrent) recurrentForward(t == 0 ? h0 : h, t == 0 ? b0 * H : ((t - 1) * batch + b0) * H, b1 - b0, rec, b0 * G);
         double[] cPrev = t == 0 ? c0 : c;
         for (int b = b0; b < b1; b++) {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
@@ -107,7 +118,7 @@ final class DoubleLstmKernel extends LstmKernel {
             } else {
                 for (int j = 0; j < G; j++) z[zr + j] += bias[j];
             }
-            LstmCell.forward(z, zr, cPrev, pr, c, hr, tanhC, hr, h, hr, H);
+            cellForward(z, zr, cPrev, pr, c, hr, tanhC, hr, h, hr, H);
             if (mask != null) {
                 // As DL4J's LSTM: a masked step outputs zero and passes a zero cell on.
                 double m = mask[b * steps + t];
@@ -145,7 +156,7 @@ final class DoubleLstmKernel extends LstmKernel {
     public void backwardStep(int t, int b0, int b1) {
         final int H = size, G = gates;
         boolean last = t == steps - 1;
-        if (!last) recurrentWeights.backward(dz, ((t + 1) * batch + b0) * G, b1 - b0, dhRec, b0 * H);
+        if (!last) recurrentBackward(dz, ((t + 1) * batch + b0) * G, b1 - b0, dhRec, b0 * H);
         double[] cPrev = t == 0 ? c0 : c;
         for (int b = b0; b < b1; b++) {
             int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
@@ -155,7 +166,7 @@ final class DoubleLstmKernel extends LstmKernel {
             double[] dh = last ? eps : dhRec;
             int dhOff = last ? hr : b * H;
             if (!last) for (int j = 0; j < H; j++) dhRec[dhOff + j] = eps[hr + j] + dhRec[dhOff + j];
-            LstmCell.backward(z, last ? null : z, nr, dz, zr, cPrev, pr, c, tanhC, hr, m != 1.0, dh, dhOff, dcNext, b * H, H);
+            cellBackward(z, last ? null : z, nr, dz, zr, cPrev, pr, c, tanhC, hr, m != 1.0, dh, dhOff, dcNext, b * H, H);
         }
     }
 
@@ -179,5 +190,61 @@ final class DoubleLstmKernel extends LstmKernel {
             for (int j = 0, off = r * gates; j < gates; j++) sum[j] += dz[off + j];
         }
         return Nd4j.create(sum, new long[]{1, gates}, 'c');
+    }
+
+    // ---- RecurrentProducts in double: plain loops over RW, row-major [H, 4H] ----
+
+    /** out[outOff + r·4H + j] = (x[xOff + r·H …]·RW)_j for r &lt; n. */
+    private void recurrentForward(double[] x, int xOff, int n, double[] out, int outOff) {
+        for (int r = 0; r < n; r++)
+            for (int j = 0; j < gates; j++) {
+                double s = 0;
+                for (int i = 0; i < size; i++) s += x[xOff + r * size + i] * rw[i * gates + j];
+                out[outOff + r * gates + j] = s;
+            }
+    }
+
+    /** out[outOff + r·H + i] = (x[xOff + r·4H …]·RWᵀ)_i for r &lt; n. */
+    private void recurrentBackward(double[] x, int xOff, int n, double[] out, int outOff) {
+        for (int r = 0; r < n; r++)
+            for (int i = 0; i < size; i++) {
+                double s = 0;
+                for (int j = 0; j < gates; j++) s += x[xOff + r * gates + j] * rw[i * gates + j];
+                out[outOff + r * size + i] = s;
+            }
+    }
+
+    // ---- LstmCell in double: the same expressions in the same order ----
+
+    private static final int G = LstmCell.G, F = LstmCell.F, O = LstmCell.O, I = LstmCell.I;
+
+    /** {@link LstmCell#forward} in double. */
+    private static void cellForward(double[] z, int zOff, double[] cPrev, int cPrevOff, double[] c, int cOff,
+                                    double[] tanhC, int tanhCOff, double[] h, int hOff, int n) {
+        for (int j = 0; j < n; j++) z[zOff + G * n + j] = Math.tanh(z[zOff + G * n + j]);
+        for (int i = zOff + F * n, end = i + 3 * n; i < end; i++) z[i] = 1.0 / (1.0 + Math.exp(-z[i]));
+        for (int j = 0; j < n; j++) {
+            c[cOff + j] = z[zOff + F * n + j] * cPrev[cPrevOff + j] + z[zOff + I * n + j] * z[zOff + G * n + j];
+        }
+        for (int j = 0; j < n; j++) tanhC[tanhCOff + j] = Math.tanh(c[cOff + j]);
+        for (int j = 0; j < n; j++) h[hOff + j] = z[zOff + O * n + j] * tanhC[tanhCOff + j];
+    }
+
+    /** {@link LstmCell#backward} in double. */
+    private static void cellBackward(double[] z, double[] zNext, int zNextOff, double[] dz, int zOff,
+                                     double[] cPrev, int cPrevOff, double[] c, double[] tanhC, int cOff, boolean masked,
+                                     double[] dh, int dhOff, double[] dcNext, int dcOff, int n) {
+        for (int j = 0; j < n; j++) {
+            double g = z[zOff + G * n + j], f = z[zOff + F * n + j], o = z[zOff + O * n + j], i = z[zOff + I * n + j];
+            double tc = tanhC[cOff + j];
+            double tcm = masked ? Math.tanh(c[cOff + j]) : tc;
+            double dc = dh[dhOff + j] * o * (1.0 - tcm * tcm);
+            if (zNext != null) dc += zNext[zNextOff + F * n + j] * dcNext[dcOff + j];
+            dcNext[dcOff + j] = dc;
+            dz[zOff + G * n + j] = dc * i * (1.0 - g * g);
+            dz[zOff + F * n + j] = dc * cPrev[cPrevOff + j] * f * (1.0 - f);
+            dz[zOff + O * n + j] = dh[dhOff + j] * tc * o * (1.0 - o);
+            dz[zOff + I * n + j] = dc * g * i * (1.0 - i);
+        }
     }
 }
