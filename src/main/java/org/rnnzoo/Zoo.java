@@ -1,6 +1,7 @@
 package org.rnnzoo;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.data.Corpora;
 import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;

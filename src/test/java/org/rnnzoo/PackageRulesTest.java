@@ -46,4 +46,38 @@ class PackageRulesTest {
     void decodeImportsNothingFromTheCliOrTheTrainer() throws IOException {
         assertEquals(List.of(), offenders("decode", "org.rnnzoo.cli", "org.rnnzoo.train"));
     }
+
+    /**
+     * The packages' references (imports and fully qualified names) form no cycle: data flows one
+     * way, file → datasets → data → train, and the front door {@code org.rnnzoo.Zoo} sits above all.
+     */
+    @Test
+    void noImportCycleBetweenPackages() throws IOException {
+        java.util.Map<String, java.util.Set<String>> uses = new java.util.TreeMap<>();
+        java.util.regex.Pattern ref = java.util.regex.Pattern.compile("org\\.rnnzoo\\.(\\w+)\\.[A-Z]");
+        java.util.regex.Pattern root = java.util.regex.Pattern.compile("org\\.rnnzoo\\.([A-Z]\\w*)\\b");
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = MAIN.relativize(f.getParent()).toString();
+                pkg = pkg.isEmpty() ? "(root)" : pkg;
+                String src = Files.readString(f);
+                java.util.Set<String> to = uses.computeIfAbsent(pkg, k -> new java.util.TreeSet<>());
+                for (java.util.regex.Matcher m = ref.matcher(src); m.find(); ) if (!m.group(1).equals(pkg)) to.add(m.group(1));
+                for (java.util.regex.Matcher m = root.matcher(src); m.find(); ) if (!pkg.equals("(root)")) to.add("(root)");
+            }
+        }
+        for (String start : uses.keySet()) {
+            java.util.Deque<List<String>> paths = new java.util.ArrayDeque<>(List.of(List.of(start)));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (!paths.isEmpty()) {
+                List<String> path = paths.pop();
+                for (String next : uses.getOrDefault(path.get(path.size() - 1), java.util.Set.of())) {
+                    List<String> longer = new java.util.ArrayList<>(path);
+                    longer.add(next);
+                    if (next.equals(start)) throw new AssertionError("import cycle: " + String.join(" -> ", longer));
+                    if (seen.add(next)) paths.push(longer);
+                }
+            }
+        }
+    }
 }

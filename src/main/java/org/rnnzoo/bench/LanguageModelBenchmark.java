@@ -35,7 +35,7 @@ public final class LanguageModelBenchmark {
         boolean fusedSgd = FusedSgdUpdater.install(net);   // as the trainer does
         // As in training: one fit() over many consecutive segments (DL4J's TBPTT carries the state).
         int tokensNeeded = batch * bptt * (s.warmupSteps() + s.steps()) + 1;
-        if (train.length < tokensNeeded) throw new org.rnnzoo.ZooException("training split too small for "
+        if (train.length < tokensNeeded) throw new org.rnnzoo.common.ZooException("training split too small for "
                 + (s.warmupSteps() + s.steps()) + " steps of " + batch + "x" + bptt + " tokens");
         MultiDataSet warm = new BatchifiedTokenStream(Arrays.copyOf(train, batch * bptt * Math.max(1, s.warmupSteps()) + 1), batch, Integer.MAX_VALUE).next();
         MultiDataSet timed = new BatchifiedTokenStream(Arrays.copyOfRange(train, 0, batch * bptt * s.steps() + 1), batch, Integer.MAX_VALUE).next();

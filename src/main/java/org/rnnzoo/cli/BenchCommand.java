@@ -41,16 +41,16 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         if (warmup < 0 || steps <= 0 || repeats <= 0 || sampleTokens <= 0)
-            throw new org.rnnzoo.ZooException("--warmup must be >= 0 and --steps, --repeats, --sample-tokens > 0");
+            throw new org.rnnzoo.common.ZooException("--warmup must be >= 0 and --steps, --repeats, --sample-tokens > 0");
         ModelCard card;
         Vocabulary vocab = null;
         ComputationGraph net = null;
         if (checkpoint != null) {
             if (preset != null || dataset != null || !overrides.isEmpty())
-                throw new org.rnnzoo.ZooException("--checkpoint brings its own card: drop --preset, --dataset and --set");
+                throw new org.rnnzoo.common.ZooException("--checkpoint brings its own card: drop --preset, --dataset and --set");
             Checkpoint c = Checkpoint.load(checkpoint);
             if (!c.card().name().equals(model))
-                throw new org.rnnzoo.ZooException(checkpoint + " holds a " + c.card().name() + " model, not " + model);
+                throw new org.rnnzoo.common.ZooException(checkpoint + " holds a " + c.card().name() + " model, not " + model);
             card = c.card();
             vocab = c.vocabulary();
             net = c.net();
@@ -61,7 +61,7 @@ final class BenchCommand implements Runnable {
             card = card.withAll(overrides);
         }
         if (!card.task().equals("language-model"))
-            throw new org.rnnzoo.ZooException("zoo bench times recurrent language models; " + model + " is a " + card.task() + " model");
+            throw new org.rnnzoo.common.ZooException("zoo bench times recurrent language models; " + model + " is a " + card.task() + " model");
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
         TokenCorpus corpus = Zoo.corpus(card, store).corpus();
         if (vocab == null) vocab = Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
@@ -95,7 +95,7 @@ final class BenchCommand implements Runnable {
             try {
                 Checkpoint.writeAtomically(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r) + "\n");
             } catch (java.io.IOException e) {
-                throw new org.rnnzoo.ZooException("cannot write " + json + ": " + e.getMessage());
+                throw new org.rnnzoo.common.ZooException("cannot write " + json + ": " + e.getMessage());
             }
         }
     }

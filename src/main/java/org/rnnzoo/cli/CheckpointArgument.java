@@ -1,7 +1,7 @@
 package org.rnnzoo.cli;
 
-import org.rnnzoo.Names;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.Names;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.train.ModelStore;
 
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package org.rnnzoo.cli;
 
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.train.LanguageModelTask;
 import org.rnnzoo.train.NgramLanguageModelTask;

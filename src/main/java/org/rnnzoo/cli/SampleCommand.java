@@ -33,11 +33,11 @@ final class SampleCommand implements Runnable {
 
     @Override
     public void run() {
-        if (length <= 0) throw new org.rnnzoo.ZooException("bad value for --length: " + length + " (must be > 0)");
+        if (length <= 0) throw new org.rnnzoo.common.ZooException("bad value for --length: " + length + " (must be > 0)");
         Sampler.Settings s = new Sampler.Settings(temperature, topK, topP, seed);
         Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(checkpoint));
         if (!c.task().equals(LanguageModelTask.KIND))
-            throw new org.rnnzoo.ZooException("zoo sample continues text with a recurrent language model; " + checkpoint + " is a "
+            throw new org.rnnzoo.common.ZooException("zoo sample continues text with a recurrent language model; " + checkpoint + " is a "
                     + c.task() + " model (score it with: zoo eval " + checkpoint + ")");
         String out = Zoo.sample(c.net(), c.vocabulary(), c.card(), prompt, length, s);
         boolean glue = c.card().getString("level").equals("char") || out.startsWith("\n");

@@ -1,7 +1,7 @@
 package org.rnnzoo.cli;
 
 import org.rnnzoo.Zoo;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.train.ModelStore;

@@ -1,6 +1,6 @@
 package org.rnnzoo.cli;
 
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

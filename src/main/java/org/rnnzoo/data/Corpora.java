@@ -55,7 +55,7 @@ public final class Corpora {
     /** A tagging dataset: {@code negation-tags} (built-in, {@code examples} training sentences); Brown's tags arrive with the tagging issue. */
     public static org.rnnzoo.datasets.TaggedSentences tagged(String name, long seed, int examples, DatasetStore store) {
         if (name.equals(NegationSentiment.NAME + "-tags")) return NegationSentiment.tagged(seed, examples);
-        throw new org.rnnzoo.ZooException(org.rnnzoo.Names.unknown("tagging dataset", name, java.util.List.of(NegationSentiment.NAME + "-tags")));
+        throw new org.rnnzoo.common.ZooException(org.rnnzoo.common.Names.unknown("tagging dataset", name, java.util.List.of(NegationSentiment.NAME + "-tags")));
     }
 
     /** Whether a dataset name is one of the corpora generated here (no download, no mirror). */

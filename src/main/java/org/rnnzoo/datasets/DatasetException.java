@@ -1,6 +1,6 @@
 package org.rnnzoo.datasets;
 
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 
 /**
  * Every failure of the data layer: a missing, corrupt, truncated or unreadable file, a download

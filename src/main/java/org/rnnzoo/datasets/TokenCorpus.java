@@ -20,7 +20,7 @@ public record TokenCorpus(String name, Level level, List<String> train, List<Str
             case "train" -> train;
             case "valid" -> valid;
             case "test" -> test;
-            default -> throw new org.rnnzoo.ZooException("unknown split '" + split + "' (expected train, valid or test)");
+            default -> throw new org.rnnzoo.common.ZooException("unknown split '" + split + "' (expected train, valid or test)");
         };
     }
 }

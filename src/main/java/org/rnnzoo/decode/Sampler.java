@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.kernels.VectorMath;
 import org.rnnzoo.kernels.Switches;

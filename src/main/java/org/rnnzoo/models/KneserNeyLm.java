@@ -1,6 +1,6 @@
 package org.rnnzoo.models;
 
-import org.rnnzoo.StagedFile;
+import org.rnnzoo.common.StagedFile;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import org.rnnzoo.Names;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.Names;
+import org.rnnzoo.common.ZooException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.rnnzoo.Names;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.Names;
+import org.rnnzoo.common.ZooException;
 
 import java.util.LinkedHashMap;
 import java.util.List;

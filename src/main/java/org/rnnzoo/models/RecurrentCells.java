@@ -2,7 +2,7 @@ package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.layers.FastLstm;
 import org.rnnzoo.layers.FastSimpleRnn;
 

@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.layers.FastSimpleRnn;
 
 /**

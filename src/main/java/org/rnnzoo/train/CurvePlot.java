@@ -6,7 +6,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import org.rnnzoo.StagedFile;
+import org.rnnzoo.common.StagedFile;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -30,7 +30,7 @@ abstract class ExampleTask<E> implements Task {
     /** Stores a split; an empty one is refused, since every split is trained on or scored. */
     protected void put(String split, List<E> examples) {
         if (examples.isEmpty())
-            throw new org.rnnzoo.ZooException(dataset + " has no " + split + " " + noun + " (at least one per split is needed)");
+            throw new org.rnnzoo.common.ZooException(dataset + " has no " + split + " " + noun + " (at least one per split is needed)");
         splits.put(split, examples);
     }
 

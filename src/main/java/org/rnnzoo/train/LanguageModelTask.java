@@ -21,7 +21,7 @@ public final class LanguageModelTask extends TokenCorpusTask {
         this.test = withBoundary(vocab.encode(corpus.test()));
         for (String split : new String[]{"train", "valid", "test"})
             if (corpus.split(split).isEmpty())
-                throw new org.rnnzoo.ZooException(corpus.name() + " is too small: its " + split + " split has "
+                throw new org.rnnzoo.common.ZooException(corpus.name() + " is too small: its " + split + " split has "
                         + corpus.split(split).size() + " tokens (a language model needs at least 1 per split)");
         this.batch = batch;
         this.bptt = bptt;

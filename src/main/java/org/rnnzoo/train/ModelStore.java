@@ -3,8 +3,8 @@ package org.rnnzoo.train;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.rnnzoo.StagedFile;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.StagedFile;
+import org.rnnzoo.common.ZooException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package org.rnnzoo.train;
 
-import org.rnnzoo.Names;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.Names;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.data.Corpora;
 import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabularies;

@@ -2,7 +2,7 @@ package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 
 import java.util.List;
 

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnzoo.Zoo;
-import org.rnnzoo.ZooException;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.cli.ZooCommand;
 import org.rnnzoo.models.ModelCard;
 

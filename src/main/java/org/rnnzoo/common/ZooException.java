@@ -1,4 +1,4 @@
-package org.rnnzoo;
+package org.rnnzoo.common;
 
 /**
  * A user-facing failure: bad flag, bad card value, unreadable file. The message is one line that

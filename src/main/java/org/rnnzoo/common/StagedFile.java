@@ -1,4 +1,4 @@
-package org.rnnzoo;
+package org.rnnzoo.common;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.rnnzoo;
+package org.rnnzoo.common;
 
 import java.util.ArrayList;
 import java.util.Collection;
