@@ -3,7 +3,7 @@ package org.rnnzoo.datasets;
 import org.datavec.api.records.reader.RecordReader;
 import org.datavec.api.transform.TransformProcess;
 import org.datavec.api.transform.schema.Schema;
-import org.rnnzoo.Names;
+import org.rnnzoo.common.Names;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
