@@ -51,6 +51,8 @@ public final class BlockedSoftmaxLoss {
     static final int PANEL_CHUNK_BYTES = Switches.PANEL_CHUNK_BYTES;
 
     private final int n, nIn, v, lanes, np, kp, panelChunkBytes;
+    /** False for a scoring-only instance: it keeps nothing for {@link #backward} (no x and W panels for dW and dx). */
+    private final boolean backward;
     private final Panels rowPanels, kPanels;  // how the np rows and the kp inputs are cut into tiles and panels (see Panels)
     private final int[] c0, blocks;          // per lane: first column, number of blocks
     private final float[] xp, xt;            // x [np × kp] and xᵀ [kp × np], zero padded, in panels
@@ -65,11 +67,24 @@ public final class BlockedSoftmaxLoss {
     private int[] targets;
 
     public BlockedSoftmaxLoss(int n, int nIn, int v, int lanes) {
-        this(n, nIn, v, lanes, PANEL_CHUNK_BYTES);
+        this(n, nIn, v, lanes, PANEL_CHUNK_BYTES, true);
+    }
+
+    /**
+     * Forward only, for scoring: the same logits, log-sum-exps and target NLLs bit for bit, without
+     * packing x and W a second time for a backward pass that never comes.
+     */
+    public static BlockedSoftmaxLoss forScoring(int n, int nIn, int v, int lanes) {
+        return new BlockedSoftmaxLoss(n, nIn, v, lanes, PANEL_CHUNK_BYTES, false);
     }
 
     /** With the b-panel chunk budget given (tests: any budget gives the same bits). */
     public BlockedSoftmaxLoss(int n, int nIn, int v, int lanes, int panelChunkBytes) {
+        this(n, nIn, v, lanes, panelChunkBytes, true);
+    }
+
+    private BlockedSoftmaxLoss(int n, int nIn, int v, int lanes, int panelChunkBytes, boolean backward) {
+        this.backward = backward;
         if (panelChunkBytes < 4 * L * 5) throw new IllegalArgumentException("panel chunk budget " + panelChunkBytes + " bytes is under one row of a panel");
         this.panelChunkBytes = panelChunkBytes;
         this.n = n;
@@ -80,7 +95,7 @@ public final class BlockedSoftmaxLoss {
         kp = roundUp(nIn, L);
         rowPanels = new Panels(np, false);
         kPanels = new Panels(kp, true);
-        xp = new float[np * kp];
+        xp = backward ? new float[np * kp] : new float[0];
         xt = new float[kp * np];
         c0 = new int[lanes];
         blocks = new int[lanes];
@@ -94,13 +109,13 @@ public final class BlockedSoftmaxLoss {
         shift = new float[lanes][];
         biasp = new float[lanes][];
         targetLogit = new float[n];
-        dwb = new float[lanes][BLOCK * kp];
-        dxp = new float[lanes][np * kp];
+        dwb = new float[lanes][backward ? BLOCK * kp : 0];
+        dxp = new float[lanes][backward ? np * kp : 0];
         for (int lane = 0; lane < lanes; lane++) {
             c0[lane] = v * lane / lanes;
             blocks[lane] = (v * (lane + 1) / lanes - c0[lane] + BLOCK - 1) / BLOCK;
             wh[lane] = new float[blocks[lane] * BLOCK * kp];     // padding stays zero: only [c < bc][k < nIn] is ever written
-            wp[lane] = new float[blocks[lane] * BLOCK * kp];
+            wp[lane] = new float[backward ? blocks[lane] * BLOCK * kp : 0];
             lt[lane] = new float[blocks[lane] * BLOCK * np];
             shift[lane] = new float[blocks[lane] * np];
             biasp[lane] = new float[blocks[lane] * BLOCK];
@@ -123,7 +138,7 @@ public final class BlockedSoftmaxLoss {
             for (int r = n * lane / lanes, end = n * (lane + 1) / lanes; r < end; r++) {
                 x.get((int) (xOff + (long) r * nIn), row, 0, nIn);
                 for (int k = 0; k < nIn; k++) {
-                    xp[kPanels.at(np, r, k)] = row[k];
+                    if (backward) xp[kPanels.at(np, r, k)] = row[k];
                     xt[rowPanels.at(kp, k, r)] = row[k];
                 }
             }
@@ -163,7 +178,7 @@ public final class BlockedSoftmaxLoss {
             int wo = blk * BLOCK * kp, lo = blk * BLOCK * np;
             for (int c = 0; c < bc; c++) {
                 w.get((int) (wOff + (long) (cb + c) * nIn), wh, wo + c * kp, nIn);
-                for (int p = 0; p < kPanels.count; p++)     // the same row in panels, for the backward dx product
+                if (backward) for (int p = 0; p < kPanels.count; p++)     // the same row in panels, for the backward dx product
                     System.arraycopy(wh, wo + c * kp + kPanels.start[p], wp, wo + kPanels.at(BLOCK, c, kPanels.start[p]), kPanels.width[p]);
             }
             Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
@@ -212,6 +227,7 @@ public final class BlockedSoftmaxLoss {
      * summed loss of the last {@link #forward}.
      */
     public void backward(FloatBuffer dw, long dwOff, float[] db, FloatBuffer dx, long dxOff) {
+        if (!backward) throw new IllegalStateException("a scoring-only BlockedSoftmaxLoss keeps nothing for backward");
         TwoLanes.run((phase, lane) -> backwardLane(dw, dwOff, db, lane), 0, lanes);
         float[] total = dxp[0];                        // the lanes' partial sums, added into lane 0's rows, half the rows each
         TwoLanes.run((phase, half) -> {

@@ -145,7 +145,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
         float[] nll = new float[n];
         if (blockedSoftmax && x.dataType() == DataType.FLOAT && dense(x, 'c') && dense(w, 'f')) {
             int lanes = lanesFor(n);
-            if (scoringLoss == null || !scoringLoss.fits(n, nIn, v, lanes)) scoringLoss = new BlockedSoftmaxLoss(n, nIn, v, lanes);
+            if (scoringLoss == null || !scoringLoss.fits(n, nIn, v, lanes)) scoringLoss = BlockedSoftmaxLoss.forScoring(n, nIn, v, lanes);
             float[] bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr).castTo(DataType.FLOAT).toFloatVector();
             scoringLoss.forward(NativeMatrix.floatBuffer(x), x.offset(), NativeMatrix.floatBuffer(w), w.offset(), bias, targets);
             for (int i = 0; i < n; i++) if (targets[i] >= 0) nll[i] = (float) scoringLoss.rowNll(i);

@@ -110,6 +110,27 @@ public final class PerplexityEvaluator {
         return e;
     }
 
+    /**
+     * Adds the targets of one independent batch (no state carried: seq2seq pairs, padded and
+     * masked) through {@code output}: target NLLs only with our fused output layer, the full
+     * probabilities otherwise.
+     */
+    public void addBatch(ComputationGraph net, MultiDataSet ds) {
+        FusedSoftmaxOutputLayer fused = fusedOutput(net);
+        if (fused == null) {
+            add(net.output(false, ds.getFeatures(), ds.getFeaturesMaskArrays())[0], ds.getLabels(0), ds.getLabelsMaskArray(0));
+            return;
+        }
+        int[] targets = targets(ds.getLabels(0), ds.getLabelsMaskArray(0));
+        fused.scoreTargetsOnNextForward(targets);
+        try {
+            float[] values = net.output(false, ds.getFeatures(), ds.getFeaturesMaskArrays())[0].dup('c').data().asFloat();
+            for (int k = 0; k < targets.length; k++) if (targets[k] >= 0) addNll(values[k]);
+        } finally {
+            fused.scoreTargetsOnNextForward(null);
+        }
+    }
+
     /** The graph's output layer when it is our fused softmax (one output), else null. */
     public static FusedSoftmaxOutputLayer fusedOutput(ComputationGraph net) {
         return net.getNumOutputArrays() == 1 && net.getOutputLayer(0) instanceof FusedSoftmaxOutputLayer f ? f : null;

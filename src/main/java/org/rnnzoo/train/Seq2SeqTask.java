@@ -1,8 +1,6 @@
 package org.rnnzoo.train;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.rnnzoo.data.Seq2SeqPairIterator;
 import org.rnnzoo.data.Vocabularies;
@@ -57,9 +55,7 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
         net.clear();
         Seq2SeqPairIterator it = new Seq2SeqPairIterator(pairs, evalBatch, false, 0);
         while (it.hasNext()) {
-            MultiDataSet ds = it.next();
-            INDArray probs = net.output(false, ds.getFeatures(), ds.getFeaturesMaskArrays())[0];
-            ppl.add(probs, ds.getLabels(0), ds.getLabelsMaskArray(0));
+            ppl.addBatch(net, it.next());   // only the targets' log-probabilities with our fused output
         }
         Map<String, Double> m = new LinkedHashMap<>(ppl.metrics());
         m.putAll(errorRates(net, pairs));

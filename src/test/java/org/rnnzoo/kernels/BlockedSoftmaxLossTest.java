@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.function.IntToDoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -29,6 +30,20 @@ class BlockedSoftmaxLossTest {
             check(20, 33, 517, lanes, 40.0, true);      // logits of ±hundreds: exp without a shift is ∞
             check(100, 90, 300, lanes, 1.0, true);      // rows in panels of 4 + 3 vectors, inputs 3 + 3
             check(400, 40, 150, lanes, 1.0, true);      // rows 25 vectors: 5 × 4 + 5
+        }
+    }
+
+    @Test
+    void aScoringOnlyInstanceGivesTheSameTargetNlls() {
+        for (int lanes = 1; lanes <= 2; lanes++) {
+            int n = 45, nIn = 70, v = 300;
+            Case full = run(new BlockedSoftmaxLoss(n, nIn, v, lanes), n, nIn, v, 1.0, true, new Random(7));
+            BlockedSoftmaxLoss scoring = BlockedSoftmaxLoss.forScoring(n, nIn, v, lanes);
+            Case again = problem(n, nIn, v, 1.0, true, new Random(7));   // the same problem
+            double nll = scoring.forward(again.x, again.xOff, again.w, again.wOff, again.bias, again.targets);
+            // exp may round differently across JIT tiers (see the chunking test), so not bit for bit
+            assertEquals(full.nll, nll, 1e-6 * Math.abs(full.nll));
+            assertThrows(IllegalStateException.class, () -> scoring.backward(again.dw, again.dwOff, again.db, again.dx, again.dxOff));
         }
     }
 
@@ -136,14 +151,20 @@ class BlockedSoftmaxLossTest {
     }
 
     private static Case run(BlockedSoftmaxLoss loss, int n, int nIn, int v, double scale, boolean masked, Random r) {
+        Case c = problem(n, nIn, v, scale, masked, r);
+        c.nll = loss.forward(c.x, c.xOff, c.w, c.wOff, c.bias, c.targets);
+        loss.backward(c.dw, c.dwOff, c.db, c.dx, c.dxOff);
+        return c;
+    }
+
+    /** Random x, W, bias and targets (every 7th masked when {@code masked}); dW filled with NaN. */
+    private static Case problem(int n, int nIn, int v, double scale, boolean masked, Random r) {
         Case c = new Case(n, nIn, v);
         for (int i = 0; i < n * nIn; i++) c.x.put(c.xOff + i, (float) r.nextGaussian());
         for (int i = 0; i < v * nIn; i++) c.w.put(c.wOff + i, (float) (r.nextGaussian() * scale));   // scale 40: logits ~±200
         for (int j = 0; j < v; j++) c.bias[j] = (float) r.nextGaussian();
         for (int i = 0; i < n; i++) c.targets[i] = masked && i % 7 == 3 ? -1 : r.nextInt(v);
         for (int i = 0; i < c.dw.capacity(); i++) c.dw.put(i, Float.NaN);      // every entry dW owns must be written
-        c.nll = loss.forward(c.x, c.xOff, c.w, c.wOff, c.bias, c.targets);
-        loss.backward(c.dw, c.dwOff, c.db, c.dx, c.dxOff);
         return c;
     }
 
