@@ -201,8 +201,9 @@ public final class Trainer {
             nll += model.score() * b;
             step++;
             double secs = (System.nanoTime() - start) / 1e9;
-            String msg = String.format("loss %.3f %s %.1f %,.0f %s/s", nll / tokens, metric, figure.applyAsDouble(nll / tokens),
-                    tokens / secs, unit.equals("tokens") ? "tok" : unit);
+            String rate = String.format("%,.0f %s/s", tokens / secs, unit.equals("tokens") ? "tok" : unit);
+            String msg = metric.equals("loss") ? String.format("loss %.3f %s", nll / tokens, rate)
+                    : String.format("loss %.3f %s %.1f %s", nll / tokens, metric, figure.applyAsDouble(nll / tokens), rate);
             if (bar != null) {
                 bar.stepTo(step);
                 bar.setExtraMessage(" " + msg);
