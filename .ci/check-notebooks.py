@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+"""Checks executed notebooks: no cell failed, the last code cell printed a number and showed a PNG.
+Then the figures that are cheap to recompute are compared with their definition or the CLI:
+  02-perplexity: the uniform model's perplexity equals V (to 1e-9);
+  01-ngram-models: the KN 5-gram test perplexity equals `zoo train kn-lm`'s result.json on the same data.
+usage: check-notebooks.py EXECUTED_DIR [KN_RESULT_JSON]"""
+import json, pathlib, re, sys
+import nbformat
+
+NUMBER = re.compile(r"-?\d+\.\d+|\b\d+\b")
+executed = pathlib.Path(sys.argv[1])
+failures = []
+texts = {}
+for path in sorted(executed.glob("*.ipynb")):
+    nb = nbformat.read(str(path), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for c in code:
+        for o in c.get("outputs", []):
+            if o.output_type == "error":
+                failures.append(f"{path.name}: a cell failed: {o.ename}: {o.evalue}")
+    last = code[-1].get("outputs", []) if code else []
+    text = "".join(o.get("text", "") for o in last if o.output_type == "stream")
+    if not NUMBER.search(text):
+        failures.append(f"{path.name}: the last code cell printed no number")
+    if not any("image/png" in o.get("data", {}) for o in last):
+        failures.append(f"{path.name}: the last code cell showed no PNG")
+    texts[path.stem] = text
+    print(f"{path.name}: {text.strip().splitlines()[-1] if text.strip() else '(nothing printed)'}")
+
+if "02-perplexity" in texts:
+    m = re.search(r"uniform model perplexity ([\d.]+) over V = (\d+)", texts["02-perplexity"])
+    if not m or abs(float(m.group(1)) - int(m.group(2))) > 1e-9 * int(m.group(2)):
+        failures.append("02-perplexity: the uniform model's perplexity is not V: " + (m.group(0) if m else "line missing"))
+if "01-ngram-models" in texts and len(sys.argv) > 2:
+    cli = json.loads(pathlib.Path(sys.argv[2]).read_text())["test_ppl"]
+    m = re.search(r"Kneser-Ney 5-gram test perplexity ([\d.]+)", texts["01-ngram-models"])
+    if not m or m.group(1) != f"{cli:.4f}":
+        failures.append(f"01-ngram-models: KN5 {m.group(1) if m else '?'} but `zoo train kn-lm` says {cli:.4f}")
+    else:
+        print(f"01-ngram-models: KN5 test perplexity {m.group(1)} = zoo train kn-lm's")
+
+for f in failures:
+    print("FAIL " + f, file=sys.stderr)
+sys.exit(1 if failures else 0)
