@@ -85,9 +85,11 @@ public final class Zoo {
     /** Continues a run from its newest epoch checkpoint (an interrupted epoch restarts from its beginning). */
     public static TrainedModel resume(Path runDir, PrintStream out, boolean progressBar, DatasetStore store) {
         RunDirectory run = new RunDirectory(runDir);
-        run.readSpec();
+        Map<String, Object> spec = run.readSpec();
         Path last = run.latestCheckpoint();
-        if (last == null) throw new ZooException("nothing to resume in " + runDir + ": no finished epoch (checkpoints/epoch-*.zip)");
+        if (last == null)
+            throw new ZooException("nothing to resume in " + runDir + ": it stopped before its first checkpoint (no checkpoints/epoch-*.zip);"
+                    + " start it again with: zoo train " + spec.getOrDefault("model", "MODEL") + " --run-dir " + runDir);
         Checkpoint ckpt = Checkpoint.load(last);
         Task task = Tasks.create(ckpt.card(), store, ckpt.vocabularies());
         return fit(ckpt.net(), ckpt.card(), task, run, ckpt.state(), out, progressBar);
@@ -162,7 +164,7 @@ public final class Zoo {
         try {
             lm.writeArpa(arpa, vocab.words().toArray(new String[0]));
         } catch (java.io.IOException e) {
-            throw new ZooException("cannot write " + arpa + ": " + e.getMessage(), e);
+            throw new ZooException("cannot write " + arpa + ": " + ZooException.reason(e), e);
         }
         result.put("arpa", arpa.toString());
         result.put("card", card.asMap());

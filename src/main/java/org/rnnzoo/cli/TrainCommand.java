@@ -100,6 +100,10 @@ final class TrainCommand implements Runnable {
 
     /** Refuses a directory that holds a run, unless --force; one that stopped before its first checkpoint starts again. */
     private void startOver(RunDirectory run) {
+        List<String> foreign = run.runFilesWithoutRun();
+        if (!foreign.isEmpty())   // e.g. a user's own metrics.jsonl: not ours to append to or delete, not even with --force
+            throw new ZooException(run.path() + " is not a run directory (no run.json) but holds " + String.join(", ", foreign)
+                    + ", a name a run writes; move it away or pick another --run-dir");
         if (!run.holdsRun()) return;
         if (run.stoppedBeforeFirstCheckpoint()) {
             System.out.println("note: " + run.path() + " holds a run that stopped before its first checkpoint; starting it again");

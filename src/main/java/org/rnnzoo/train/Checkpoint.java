@@ -82,7 +82,7 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
                 staged.close();
             }
         } catch (IOException e) {
-            throw new ZooException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
+            throw new ZooException("cannot write checkpoint " + path + ": " + ZooException.reason(e), e);
         }
     }
 
@@ -127,6 +127,21 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
         ComputationGraph net = network(path, entries);
         validate(path, net, vocabs);
         return new Checkpoint(net, card, task, vocabs, state);
+    }
+
+    /** The epoch in a checkpoint's trainer state, read without loading the network; null when missing or unreadable. */
+    public static Integer epochOf(Path path) {
+        if (!Files.isRegularFile(path)) return null;
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            ZipEntry e = zip.getEntry(STATE);
+            if (e == null) return null;
+            try (InputStream in = zip.getInputStream(e)) {
+                Object epoch = JSON.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() {}).get("epoch");
+                return epoch instanceof Number n ? n.intValue() : null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The network from DL4J's own entries, as ModelSerializer builds it, without its Java-deserialized extras. */
@@ -236,7 +251,7 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
         try {
             StagedFile.writeString(path, content);
         } catch (IOException e) {
-            throw new ZooException("cannot write " + path + ": " + e.getMessage(), e);
+            throw new ZooException("cannot write " + path + ": " + ZooException.reason(e), e);
         }
     }
 }

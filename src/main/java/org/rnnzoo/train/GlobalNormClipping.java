@@ -16,6 +16,7 @@ import org.rnnzoo.kernels.VectorMath;
  *
  * <p>Runs in {@code onGradientCalculation}, which DL4J's optimizer calls after backprop and before
  * the updater turns the gradient into a step, so the clipped gradient is what Adam/SGD see.
+ * A non-finite norm throws {@link Divergence} from there, before the step.
  */
 public final class GlobalNormClipping extends BaseTrainingListener {
     private final double maxNorm;
@@ -48,6 +49,9 @@ public final class GlobalNormClipping extends BaseTrainingListener {
         double sum = 0;
         for (double s : squares) sum += s;
         lastNorm = Math.sqrt(sum) / batch;
+        // NaN or Infinity here (an overflow, a too-large learning rate) would be rescaled into NaN
+        // weights; stop before the updater applies it.
+        if (!Double.isFinite(lastNorm)) throw new Divergence("the gradient norm is " + lastNorm);
         if (maxNorm > 0 && lastNorm > maxNorm) {
             double scale = maxNorm / lastNorm;
             // SGD's fused update takes the rescale as the first multiply of its own pass (same float operation)

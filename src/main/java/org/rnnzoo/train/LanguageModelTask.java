@@ -23,6 +23,11 @@ public final class LanguageModelTask extends TokenCorpusTask {
             if (corpus.split(split).isEmpty())
                 throw new org.rnnzoo.common.ZooException(corpus.name() + " is too small: its " + split + " split has "
                         + corpus.split(split).size() + " tokens (a language model needs at least 1 per split)");
+        // BatchifiedTokenStream would cut the rows to one target each and run fewer than asked for,
+        // while the card (and result.json) kept the asked-for figure
+        if (batch > train.length - 1)
+            throw new org.rnnzoo.common.ZooException("bad value for batch: " + batch + " (the train split of " + corpus.name() + " has "
+                    + (train.length - 1) + " targets, so at most " + (train.length - 1) + " rows)");
         this.batch = batch;
         this.bptt = bptt;
         this.evalBatch = evalBatch;

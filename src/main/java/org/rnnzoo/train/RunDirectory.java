@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class RunDirectory {
         try (Stream<Path> s = Files.list(checkpoints())) {
             return s.filter(p -> p.getFileName().toString().matches("epoch-\\d+\\.zip")).sorted().reduce((a, b) -> b).orElse(null);
         } catch (IOException e) {
-            throw new ZooException("cannot list " + checkpoints() + ": " + e.getMessage(), e);
+            throw new ZooException("cannot list " + checkpoints() + ": " + ZooException.reason(e), e);
         }
     }
 
@@ -53,6 +53,15 @@ public final class RunDirectory {
 
     /** Whether a run started here: run.json exists. */
     public boolean holdsRun() { return Files.isRegularFile(spec()); }
+
+    /**
+     * The run files (see {@link #RUN_FILES}) in a folder without run.json: a user's own metrics.jsonl,
+     * say. Such a folder is not a run directory, and a run must neither append to nor delete them.
+     */
+    public List<String> runFilesWithoutRun() {
+        if (holdsRun()) return List.of();
+        return RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f.endsWith("/") ? f.substring(0, f.length() - 1) : f))).toList();
+    }
 
     /** A run that stopped before anything worth keeping: no finished epoch, no result. */
     public boolean stoppedBeforeFirstCheckpoint() {
@@ -78,8 +87,43 @@ public final class RunDirectory {
                 }
             }
         } catch (IOException e) {
-            throw new ZooException("cannot clear the old run in " + dir + ": " + e.getMessage(), e);
+            throw new ZooException("cannot clear the old run in " + dir + ": " + ZooException.reason(e), e);
         }
+    }
+
+    /** Deletes the temporary files a killed write left in the run folder and in checkpoints/ (a resume has no use for them). */
+    public void removeLeftovers() {
+        try {
+            if (Files.isDirectory(dir)) deleteLeftovers(dir);
+            if (Files.isDirectory(checkpoints())) deleteLeftovers(checkpoints());
+        } catch (IOException e) {
+            throw new ZooException("cannot delete temporary files in " + dir + ": " + ZooException.reason(e), e);
+        }
+    }
+
+    /**
+     * Makes {@code best.zip} the checkpoint of {@code bestEpoch}, copying that epoch's own
+     * {@code epoch-NNN.zip} over it where it is missing or holds another epoch. The trainer writes
+     * epoch-NNN.zip first and best.zip second, so a kill between the two (or during the second)
+     * leaves an older best.zip behind a trainer state that names the new epoch.
+     *
+     * @return the epoch best.zip held before (0: missing or unreadable), or -1 when it needed nothing
+     */
+    public int repairBest(int bestEpoch) {
+        if (bestEpoch <= 0) return -1;
+        Integer held = Checkpoint.epochOf(bestCheckpoint());
+        if (held != null && held == bestEpoch) return -1;
+        Path source = epochCheckpoint(bestEpoch);
+        if (!Files.isRegularFile(source))
+            throw new ZooException("cannot repair " + bestCheckpoint() + ": the trainer state names epoch " + bestEpoch
+                    + " as the best, and its checkpoint " + source + " is missing");
+        try (StagedFile staged = StagedFile.beside(bestCheckpoint())) {
+            Files.copy(source, staged.path(), StandardCopyOption.REPLACE_EXISTING);
+            staged.commit();
+        } catch (IOException e) {
+            throw new ZooException("cannot write " + bestCheckpoint() + ": " + ZooException.reason(e), e);
+        }
+        return held == null ? 0 : held;
     }
 
     private static void deleteLeftovers(Path folder) throws IOException {
@@ -95,20 +139,23 @@ public final class RunDirectory {
         try {
             return JSON.readValue(spec().toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (IOException e) {
-            throw new ZooException("cannot read " + spec() + ": " + e.getMessage(), e);
+            throw new ZooException("cannot read " + spec() + ": " + ZooException.reason(e), e);
         }
     }
 
     public void writeResult(Map<String, Object> result) { writeJson(result(), result); }
 
-    /** Appends one line; on resume, lines past the resumed epoch are dropped first. */
+    /**
+     * Adds one line; on resume, lines past the resumed epoch are dropped first. The file is rewritten
+     * whole through a temporary file (a line per epoch, small): a kill mid-append would leave a
+     * partial line that no resume could read.
+     */
     public void appendMetrics(Map<String, Object> line) {
         try {
-            Files.createDirectories(dir);
-            Files.writeString(metrics(), JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            String before = Files.isRegularFile(metrics()) ? Files.readString(metrics(), StandardCharsets.UTF_8) : "";
+            Checkpoint.writeAtomically(metrics(), before + JSON.writeValueAsString(line) + "\n");
         } catch (IOException e) {
-            throw new ZooException("cannot write " + metrics() + ": " + e.getMessage(), e);
+            throw new ZooException("cannot write " + metrics() + ": " + ZooException.reason(e), e);
         }
     }
 
@@ -120,7 +167,7 @@ public final class RunDirectory {
                 if (!l.isBlank()) out.add(JSON.readValue(l, new TypeReference<LinkedHashMap<String, Object>>() {}));
             }
         } catch (IOException e) {
-            throw new ZooException("cannot read " + metrics() + ": " + e.getMessage(), e);
+            throw new ZooException("cannot read " + metrics() + ": " + ZooException.reason(e), e);
         }
         return out;
     }
@@ -140,7 +187,7 @@ public final class RunDirectory {
         try {
             Checkpoint.writeAtomically(p, PRETTY.writeValueAsString(m) + "\n");
         } catch (IOException e) {
-            throw new ZooException("cannot write " + p + ": " + e.getMessage(), e);
+            throw new ZooException("cannot write " + p + ": " + ZooException.reason(e), e);
         }
     }
 }

@@ -11,6 +11,7 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.models.ModelCard;
 
@@ -29,6 +30,8 @@ import java.util.Map;
 public final class Trainer {
     private final PrintStream out;
     private final boolean progressBar;
+    /** The running epoch's step counter: a divergence is reported at its step. */
+    private StepProgress lastProgress;
 
     public Trainer(PrintStream out, boolean progressBar) {
         this.out = out;
@@ -64,20 +67,40 @@ public final class Trainer {
             trainSeconds = ((Number) state.get("train_seconds")).doubleValue();
             trainTargets = ((Number) state.get("train_targets")).longValue();
             run.truncateMetricsAfter(firstEpoch - 1);
+            run.removeLeftovers();
+            // A kill between writing epoch-NNN.zip and best.zip leaves an older best.zip: the state wins.
+            int held = run.repairBest(bestEpoch);
+            if (held >= 0)
+                out.printf("repaired %s: it held %s, the trainer state names epoch %d (copied from %s)%n", run.bestCheckpoint(),
+                        held == 0 ? "nothing readable" : "epoch " + held + "'s weights", bestEpoch, run.epochCheckpoint(bestEpoch).getFileName());
             out.printf("resuming %s at epoch %d (lr %.4g, best valid %s %.3f at epoch %d)%n",
                     run.path(), firstEpoch, lr, task.selectionMetric(), best, bestEpoch);
         }
-        Nd4j.getRandom().setSeed(card.getLong("seed") + firstEpoch);   // dropout masks: reproducible, also after resume
 
         boolean stopped = false;
         for (int epoch = firstEpoch; epoch <= epochs && !stopped && badEpochs < patience; epoch++) {
+            // Dropout masks from seed + epoch at every epoch start (the task's shuffles depend on (seed, epoch) too),
+            // so an epoch re-run after a kill draws what the uninterrupted run drew.
+            Nd4j.getRandom().setSeed(card.getLong("seed") + epoch);
             net.setLearningRate(lr);
-            EpochStats stats = fitEpoch(net, task, epoch, epochs, clipping);
+            EpochStats stats;
+            try {
+                stats = fitEpoch(net, task, epoch, epochs, clipping);
+            } catch (Divergence d) {
+                throw diverged(run, card, task, epoch, lr, d.getMessage() + " at step " + (lastProgress.step + 1) + " of "
+                        + task.stepsPerEpoch(), best, bestEpoch);
+            }
             trainSeconds += stats.seconds;
             trainTargets += stats.targets;
+            double trainFigure = task.trainFigure(stats.nll / Math.max(1, stats.targets));
+            if (!Double.isFinite(trainFigure))
+                throw diverged(run, card, task, epoch, lr, "the train " + task.trainMetric() + " is " + trainFigure
+                        + " (mean loss " + stats.nll / Math.max(1, stats.targets) + " per target)", best, bestEpoch);
 
             Map<String, Double> valid = task.evaluate(net, "valid");
             double v = valid.get(task.selectionMetric());
+            if (!Double.isFinite(v))   // never a best
+                throw diverged(run, card, task, epoch, lr, "the valid " + task.selectionMetric() + " is " + v, best, bestEpoch);
             boolean improved = Double.isNaN(best) || (task.lowerIsBetter() ? v < best : v > best);
             if (improved) { best = v; bestEpoch = epoch; badEpochs = 0; } else badEpochs++;
             double nextLr = schedule.next(lr, epoch, improved);
@@ -85,7 +108,6 @@ public final class Trainer {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("epoch", epoch);
             line.put("lr", lr);
-            double trainFigure = task.trainFigure(stats.nll / Math.max(1, stats.targets));
             line.put("train_" + task.trainMetric(), trainFigure);
             valid.forEach((k, x) -> line.put("valid_" + k, x));
             line.put(rateKey, stats.targets / stats.seconds);
@@ -144,12 +166,30 @@ public final class Trainer {
         return result;
     }
 
+    /**
+     * The one-line error for a run whose loss or gradient stopped being a number: where, the likely
+     * cause, and which checkpoint stays the best (nothing of the diverged epoch is written).
+     */
+    private static ZooException diverged(RunDirectory run, ModelCard card, Task task, int epoch, double lr, String what,
+                                         double best, int bestEpoch) {
+        // DL4J leaves the workspaces of the interrupted fit() open on this thread
+        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        String cause = "likely cause: a learning rate too high for this model (lr " + lr + "; try a smaller --set lr=...)"
+                + (card.getDouble("clip") > 0 ? "" : " with gradient clipping off (clip=0)");
+        String kept = bestEpoch > 0
+                ? "the best checkpoint stays epoch " + bestEpoch + "'s (valid " + task.selectionMetric() + " " + String.format("%.3f", best)
+                        + "): " + run.bestCheckpoint()
+                : "no checkpoint was kept (the first epoch diverged)";
+        return new ZooException("training diverged in epoch " + epoch + ": " + what + "; " + cause + "; " + kept);
+    }
+
     private record EpochStats(double nll, long targets, double seconds) {}
 
     private EpochStats fitEpoch(ComputationGraph net, Task task, int epoch, int epochs, GlobalNormClipping clipping) {
         MultiDataSetIterator batches = task.trainBatches(epoch);
         long start = System.nanoTime();
         StepProgress progress = new StepProgress(task.stepsPerEpoch(), start);
+        lastProgress = progress;
         net.setListeners(clipping, progress);
         FusedSgdUpdater.install(net);   // again every epoch: setLearningRate put DL4J's updater back
         net.rnnClearPreviousState();
@@ -176,6 +216,8 @@ public final class Trainer {
      * Counts DL4J optimisation steps: one per fit() for independent batches, one per TBPTT segment
      * when a whole stream goes through a single fit() (DL4J splits it and carries the state).
      */
+    private static final double MAX_LOSS_PER_TARGET = Math.log(Double.MAX_VALUE);
+
     private final class StepProgress extends BaseTrainingListener {
         final long total, start;
         ProgressBar bar;
@@ -196,9 +238,16 @@ public final class Trainer {
             boolean segments = g.getConfiguration().getBackpropType() == BackpropType.TruncatedBPTT;
             long b = g.getInput(0).size(0);
             // targets predicted in this step: a TBPTT segment's every position, else the whole batch's (padding excluded)
-            tokens += segments ? b * g.getInput(0).size(g.getInput(0).rank() - 1) : batchTargets;
+            long stepTargets = segments ? b * g.getInput(0).size(g.getInput(0).rank() - 1) : batchTargets;
+            tokens += stepTargets;
             // DL4J's score: the loss summed over time steps and averaged over examples (no regulariser here).
-            nll += model.score() * b;
+            double score = model.score(), perTarget = score * b / Math.max(1, stepTargets);
+            if (!Double.isFinite(score)) throw new Divergence("the loss is " + score);
+            // A finite loss can be diverged too (lr=1e9: weights in the billions, every target at probability ~0):
+            // beyond 709 nats a target, the perplexity exp(loss) is past a double's range.
+            if (perTarget > MAX_LOSS_PER_TARGET)
+                throw new Divergence(String.format("the loss is %.4g nats per target (a perplexity beyond a double's range)", perTarget));
+            nll += score * b;
             step++;
             double secs = (System.nanoTime() - start) / 1e9;
             String rate = String.format("%,.0f %s/s", tokens / secs, unit.equals("tokens") ? "tok" : unit);

@@ -124,6 +124,54 @@ class ZooCommandErrorsTest {
     }
 
     @Test
+    void aFolderWithOnlyAUsersMetricsFileIsNotARunDirectory() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("mine"));
+        Path metrics = Files.writeString(dir.resolve("metrics.jsonl"), "{\"loss\": 1.5}\n");
+        for (String force : new String[]{"--no-progress", "--force"}) {
+            String message = failWith("train", "lstm-lm", "--run-dir", dir.toString(), force);
+            assertTrue(message.contains("not a run directory") && message.contains("metrics.jsonl"), message);
+            err.reset();
+        }
+        assertEquals("{\"loss\": 1.5}\n", Files.readString(metrics), "neither appended to nor deleted");
+        assertEquals(1, Files.list(dir).count(), "nothing written beside it");
+    }
+
+    @Test
+    void anUnwritableRunDirectorySaysWhy() throws Exception {
+        if (Files.isDirectory(Path.of("/proc/self"))) {   // Linux: /proc refuses new files with "no such file"
+            String message = failWith("train", "lstm-lm", "--run-dir", "/proc/x", "--set", "grammar_tokens=2000");
+            assertTrue(message.contains("/proc/x") && message.contains("proc file system"), message);
+            err.reset();
+        }
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        String message = failWith("train", "lstm-lm", "--run-dir", file.resolve("run").toString(), "--set", "grammar_tokens=2000");
+        assertTrue(message.contains(file + ": is a file, not a directory"), message);
+    }
+
+    @Test
+    void aBatchLargerThanTheTrainingSplitIsRefusedNotCapped() {
+        String message = failWith("train", "lstm-lm", "--run-dir", tmp.resolve("big").toString(), "--set", "grammar_tokens=2000",
+                "--set", "batch=100000");
+        assertTrue(message.contains("bad value for batch: 100000") && message.contains("at most"), message);
+    }
+
+    @Test
+    void resumingARunThatStoppedBeforeItsFirstCheckpointSaysHowToStartIt() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("early"));
+        Files.writeString(run.resolve("run.json"), "{\"model\":\"rnn-lm\"}");
+        String message = failWith("train", "rnn-lm", "--resume", run.toString());
+        assertTrue(message.contains("zoo train rnn-lm --run-dir " + run), message);
+    }
+
+    @Test
+    void aDivergingRunStopsWithANonZeroExitNamingTheStep() {
+        String message = failWith("train", "lstm-lm", "--no-progress", "--run-dir", tmp.resolve("lr").toString(), "--set", "grammar_tokens=2000",
+                "--set", "hidden=8", "--set", "embedding=8", "--set", "lr=1e9");
+        assertTrue(message.contains("training diverged in epoch 1: ") && message.contains(" at step ") && message.contains("lr 1.0E9")
+                && message.contains("no checkpoint was kept"), message);
+    }
+
+    @Test
     void badSamplingFlagsAreNamed() {
         assertTrue(failWith("sample", tmp.resolve("x.zip").toString(), "--temperature", "0").contains("--temperature"));
     }

@@ -43,6 +43,14 @@ class ModelCardTest {
     }
 
     @Test
+    void javasSpellingsOfNanAndInfinityAreRefusedLikeAnyOtherNonNumber() {
+        ModelCard c = ModelRegistry.card("lstm-lm");
+        for (String v : List.of("NaN", "Infinity", "-Infinity", "1e999"))
+            assertEquals("bad value for lr: '" + v + "' is not a finite number",
+                    assertThrows(ZooException.class, () -> c.with("lr", v)).getMessage());
+    }
+
+    @Test
     void cardRoundTripsThroughJson() {
         ModelCard c = ModelRegistry.card("rnn-lm").with("hidden", 33);
         assertEquals(c.asMap(), ModelCard.fromJson(c.toJson()).asMap());

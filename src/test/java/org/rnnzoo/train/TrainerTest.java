@@ -4,16 +4,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnzoo.Zoo;
+import org.rnnzoo.common.ZooException;
 import org.rnnzoo.models.ModelCard;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One small end-to-end run on the built-in grammar corpus, shared by the tests below. */
@@ -76,5 +80,51 @@ class TrainerTest {
         Zoo.TrainedModel resumed = Zoo.resume(killed.path(), quiet(), false, null);
         assertEquals((Double) full.result().get("test_ppl"), (Double) resumed.result().get("test_ppl"), 1e-6);
         assertEquals(2, killed.readMetrics().size());
+    }
+
+    @Test
+    void aResumeAfterAKillWhileBestZipWasWrittenTakesTheBestEpochsOwnCheckpoint() throws Exception {
+        // Killed while epoch 2's best.zip was written: epoch-002.zip complete, best.zip still epoch 1's, a half temp file beside it.
+        assertEquals(2, ((Number) full.result().get("best_epoch")).intValue(), "the scenario needs epoch 2 to be the best");
+        RunDirectory src = new RunDirectory(tmp.resolve("full")), killed = new RunDirectory(tmp.resolve("killed-in-best"));
+        Files.createDirectories(killed.checkpoints());
+        Files.copy(src.spec(), killed.spec());
+        Files.copy(src.metrics(), killed.metrics());
+        Files.copy(src.epochCheckpoint(1), killed.epochCheckpoint(1));
+        Files.copy(src.epochCheckpoint(2), killed.epochCheckpoint(2));
+        Files.copy(src.epochCheckpoint(1), killed.bestCheckpoint());
+        byte[] epoch2 = Files.readAllBytes(src.epochCheckpoint(2));
+        Path half = Files.write(killed.checkpoints().resolve(".best.zip.5f3a9c.tmp"), java.util.Arrays.copyOf(epoch2, epoch2.length / 2));
+
+        Zoo.TrainedModel resumed = Zoo.resume(killed.path(), quiet(), false, null);
+        double expected = (Double) full.result().get("test_ppl");
+        assertEquals(expected, (Double) resumed.result().get("test_ppl"), 1e-7 * expected, "epoch 2's weights, as best_epoch says");
+        assertEquals(2, ((Number) resumed.result().get("best_epoch")).intValue());
+        assertEquals(2, Checkpoint.epochOf(killed.bestCheckpoint()));
+        assertFalse(Files.exists(half), "the killed write's temp file is gone");
+    }
+
+    @Test
+    void aRunThatDivergesStopsAtTheStepAndKeepsTheLastGoodCheckpointAsBest() throws Exception {
+        // Epoch 1 as the full run trained it; epoch 2 then runs at a learning rate no model survives.
+        RunDirectory src = new RunDirectory(tmp.resolve("full")), run = new RunDirectory(tmp.resolve("diverging"));
+        Files.createDirectories(run.checkpoints());
+        Files.copy(src.spec(), run.spec());
+        Files.writeString(run.metrics(), Files.readAllLines(src.metrics()).get(0) + "\n");
+        Checkpoint epoch1 = Checkpoint.load(src.epochCheckpoint(1));
+        Map<String, Object> state = new LinkedHashMap<>(epoch1.state());
+        state.put("next_lr", 1e9);
+        new Checkpoint(epoch1.net(), epoch1.card(), epoch1.task(), epoch1.vocabularies(), state).save(run.epochCheckpoint(1));
+        Files.copy(run.epochCheckpoint(1), run.bestCheckpoint());
+
+        ZooException e = assertThrows(ZooException.class, () -> Zoo.resume(run.path(), quiet(), false, null));
+        String m = e.getMessage();
+        assertTrue(m.matches("training diverged in epoch 2: .* at step \\d+ of \\d+; likely cause: a learning rate too high .*"), m);
+        assertTrue(m.contains("the best checkpoint stays epoch 1's") && m.contains(run.bestCheckpoint().toString()), m);
+        assertEquals(1, m.lines().count(), m);
+        assertEquals(1, Checkpoint.epochOf(run.bestCheckpoint()));
+        assertFalse(Files.exists(run.epochCheckpoint(2)), "nothing of the diverged epoch is saved");
+        assertFalse(Files.exists(run.result()));
+        assertEquals(1, run.readMetrics().size());
     }
 }
