@@ -160,7 +160,7 @@ public final class Zoo {
         result.put("vocabulary", vocab.size());
         Path arpa = run.path().resolve("model.arpa");
         try {
-            lm.writeArpa(arpa, vocab.words().toArray(new String[0]));
+            lm.writeArpa(arpa, arpaWords(vocab));
         } catch (java.io.IOException e) {
             throw new ZooException("cannot write " + arpa + ": " + e.getMessage(), e);
         }
@@ -170,6 +170,26 @@ public final class Zoo {
         out.printf("%s (order %d) on %s: %,d training tokens, vocabulary %,d, counted in %.1f s; ARPA %s%n", card.name(),
                 card.getInt("order"), corpus.name(), corpus.train().size(), vocab.size(), seconds, arpa);
         return new TrainedModel(null, new Vocabularies().tokens(Vocabularies.TOKENS, vocab), card, result);
+    }
+
+    /**
+     * The words of an ARPA file: the standard {@code <s>}, {@code </s>} and {@code <unk>} for our
+     * boundary and unknown ids, nothing for {@code <pad>} (no text holds it); a whitespace character
+     * (a character-level token, or Unicode whitespace that {@code \s} does not split words at),
+     * which would split an ARPA line, is written as {@code <U+0020>} etc.
+     */
+    static String[] arpaWords(Vocabulary vocab) {
+        String[] words = vocab.words().toArray(new String[0]);
+        words[Vocabulary.PAD_ID] = null;
+        words[Vocabulary.EOS_ID] = "</s>";
+        words[Vocabulary.BOS_ID] = "<s>";
+        words[Vocabulary.UNK_ID] = "<unk>";
+        for (int i = Vocabulary.BOS_ID + 1; i < words.length; i++) {
+            StringBuilder w = new StringBuilder();
+            words[i].codePoints().forEach(c -> w.append(Character.isWhitespace(c) ? String.format("<U+%04X>", c) : Character.toString(c)));
+            words[i] = w.toString();
+        }
+        return words;
     }
 
     /** Bengio et al. 2003's mixture of the neural model with an interpolated n-gram, weight fitted on valid. */
