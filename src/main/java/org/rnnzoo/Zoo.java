@@ -224,10 +224,9 @@ public final class Zoo {
 
     /** Samples a continuation of {@code prompt} (space-separated words, or characters at char level). */
     public static String sample(ComputationGraph net, Vocabulary vocab, ModelCard card, String prompt, int length, Sampler.Settings s) {
-        boolean chars = card.getString("level").equals("char");
-        if (chars && prompt.isEmpty()) prompt = "\n";    // a character model never saw <eos>; start at a line break
-        List<String> tokens = chars ? prompt.codePoints().mapToObj(Character::toString).toList()
-                : List.of(prompt.trim().isEmpty() ? new String[0] : prompt.trim().split("\\s+"));
-        return Sampler.detokenize(new Sampler(net, vocab).sample(tokens, length, s), chars);
+        if (card.getString("level").equals("char"))   // no prompt: a new line of the model's own (Sampler#sampleCharacters)
+            return Sampler.detokenize(new Sampler(net, vocab).sampleCharacters(prompt, length, s), true);
+        List<String> tokens = List.of(prompt.trim().isEmpty() ? new String[0] : prompt.trim().split("\\s+"));
+        return Sampler.detokenize(new Sampler(net, vocab).sample(tokens, length, s), false);
     }
 }
