@@ -157,6 +157,8 @@ public final class ModelCard {
             throw new ZooException("bad value for " + key + ": '" + text + "' is not " + type);
         }
         if (typed instanceof Number n) {
+            if (!Double.isFinite(n.doubleValue()))
+                throw new ZooException("bad value for " + key + ": " + text + " (must be a finite number)");
             if (POSITIVE.contains(key) && n.doubleValue() <= 0)
                 throw new ZooException("bad value for " + key + ": " + text + " (must be > 0)");
             if (PROBABILITY.contains(key) && (n.doubleValue() < 0 || n.doubleValue() >= 1))
