@@ -162,7 +162,7 @@ public final class Zoo {
         result.put("vocabulary", vocab.size());
         Path arpa = run.path().resolve("model.arpa");
         try {
-            lm.writeArpa(arpa, vocab.words().toArray(new String[0]));
+            lm.writeArpa(arpa, arpaWords(vocab));
         } catch (java.io.IOException e) {
             throw new ZooException("cannot write " + arpa + ": " + ZooException.reason(e), e);
         }
@@ -172,6 +172,26 @@ public final class Zoo {
         out.printf("%s (order %d) on %s: %,d training tokens, vocabulary %,d, counted in %.1f s; ARPA %s%n", card.name(),
                 card.getInt("order"), corpus.name(), corpus.train().size(), vocab.size(), seconds, arpa);
         return new TrainedModel(null, new Vocabularies().tokens(Vocabularies.TOKENS, vocab), card, result);
+    }
+
+    /**
+     * The words of an ARPA file: the standard {@code <s>}, {@code </s>} and {@code <unk>} for our
+     * boundary and unknown ids, nothing for {@code <pad>} (no text holds it); a whitespace character
+     * (a character-level token, or Unicode whitespace that {@code \s} does not split words at),
+     * which would split an ARPA line, is written as {@code <U+0020>} etc.
+     */
+    static String[] arpaWords(Vocabulary vocab) {
+        String[] words = vocab.words().toArray(new String[0]);
+        words[Vocabulary.PAD_ID] = null;
+        words[Vocabulary.EOS_ID] = "</s>";
+        words[Vocabulary.BOS_ID] = "<s>";
+        words[Vocabulary.UNK_ID] = "<unk>";
+        for (int i = Vocabulary.BOS_ID + 1; i < words.length; i++) {
+            StringBuilder w = new StringBuilder();
+            words[i].codePoints().forEach(c -> w.append(Character.isWhitespace(c) ? String.format("<U+%04X>", c) : Character.toString(c)));
+            words[i] = w.toString();
+        }
+        return words;
     }
 
     /** Bengio et al. 2003's mixture of the neural model with an interpolated n-gram, weight fitted on valid. */
@@ -206,10 +226,9 @@ public final class Zoo {
 
     /** Samples a continuation of {@code prompt} (space-separated words, or characters at char level). */
     public static String sample(ComputationGraph net, Vocabulary vocab, ModelCard card, String prompt, int length, Sampler.Settings s) {
-        boolean chars = card.getString("level").equals("char");
-        if (chars && prompt.isEmpty()) prompt = "\n";    // a character model never saw <eos>; start at a line break
-        List<String> tokens = chars ? prompt.codePoints().mapToObj(Character::toString).toList()
-                : List.of(prompt.trim().isEmpty() ? new String[0] : prompt.trim().split("\\s+"));
-        return Sampler.detokenize(new Sampler(net, vocab).sample(tokens, length, s), chars);
+        if (card.getString("level").equals("char"))   // no prompt: a new line of the model's own (Sampler#sampleCharacters)
+            return Sampler.detokenize(new Sampler(net, vocab).sampleCharacters(prompt, length, s), true);
+        List<String> tokens = List.of(prompt.trim().isEmpty() ? new String[0] : prompt.trim().split("\\s+"));
+        return Sampler.detokenize(new Sampler(net, vocab).sample(tokens, length, s), false);
     }
 }

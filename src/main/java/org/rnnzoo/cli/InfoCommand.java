@@ -33,7 +33,7 @@ final class InfoCommand implements Runnable {
 
     @Override
     public void run() {
-        if (name.endsWith(".zip") || ModelStore.isName(name)) {
+        if (name.endsWith(".zip") || ModelStore.isName(name) || java.nio.file.Files.exists(java.nio.file.Path.of(name))) {
             Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(name));
             System.out.println("# checkpoint " + name);
             c.describe().forEach(System.out::println);

@@ -13,12 +13,16 @@ import java.util.List;
 
 /**
  * Any UTF-8 text file as a language-model corpus ({@code --text PATH}, {@code text:PATH}). Word
- * level: whitespace tokens and one {@code <eos>} per non-empty line, split 90/5/5 by lines;
+ * level: whitespace tokens and one {@code <eos>} per non-empty line, split 90/5/5 by lines (by
+ * words when the file has fewer than {@value #MIN_LINES} lines, e.g. a book on one line);
  * character level: every character (newlines included), split 90/5/5 by characters. The split is
  * contiguous, so it is the same on every run. A missing, empty or binary file is a one-line error
  * naming it.
  */
 public final class TextFileCorpus {
+    /** Fewer non-empty lines than this leave a line split empty (5% of 19 lines is 0): the words are split instead. */
+    static final int MIN_LINES = 20;
+
     private TextFileCorpus() {}
 
     public static TokenCorpus load(Path file, TokenCorpus.Level level) {
@@ -29,6 +33,12 @@ public final class TextFileCorpus {
             return new TokenCorpus(name, level, chars.subList(0, a), chars.subList(a, b), chars.subList(b, chars.size()));
         }
         List<String> lines = nonEmptyLines(file);
+        if (lines.size() < MIN_LINES) {
+            // too few lines for three line splits (a book on one line): split its words instead
+            List<String> tokens = words(lines);
+            int a = (int) (tokens.size() * 90L / 100), b = (int) (tokens.size() * 95L / 100);
+            return new TokenCorpus(name, level, tokens.subList(0, a), tokens.subList(a, b), tokens.subList(b, tokens.size()));
+        }
         int a = (int) (lines.size() * 90L / 100), b = (int) (lines.size() * 95L / 100);
         return new TokenCorpus(name, level, words(lines.subList(0, a)), words(lines.subList(a, b)), words(lines.subList(b, lines.size())));
     }

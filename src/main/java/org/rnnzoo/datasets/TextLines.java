@@ -9,7 +9,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first step of the data flow: a file through DataVec's {@link LineRecordReader}, one record
@@ -45,9 +47,13 @@ public final class TextLines {
     public static List<String> characters(Path file, Charset charset) {
         List<String> lines = read(file, charset);
         List<String> chars = new ArrayList<>();
+        // one String per distinct character, shared: a new String per character cost ~50 bytes each
+        // (a 30 MB one-line file peaked at 3.6 GB RSS); a shared one costs the list's reference
+        Map<Integer, String> shared = new HashMap<>();
         boolean finalNewline = endsWithNewline(file);
         for (int i = 0; i < lines.size(); i++) {
-            lines.get(i).codePoints().forEach(c -> chars.add(Character.toString(c)));
+            lines.get(i).codePoints().forEach(c -> chars.add(shared.computeIfAbsent(c, Character::toString)));
+            lines.set(i, null);   // the line's text is no longer needed
             if (i < lines.size() - 1 || finalNewline) chars.add("\n");
         }
         return chars;

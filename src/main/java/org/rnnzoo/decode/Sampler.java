@@ -42,6 +42,13 @@ public final class Sampler {
     /** Ids no draw returns: padding and the sentence start are inputs only. */
     private static final int[] NEVER_DRAWN = {Vocabulary.PAD_ID, Vocabulary.BOS_ID};
     /**
+     * A character model draws no {@code <unk>} and no {@code <eos>} either: neither is a character
+     * (its stream holds {@code <eos>} only as the input before a split's first character).
+     */
+    private static final int[] NEVER_DRAWN_CHARS = {Vocabulary.PAD_ID, Vocabulary.UNK_ID, Vocabulary.EOS_ID, Vocabulary.BOS_ID};
+    /** The longest opening {@link #sampleLine} reads before its first sampled character. */
+    static final int MAX_OPENING = 200;
+    /**
      * -Drnnzoo.sampleProposals=false: the default for {@code proposals} (see the constructor) becomes
      * false, for measuring in separate processes what the byte proposals give.
      */
@@ -93,8 +100,70 @@ public final class Sampler {
 
     /** Feeds the prompt (or a sentence boundary if empty), then samples {@code length} tokens. */
     public List<String> sample(List<String> prompt, int length, Settings s) {
+        return sample(prompt.isEmpty() ? new int[]{Vocabulary.EOS_ID} : vocab.encode(prompt), length, s, NEVER_DRAWN);
+    }
+
+    /**
+     * A character model's sample: the prompt's characters, then {@code length} characters, never
+     * {@code <unk>} or {@code <eos>}. With no prompt, the sample starts on a new line of the
+     * model's own: from the boundary a split starts with, the likeliest characters (not part of
+     * the sample) up to the first line break. A model trained with its state carried along the
+     * stream has met a zero state only at the start of its batch rows; read from one, a bare
+     * {@code "\n"} (the old default) led a one-epoch tiny-shakespeare model into runs of rare
+     * capitals and {@code <unk>} for most seeds, while after its likeliest opening line every seed
+     * gave text as likely under the model as the test text (docs/reliability.md).
+     */
+    public List<String> sampleCharacters(String prompt, int length, Settings s) {
+        int[] context = prompt.isEmpty() ? opening() : vocab.encode(prompt.codePoints().mapToObj(Character::toString).toList());
+        return sample(context, length, s, NEVER_DRAWN_CHARS);
+    }
+
+    /** The boundary, then greedy characters through the first line break after some other character. */
+    int[] opening() {
+        int newline = vocab.contains("\n") ? vocab.id("\n") : -1;
+        List<Integer> ids = new ArrayList<>(List.of(Vocabulary.EOS_ID));
+        Optional<HeapLstmDecoder> fast = decoderThreads > 0 ? HeapLstmDecoder.of(net, decoderThreads) : Optional.empty();
+        float[] p;
+        if (fast.isPresent()) {
+            fast.get().advance(Vocabulary.EOS_ID);
+            p = fast.get().probabilities();
+        } else {
+            net.rnnClearPreviousState();
+            p = lastStep(net.rnnTimeStep(Nd4j.create(new float[]{Vocabulary.EOS_ID}, new long[]{1, 1}, DataType.FLOAT))[0]);
+        }
+        boolean text = false;
+        for (int i = 0; i < MAX_OPENING; i++) {
+            int best = -1;
+            for (int id = 0; id < p.length; id++)
+                if (!excluded(id, NEVER_DRAWN_CHARS) && (best < 0 || p[id] > p[best])) best = id;
+            ids.add(best);
+            if (best == newline && text) break;
+            text |= best != newline;
+            if (fast.isPresent()) {
+                fast.get().advance(best);
+                p = fast.get().probabilities();
+            } else {
+                p = lastStep(net.rnnTimeStep(Nd4j.create(new float[]{best}, new long[]{1, 1}, DataType.FLOAT))[0]);
+            }
+        }
+        if (fast.isEmpty()) net.rnnClearPreviousState();
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static boolean excluded(int id, int[] never) {
+        for (int n : never) if (n == id) return true;
+        return false;
+    }
+
+    /** rnnTimeStep drops the time axis when it is fed a single step: [1, vocab] instead of [1, vocab, 1]. */
+    private static float[] lastStep(INDArray probs) {
+        INDArray last = probs.rank() == 2 ? probs
+                : probs.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(probs.size(2) - 1));
+        return last.castTo(DataType.FLOAT).toFloatVector();
+    }
+
+    private List<String> sample(int[] context, int length, Settings s, int[] never) {
         SplittableRandom rng = new SplittableRandom(s.seed());
-        int[] context = prompt.isEmpty() ? new int[]{Vocabulary.EOS_ID} : vocab.encode(prompt);
         Optional<HeapLstmDecoder> fast = decoderThreads > 0 ? HeapLstmDecoder.of(net, decoderThreads) : Optional.empty();
         List<String> out = new ArrayList<>(length);
         if (fast.isPresent()) {
@@ -104,7 +173,7 @@ public final class Sampler {
             // output weights (HeapLstmDecoder#sample); top-k and top-p need the whole distribution
             boolean direct = s.topK() == 0 && s.topP() == 1 && proposals;
             for (int i = 0; i < length; i++) {
-                int next = direct ? d.sample(s.temperature(), NEVER_DRAWN, rng) : draw(d.probabilities(), s, rng);
+                int next = direct ? d.sample(s.temperature(), never, rng) : draw(d.probabilities(), s, rng, never);
                 out.add(vocab.word(next));
                 d.advance(next);
             }
@@ -120,11 +189,7 @@ public final class Sampler {
         INDArray probs = net.rnnTimeStep(Nd4j.create(ids, new long[]{1, ids.length}, DataType.FLOAT))[0];
         INDArray in = Nd4j.create(DataType.FLOAT, 1, 1);
         for (int i = 0; i < length; i++) {
-            // rnnTimeStep drops the time axis when it is fed a single step: [1, vocab] instead of [1, vocab, 1].
-            INDArray last = probs.rank() == 2 ? probs
-                    : probs.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(probs.size(2) - 1));
-            float[] p = last.castTo(DataType.FLOAT).toFloatVector();
-            int next = draw(p, s, rng);
+            int next = draw(lastStep(probs), s, rng, never);
             out.add(vocab.word(next));
             in.putScalar(0, 0, next);
             probs = net.rnnTimeStep(in)[0];
@@ -139,6 +204,11 @@ public final class Sampler {
      * value and the nucleus's smallest value, found by selection ({@link Cutoffs}), not by sorting.
      */
     static int draw(float[] p, Settings s, SplittableRandom rng) {
+        return draw(p, s, rng, NEVER_DRAWN);
+    }
+
+    /** As above, never drawing the ids in {@code never}. */
+    static int draw(float[] p, Settings s, SplittableRandom rng, int[] never) {
         int n = p.length;
         float[] q = new float[n];
         if (s.temperature() == 1.0) System.arraycopy(p, 0, q, 0, n);
@@ -150,10 +220,11 @@ public final class Sampler {
             for (int i = 0; i < n; i++) q[i] = p[i] / top;
             VectorMath.pow(q, (float) (1.0 / s.temperature()), q);
         }
+        for (int id : never) if (id < n) q[id] = 0;
         double total = 0;
         float max = 0;
         for (int i = 0; i < n; i++) {
-            if (i == Vocabulary.PAD_ID || i == Vocabulary.BOS_ID || !(q[i] > 0)) q[i] = 0;
+            if (!(q[i] > 0)) q[i] = 0;
             total += q[i];
             max = Math.max(max, q[i]);
         }

@@ -304,24 +304,46 @@ public final class KneserNeyLm {
      * n-gram's probability is the full interpolated p(w | h), and the back-off weight of h is
      * gamma(h), because an unseen hw gets exactly gamma(h) p(w | h') (SRILM writes the same).
      * Written to a temporary file and renamed over {@code path}, so a crash leaves no half file.
+     *
+     * <p>The file follows the format's conventions, which KenLM enforces: the sentence start is
+     * {@code <s>} (probability log10 0 = -99, with its back-off weight) and the end {@code </s>}
+     * (never a context, so it carries no back-off weight). An id mapped to null (the padding id,
+     * which no text contains) is left out, with every n-gram that holds it.
+     *
+     * @param idToWord the written form of every id; {@code idToWord[bos]} must be {@code <s>} and
+     *                 {@code idToWord[eos]} {@code </s>}
      */
     public void writeArpa(Path path, String[] idToWord) throws IOException {
         if (idToWord.length < vocabSize)
             throw new IllegalArgumentException("idToWord has " + idToWord.length + " entries, need " + vocabSize);
+        if (!"<s>".equals(idToWord[bosId]) || !"</s>".equals(idToWord[eosId]))
+            throw new IllegalArgumentException("ARPA writes the sentence start as <s> and the end as </s>, got '"
+                    + idToWord[bosId] + "' and '" + idToWord[eosId] + "'");
         for (int w = 0; w < vocabSize; w++)
-            if (idToWord[w] == null || idToWord[w].isEmpty() || idToWord[w].chars().anyMatch(Character::isWhitespace))
+            if (idToWord[w] != null && (idToWord[w].isEmpty() || idToWord[w].chars().anyMatch(Character::isWhitespace)))
                 throw new IllegalArgumentException("word of id " + w + " must be non-empty without whitespace: '" + idToWord[w] + "'");
 
-        // prob[k][node] = p(last word | the rest), computed bottom-up through suffix links.
+        // prob[k][node] = p(last word | the rest), computed bottom-up through suffix links;
+        // written[k][node]: none of its words is left out (then, through the trie, neither are its prefixes').
         double[][] prob = new double[order + 1][];
+        boolean[][] written = new boolean[order + 1][];
+        int[] count = new int[order + 1];
         prob[1] = new double[vocabSize];
-        for (int w = 0; w < vocabSize; w++) prob[1][w] = unigramProb(w);
+        written[1] = new boolean[vocabSize];
+        for (int w = 0; w < vocabSize; w++) {
+            prob[1][w] = unigramProb(w);
+            written[1][w] = idToWord[w] != null;
+            if (written[1][w]) count[1]++;
+        }
         for (int k = 2; k <= order; k++) {
             Level lv = levels[k];
             prob[k] = new double[lv.size];
+            written[k] = new boolean[lv.size];
             for (int node = 0; node < lv.size; node++) {
                 int parent = (int) (lv.keys[node] / vocabSize);
                 prob[k][node] = interpolate(k, parent, node, prob[k - 1][lv.suffix[node]]);
+                written[k][node] = written[k - 1][parent] && idToWord[(int) (lv.keys[node] % vocabSize)] != null;
+                if (written[k][node]) count[k]++;
             }
         }
 
@@ -329,13 +351,14 @@ public final class KneserNeyLm {
         try (StagedFile tmp = StagedFile.beside(abs)) {
             try (BufferedWriter out = Files.newBufferedWriter(tmp.path(), StandardCharsets.UTF_8)) {
                 out.write("\\data\\\n");
-                for (int k = 1; k <= order; k++) out.write("ngram " + k + "=" + levels[k].size + "\n");
+                for (int k = 1; k <= order; k++) out.write("ngram " + k + "=" + count[k] + "\n");
                 StringBuilder line = new StringBuilder(128);
                 int[] words = new int[order];
                 for (int k = 1; k <= order; k++) {
                     out.write("\n\\" + k + "-grams:\n");
                     Level lv = levels[k];
                     for (int node = 0; node < lv.size; node++) {
+                        if (!written[k][node]) continue;
                         line.setLength(0);
                         line.append(log10(prob[k][node])).append('\t');
                         int n = node;
@@ -346,9 +369,9 @@ public final class KneserNeyLm {
                         }
                         words[0] = n;
                         for (int j = 0; j < k; j++) line.append(j == 0 ? "" : " ").append(idToWord[words[j]]);
-                        if (k < order) {
+                        if (k < order && words[k - 1] != eosId) {   // </s> is never a context: no back-off weight
                             double total = lv.childTotal[node];
-                            // no continuations (e.g. it ends in </s>): back-off weight 1
+                            // no continuations: back-off weight 1
                             double bow = total == 0 ? 1 : lv.childMass[node] / total;
                             line.append('\t').append(log10(bow));
                         }

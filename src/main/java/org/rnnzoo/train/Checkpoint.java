@@ -87,6 +87,7 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
     }
 
     public static Checkpoint load(Path path) {
+        notACheckpoint(path);
         if (!Files.isRegularFile(path)) throw new ZooException("checkpoint not found: " + path);
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(path.toFile())) {
@@ -105,7 +106,13 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
             throw new ZooException("not an rnn-zoo checkpoint: " + path + " (no " + VOCABS + " inside)");
 
         String where = "checkpoint " + path;
-        ModelCard card = ModelCard.fromJson(text(entries, CARD));
+        ModelCard card;
+        try {
+            card = ModelCard.fromJson(text(entries, CARD));
+            card.task();
+        } catch (ZooException | ClassCastException e) {
+            throw new ZooException(where + ": corrupt " + CARD + " (" + firstLine(String.valueOf(e.getMessage())) + ")", e);
+        }
         Map<String, Object> state = json(where, STATE, text(entries, STATE), new TypeReference<LinkedHashMap<String, Object>>() {});
         String task;
         Vocabularies vocabs;
@@ -113,6 +120,9 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
             Map<String, Object> meta = entries.containsKey(TASK)
                     ? json(where, TASK, text(entries, TASK), new TypeReference<LinkedHashMap<String, Object>>() {}) : Map.of();
             task = meta.get("task") instanceof String s ? s : card.task();
+            if (!task.equals(card.task()))
+                throw new ZooException(where + ": its " + CARD + " is a " + card.task() + " card (" + card.name() + ") but the checkpoint holds a "
+                        + task + " network (a card from another model?)");
             Map<String, List<String>> words = json(where, VOCABS, text(entries, VOCABS), new TypeReference<LinkedHashMap<String, List<String>>>() {});
             Map<String, List<String>> bindings = new LinkedHashMap<>();
             if (meta.get("bindings") instanceof Map<?, ?> b)
@@ -144,12 +154,44 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
         }
     }
 
+    /**
+     * What people pass where a checkpoint goes and is none: a run directory (its checkpoint is
+     * inside), a kn-lm run or its ARPA file (a count model: no network to load).
+     */
+    private static void notACheckpoint(Path path) {
+        if (Files.isDirectory(path)) {
+            Path best = path.resolve("checkpoints").resolve("best.zip");
+            if (Files.isRegularFile(best)) throw new ZooException(path + " is a run directory; pass its checkpoint " + best);
+            if (Files.isRegularFile(path.resolve("model.arpa")))
+                throw new ZooException(path + " is a kn-lm run: its model.arpa is an ARPA n-gram model, not a network checkpoint; its "
+                        + "figures are in " + path.resolve("result.json") + " (KenLM's query scores the ARPA file)");
+            throw new ZooException(path + " is a directory, not a checkpoint (.zip)");
+        }
+        if (!Files.isRegularFile(path)) return;
+        byte[] head = new byte[64];
+        int n;
+        try (InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new ZooException("cannot read checkpoint " + path + ": " + e.getMessage(), e);
+        }
+        if (new String(head, 0, n, StandardCharsets.ISO_8859_1).stripLeading().startsWith("\\data\\"))
+            throw new ZooException(path + " is an ARPA n-gram model (kn-lm writes one), not a network checkpoint: zoo eval / sample / info "
+                    + "take a .zip; kn-lm's figures are in its run's result.json (KenLM's query scores the ARPA file)");
+    }
+
     /** The network from DL4J's own entries, as ModelSerializer builds it, without its Java-deserialized extras. */
     private static ComputationGraph network(Path path, Map<String, byte[]> entries) {
+        ComputationGraphConfiguration conf;
         try {
-            ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(text(entries, DL4J_CONFIG));
-            if (conf.getNetworkInputs() == null || conf.getVertices() == null || conf.getVertices().isEmpty())
-                throw new ZooException("checkpoint " + path + ": " + DL4J_CONFIG + " is not a ComputationGraph configuration");
+            conf = ComputationGraphConfiguration.fromJson(text(entries, DL4J_CONFIG));
+        } catch (RuntimeException e) {
+            throw new ZooException("cannot read checkpoint " + path + ": corrupt " + DL4J_CONFIG + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")", e);
+        }
+        if (conf.getNetworkInputs() == null || conf.getVertices() == null || conf.getVertices().isEmpty())
+            throw new ZooException("checkpoint " + path + ": " + DL4J_CONFIG + " is not a ComputationGraph configuration");
+        try {
             INDArray params = read(entries.get(DL4J_PARAMS));
             conf.setDataType(params.dataType());
             ComputationGraph net = new ComputationGraph(conf);
@@ -159,7 +201,8 @@ public record Checkpoint(ComputationGraph net, ModelCard card, String task, Voca
         } catch (ZooException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new ZooException("cannot read checkpoint " + path + ": corrupt network (" + e.getClass().getSimpleName()
+            throw new ZooException("cannot read checkpoint " + path + ": corrupt network (" + DL4J_PARAMS + " or " + DL4J_UPDATER
+                    + " does not fit " + DL4J_CONFIG + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")", e);
         }
     }
