@@ -27,11 +27,16 @@ public final class RnnTagger {
         ZooGraph g = ZooGraph.start(card, Map.of(INPUT, 1));
         String embedded = g.layer("embed", FastEmbedding.create(vocabSize, card.getInt("embedding"), RNNFormat.NCW), INPUT);
         String states = LanguageModelGraph.plainStack(card, RecurrentCells.of(card)).add(g, embedded);
-        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(new LossSparseMCXENT()).nIn(g.width(states)).nOut(tags)
+        g.layer(OUTPUT, tagSoftmax(card, g.width(states), tags), states);
+        return g.build(OUTPUT);
+    }
+
+    /** The softmax over the tags at every step (sparse cross-entropy), with the card's dropout on its input. */
+    static RnnOutputLayer tagSoftmax(ModelCard card, int nIn, int tags) {
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(new LossSparseMCXENT()).nIn(nIn).nOut(tags)
                 .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW);
         double dropout = card.getDouble("dropout");
         if (dropout > 0) out.dropOut(1.0 - dropout);   // DL4J takes the probability of keeping
-        g.layer(OUTPUT, out.build(), states);
-        return g.build(OUTPUT);
+        return out.build();
     }
 }
