@@ -6,6 +6,7 @@ import org.rnnzoo.data.Corpora;
 import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetStore;
+import org.rnnzoo.decode.Predictor;
 import org.rnnzoo.decode.Sampler;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.models.KneserNeyLm;
@@ -14,6 +15,8 @@ import org.rnnzoo.models.ModelRegistry;
 import org.rnnzoo.train.Checkpoint;
 import org.rnnzoo.train.NgramLanguageModelTask;
 import org.rnnzoo.train.PerplexityEvaluator;
+import org.rnnzoo.train.SentenceClassificationTask;
+import org.rnnzoo.train.SequenceTaggingTask;
 import org.rnnzoo.train.Task;
 import org.rnnzoo.train.Tasks;
 import org.rnnzoo.train.TokenCorpusTask;
@@ -222,6 +225,26 @@ public final class Zoo {
             }
         }
         return out;
+    }
+
+    /**
+     * A classifier's label and every class's probability, or a tagger's tag distribution at every
+     * word, for raw sentences: lower-cased and tokenised like SST ({@link Predictor#tokenize}),
+     * unknown words as {@code <unk>}. A sentence with no words is an error naming it (1-based).
+     */
+    public static List<Predictor.Prediction> predict(Checkpoint checkpoint, List<String> sentences) {
+        boolean tagger = checkpoint.task().equals(SequenceTaggingTask.KIND);
+        if (!tagger && !checkpoint.task().equals(SentenceClassificationTask.KIND))
+            throw new ZooException("predict takes a sentence classifier or a tagger; this is a " + checkpoint.task()
+                    + " checkpoint (" + checkpoint.card().name() + ")");
+        Predictor p = new Predictor(checkpoint.net(), checkpoint.vocabulary(), checkpoint.vocabularies().entries(Vocabularies.LABELS), tagger);
+        List<List<String>> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < sentences.size(); i++) {
+            List<String> t = p.tokenize(sentences.get(i));
+            if (t.isEmpty()) throw new ZooException("sentence " + (i + 1) + " is empty: nothing to predict");
+            tokens.add(t);
+        }
+        return p.predictTokens(tokens);
     }
 
     /** Samples a continuation of {@code prompt} (space-separated words, or characters at char level). */
