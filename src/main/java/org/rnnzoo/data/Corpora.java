@@ -33,11 +33,13 @@ public final class Corpora {
 
     /**
      * A sentence-classification dataset: {@code negation} (built-in, {@code examples} training
-     * sentences) or a registered one (sst2, sst5, mr). MR has no fixed split: fold 0 of its ten is
+     * sentences), a registered one (sst2, sst5, mr) or the phrase-level SST training sets read from
+     * the treebank's trees (sst2-phrases, sst5-phrases: datasets/sst-trees.yaml). MR has no fixed split: fold 0 of its ten is
      * the test set, and the last tenth of the rest is held out for validation.
      */
     public static org.rnnzoo.datasets.LabelledSentences labelled(String name, long seed, int examples, DatasetStore store) {
         if (name.equals(NegationSentiment.NAME)) return NegationSentiment.generate(seed, examples);
+        if (org.rnnzoo.datasets.SentimentTrees.NAMES.contains(name)) return org.rnnzoo.datasets.SentimentTrees.load(store, name);
         org.rnnzoo.datasets.LabelledSentences d = Datasets.classification(name, store);
         if (d.folds() == 0) return d;
         org.rnnzoo.datasets.LabelledSentences f = d.fold(0);
