@@ -58,34 +58,8 @@ public final class GradientFlow {
     public static Map<String, double[]> measure(ComputationGraph net, int[] ids, int steps, int batches, int batchSize, long seed) {
         if (ids.length < steps + 1)
             throw new ZooException("--steps " + steps + " needs at least " + (steps + 1) + " tokens; the split has " + ids.length);
-        ComputationGraphConfiguration conf = net.getConfiguration().clone();
-        List<String> recurrent = new ArrayList<>();
-        for (String name : net.getConfiguration().getTopologicalOrderStr()) {
-            GraphVertex v = conf.getVertices().get(name);
-            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseRecurrentLayer) recurrent.add(name);
-        }
-        if (recurrent.isEmpty()) throw new ZooException("no recurrent layer in the network: nothing to measure");
-        for (GraphVertex v : conf.getVertices().values())
-            if (v instanceof LayerVertex lv) lv.getLayerConf().getLayer().setIDropout(null);   // the gradient of the model, not of a dropout mask
-        for (String r : recurrent) {
-            List<String> in = conf.getVertexInputs().get(r);
-            if (in.size() != 1) throw new ZooException("recurrent layer " + r + " reads " + in + "; the probe needs one input");
-            conf.getVertices().put(r + PROBE, new GradientProbe());
-            conf.getVertexInputs().put(r + PROBE, List.of(in.get(0)));
-            conf.getVertexInputs().put(r, List.of(r + PROBE));
-        }
-        conf.setTopologicalOrder(null);   // recomputed with the probes in place
-        conf.setTopologicalOrderStr(null);
-        conf.setBackpropType(BackpropType.Standard);
-        // recorded epsilons must outlive the backward pass: no workspaces
-        conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
-        conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
-        ComputationGraph probed = new ComputationGraph(conf);
-        probed.init();
-        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {   // by name: the probes may change the flattened order
-            String name = layer.conf().getLayer().getLayerName();
-            layer.paramTable().forEach((k, p) -> probed.getLayer(name).setParam(k, p.dup()));
-        }
+        List<String> recurrent = recurrentLayers(net);
+        ComputationGraph probed = withProbes(net, recurrent);
 
         Map<String, double[]> sums = new LinkedHashMap<>();
         for (String r : recurrent) sums.put(r, new double[steps]);
@@ -115,6 +89,47 @@ public final class GradientFlow {
             }
         }
         return sums;
+    }
+
+    /** The recurrent layers of {@code net}, in graph order. */
+    static List<String> recurrentLayers(ComputationGraph net) {
+        List<String> recurrent = new ArrayList<>();
+        for (String name : net.getConfiguration().getTopologicalOrderStr()) {
+            GraphVertex v = net.getConfiguration().getVertices().get(name);
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseRecurrentLayer) recurrent.add(name);
+        }
+        if (recurrent.isEmpty()) throw new ZooException("no recurrent layer in the network: nothing to measure");
+        return recurrent;
+    }
+
+    /**
+     * A copy of {@code net} with the same parameters and a {@link GradientProbe} (name {@code LAYER/probe})
+     * on the edge into each of {@code recurrent}; standard backprop, no dropout, no workspaces.
+     */
+    static ComputationGraph withProbes(ComputationGraph net, List<String> recurrent) {
+        ComputationGraphConfiguration conf = net.getConfiguration().clone();
+        for (GraphVertex v : conf.getVertices().values())
+            if (v instanceof LayerVertex lv) lv.getLayerConf().getLayer().setIDropout(null);   // the gradient of the model, not of a dropout mask
+        for (String r : recurrent) {
+            List<String> in = conf.getVertexInputs().get(r);
+            if (in.size() != 1) throw new ZooException("recurrent layer " + r + " reads " + in + "; the probe needs one input");
+            conf.getVertices().put(r + PROBE, new GradientProbe());
+            conf.getVertexInputs().put(r + PROBE, List.of(in.get(0)));
+            conf.getVertexInputs().put(r, List.of(r + PROBE));
+        }
+        conf.setTopologicalOrder(null);   // recomputed with the probes in place
+        conf.setTopologicalOrderStr(null);
+        conf.setBackpropType(BackpropType.Standard);
+        // recorded epsilons must outlive the backward pass: no workspaces
+        conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
+        conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
+        ComputationGraph probed = new ComputationGraph(conf);
+        probed.init();
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {   // by name: the probes may change the flattened order
+            String name = layer.conf().getLayer().getLayerName();
+            layer.paramTable().forEach((k, p) -> probed.getLayer(name).setParam(k, p.dup()));
+        }
+        return probed;
     }
 
     /** Writes {@code dir/gradients.json} and the log-scale {@code dir/gradients.png} (norms relative to distance 0). */
