@@ -3,8 +3,10 @@ package org.rnnzoo.models;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
@@ -75,6 +77,29 @@ final class LanguageModelGraph {
             }
             return prev;
         };
+    }
+
+    /** The card's {@code depth} of a deep stack (residual, highway, dense): 1 to 8 recurrent layers. */
+    static int depth(ModelCard card) {
+        int depth = card.getInt("depth");
+        if (depth < 1 || depth > 8) throw new ZooException("bad value for depth: " + depth + " (expected 1 to 8)");
+        return depth;
+    }
+
+    /** A recurrent layer with the card's dropout on its input: non-recurrent connections only (Zaremba et al. 2014, sec. 3). */
+    static Layer withInputDropout(Layer rnn, double dropout) {
+        if (dropout > 0) rnn.setIDropout(new Dropout(1.0 - dropout));   // DL4J's Dropout takes the probability of keeping
+        return rnn;
+    }
+
+    /**
+     * The same dense layer W·x_t + b applied at every time step of a [batch, features, time] input
+     * (DL4J's TimeDistributed reshapes to [batch·time, features] and back): the learned projection of
+     * a skip connection between different widths, and the highway gate.
+     */
+    static Layer timeDistributedDense(int nIn, int nOut, Activation activation, double biasInit) {
+        return new TimeDistributed(new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(activation).biasInit(biasInit).build(),
+                RNNFormat.NCW);
     }
 
     /**

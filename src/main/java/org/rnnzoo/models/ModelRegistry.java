@@ -16,8 +16,8 @@ import java.util.function.BiFunction;
 public final class ModelRegistry {
     /** An architecture builds its graph from the card and the sizes of its named vocabularies. */
     private static final Map<String, BiFunction<ModelCard, Map<String, Integer>, ComputationGraph>> ARCHITECTURES = new LinkedHashMap<>();
-    private static final List<String> NAMES = List.of("kn-lm", "nplm", "rnn-lm", "lstm-lm", "rnn-sentiment", "rnn-tagger", "seq2seq",
-            "birnn-sentiment", "birnn-tagger");
+    private static final List<String> NAMES = List.of("kn-lm", "nplm", "rnn-lm", "lstm-lm", "residual-lm", "highway-lm",
+            "dense-lm", "rnn-sentiment", "birnn-sentiment", "rnn-tagger", "birnn-tagger", "seq2seq");
 
     static {
         ARCHITECTURES.put("Nplm", (card, v) -> Nplm.build(card, size(v, "tokens")));
@@ -28,6 +28,9 @@ public final class ModelRegistry {
         ARCHITECTURES.put("Seq2Seq", (card, v) -> Seq2Seq.build(card, size(v, "source"), size(v, "target")));
         ARCHITECTURES.put("BiRnnClassifier", (card, v) -> BiRnnClassifier.build(card, size(v, "tokens"), size(v, "labels")));
         ARCHITECTURES.put("BiRnnTagger", (card, v) -> BiRnnTagger.build(card, size(v, "tokens"), size(v, "labels")));
+        ARCHITECTURES.put("ResidualLm", (card, v) -> ResidualLm.build(card, size(v, "tokens")));
+        ARCHITECTURES.put("HighwayLm", (card, v) -> HighwayLm.build(card, size(v, "tokens")));
+        ARCHITECTURES.put("DenseLm", (card, v) -> DenseLm.build(card, size(v, "tokens")));
     }
 
     private ModelRegistry() {}
