@@ -16,7 +16,7 @@ import java.util.function.BiFunction;
 public final class ModelRegistry {
     /** An architecture builds its graph from the card and the sizes of its named vocabularies. */
     private static final Map<String, BiFunction<ModelCard, Map<String, Integer>, ComputationGraph>> ARCHITECTURES = new LinkedHashMap<>();
-    private static final List<String> NAMES = List.of("kn-lm", "nplm", "rnn-lm", "lstm-lm", "rnn-sentiment", "rnn-tagger", "seq2seq");
+    private static final List<String> NAMES = List.of("kn-lm", "nplm", "rnn-lm", "lstm-lm", "rnn-sentiment", "rnn-tagger", "seq2seq", "seq2seq-attention");
 
     static {
         ARCHITECTURES.put("Nplm", (card, v) -> Nplm.build(card, size(v, "tokens")));
@@ -25,6 +25,7 @@ public final class ModelRegistry {
         ARCHITECTURES.put("RnnClassifier", (card, v) -> RnnClassifier.build(card, size(v, "tokens"), size(v, "labels")));
         ARCHITECTURES.put("RnnTagger", (card, v) -> RnnTagger.build(card, size(v, "tokens"), size(v, "labels")));
         ARCHITECTURES.put("Seq2Seq", (card, v) -> Seq2Seq.build(card, size(v, "source"), size(v, "target")));
+        ARCHITECTURES.put("Seq2SeqAttention", (card, v) -> Seq2SeqAttention.build(card, size(v, "source"), size(v, "target")));
     }
 
     private ModelRegistry() {}
