@@ -3,6 +3,8 @@ package org.rnnzoo.models;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.AttentionVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -22,7 +24,7 @@ import java.util.Map;
  *
  * <p>Same inputs and output as {@link Seq2Seq}: {@value Seq2Seq#SOURCE} {@code [batch, S]},
  * {@value Seq2Seq#TARGET_IN} {@code [batch, 1, T]}, {@value Seq2Seq#OUTPUT} {@code [batch, vocab, T]}.
- * The decoder starts from a zero state; everything it knows of the source comes through attention.
+ * As in {@link Seq2Seq}, the decoder also reads the encoder's last state beside each previous token.
  *
  * <p>Card key {@code score}: DL4J's {@link AttentionVertex} computes scaled dot-product attention,
  * softmax(K^T Q / √d), masked by the source mask (keys) and multiplied by the target mask (queries):
@@ -48,8 +50,14 @@ public final class Seq2SeqAttention {
 
         String source = g.layer("src_embed", FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW), Seq2Seq.SOURCE);
         String encoded = LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
+        // the decoder also reads the encoder's last state at every step, as in Seq2Seq (where Luong et al.
+        // start the decoder from it): without it the decoder does not know the source length, and
+        // reversal needs it to find the source's end (a zero-state decoder learned ~2x slower)
+        String thought = g.vertex("thought", new LastTimeStepVertex(Seq2Seq.SOURCE), g.width(encoded), encoded);
+        String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(Seq2Seq.TARGET_IN), g.width(thought), thought);
         String previous = g.layer("tgt_embed", FastEmbedding.create(targetVocab, emb, RNNFormat.NCW), Seq2Seq.TARGET_IN);
-        String decoded = LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, previous);
+        String decoderIn = g.vertex("dec_in", new MergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
+        String decoded = LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn);
 
         AttentionVertex.Builder a = new AttentionVertex.Builder().nHeads(1).nInQueries(hidden).nInKeys(hidden).nInValues(hidden);
         int contextWidth = switch (score) {
