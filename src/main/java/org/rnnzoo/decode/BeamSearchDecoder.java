@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnnzoo.common.ZooException;
 import org.rnnzoo.data.Vocabulary;
 
@@ -115,6 +116,8 @@ public final class BeamSearchDecoder {
 
     /** The network's probabilities {@code [rows, vocab, t]} for one source repeated over {@code rows} decoder inputs; masks always passed. */
     private static INDArray run(ComputationGraph net, int[] source, INDArray decoderIn, int rows, int t) {
+        if (rows == 1)   // a lone row runs beside a copy of itself: DL4J's TimeDistributed layer fails on a [1, 1] mask
+            return run(net, source, Nd4j.concat(0, decoderIn, decoderIn), 2, t).get(NDArrayIndex.interval(0, 1), NDArrayIndex.all(), NDArrayIndex.all());
         float[] x = new float[rows * source.length];
         for (int i = 0; i < rows; i++) for (int k = 0; k < source.length; k++) x[i * source.length + k] = source[k];
         INDArray src = Nd4j.create(x, new long[]{rows, source.length}, DataType.FLOAT);

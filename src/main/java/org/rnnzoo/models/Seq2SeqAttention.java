@@ -70,7 +70,9 @@ public final class Seq2SeqAttention {
         // input order is queries, keys, values (docs: dl4j-notes.md); its masks come from the source and target
         String context = g.vertex(ATTENTION, a.build(), contextWidth, decoded, encoded, encoded);
         String joined = g.vertex("context_and_state", new MergeVertex(), contextWidth + hidden, context, decoded);
-        // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step
+        // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step.
+        // DL4J's TimeDistributed fails on a [1, 1] mask (one example, one step; TimeSeriesUtils.reshapeVectorToTimeSeriesMask):
+        // the decoders run a lone example as two identical rows
         String attentional = g.layer("attentional", new TimeDistributed(new DenseLayer.Builder().nIn(contextWidth + hidden)
                 .nOut(hidden).activation(Activation.TANH).build(), RNNFormat.NCW), hidden, joined);
 
