@@ -6,7 +6,8 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.rnnzoo.common.ZooException;
@@ -70,11 +71,14 @@ public final class Seq2SeqAttention {
         // input order is queries, keys, values (docs: dl4j-notes.md); its masks come from the source and target
         String context = g.vertex(ATTENTION, a.build(), contextWidth, decoded, encoded, encoded);
         String joined = g.vertex("context_and_state", new MergeVertex(), contextWidth + hidden, context, decoded);
-        // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step.
-        // DL4J's TimeDistributed fails on a [1, 1] mask (one example, one step; TimeSeriesUtils.reshapeVectorToTimeSeriesMask):
-        // the decoders run a lone example as two identical rows
-        String attentional = g.layer("attentional", new TimeDistributed(new DenseLayer.Builder().nIn(contextWidth + hidden)
-                .nOut(hidden).activation(Activation.TANH).build(), RNNFormat.NCW), hidden, joined);
+        // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step,
+        // as DL4J's RNN ↔ feed-forward preprocessor pair: TimeDistributed(Dense) reorders the target mask
+        // against its rows (a padded batch zeroed real steps), and fails on a [1, 1] mask (the decoders
+        // run a lone example as two identical rows)
+        String attentional = g.layer("attentional", new DenseLayer.Builder().nIn(contextWidth + hidden).nOut(hidden)
+                .activation(Activation.TANH).build(), joined);
+        g.dl4j().inputPreProcessor(attentional, new RnnToFeedForwardPreProcessor(RNNFormat.NCW));
+        g.dl4j().inputPreProcessor(Seq2Seq.OUTPUT, new FeedForwardToRnnPreProcessor(RNNFormat.NCW));
 
         g.layer(Seq2Seq.OUTPUT, LanguageModelGraph.outputLayer(card.getString("output"), hidden, targetVocab,
                 card.getDouble("dropout")), attentional);
