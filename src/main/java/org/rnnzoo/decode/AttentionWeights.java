@@ -54,7 +54,7 @@ public final class AttentionWeights {
         for (int i = 0; i < source.length; i++) x[i] = source[i];
         d[0] = Vocabulary.BOS_ID;
         for (int i = 0; i < output.length; i++) d[i + 1] = output[i];
-        // two identical rows, of which row 0 is read: DL4J's TimeDistributed layer fails on a [1, 1] mask
+        // two identical rows, of which row 0 is read: a [1, 1] mask broke DL4J's mask reshapes (docs/dl4j-notes.md)
         INDArray src = Nd4j.create(x, new long[]{1, source.length}, DataType.FLOAT), dec = Nd4j.create(d, new long[]{1, 1, t}, DataType.FLOAT);
         net.clear();
         net.setLayerMaskArrays(new INDArray[]{Nd4j.ones(DataType.FLOAT, 2, source.length), Nd4j.ones(DataType.FLOAT, 2, t)}, null);

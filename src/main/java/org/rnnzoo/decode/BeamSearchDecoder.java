@@ -116,7 +116,7 @@ public final class BeamSearchDecoder {
 
     /** The network's probabilities {@code [rows, vocab, t]} for one source repeated over {@code rows} decoder inputs; masks always passed. */
     private static INDArray run(ComputationGraph net, int[] source, INDArray decoderIn, int rows, int t) {
-        if (rows == 1)   // a lone row runs beside a copy of itself: DL4J's TimeDistributed layer fails on a [1, 1] mask
+        if (rows == 1)   // a lone row runs beside a copy of itself: a [1, 1] mask broke DL4J's mask reshapes (docs/dl4j-notes.md)
             return run(net, source, Nd4j.concat(0, decoderIn, decoderIn), 2, t).get(NDArrayIndex.interval(0, 1), NDArrayIndex.all(), NDArrayIndex.all());
         float[] x = new float[rows * source.length];
         for (int i = 0; i < rows; i++) for (int k = 0; k < source.length; k++) x[i * source.length + k] = source[k];
