@@ -122,7 +122,7 @@ public final class Zoo {
     private static TrainedModel fit(ComputationGraph net, ModelCard card, Task task, RunDirectory run, Map<String, Object> state,
                                     PrintStream out, boolean progressBar) {
         out.printf("%s on %s: %s, %,d parameters, run dir %s%n", card.name(), task.provenance().get("dataset"), task.describeData(),
-                net.numParams(), run.path());
+                net.params().length(), run.path());
         Map<String, Object> result = new Trainer(out, progressBar).train(net, card, task, run, state);
         Checkpoint best = Checkpoint.load(run.bestCheckpoint());
         if (task instanceof NgramLanguageModelTask ngram && card.has("mixture_order") && card.getInt("mixture_order") > 0) {

@@ -39,7 +39,7 @@ final class InfoCommand implements Runnable {
             c.describe().forEach(System.out::println);
             System.out.print(c.card().toYaml());
             System.out.println(c.net().summary());
-            System.out.printf("parameters: %,d%n", c.net().numParams());
+            System.out.printf("parameters: %,d%n", c.net().params().length());
             return;
         }
         ModelCard card = Zoo.card(name);
@@ -66,6 +66,6 @@ final class InfoCommand implements Runnable {
         System.out.println(net.summary());
         sizes.keySet().retainAll(net.getConfiguration().getNetworkInputs().size() > 1 ? List.of("source", "target")
                 : card.task().endsWith("language-model") ? List.of("tokens") : List.of("tokens", "labels"));
-        System.out.printf("parameters: %,d (vocabulary sizes %s)%n", net.numParams(), sizes);
+        System.out.printf("parameters: %,d (vocabulary sizes %s)%n", net.params().length(), sizes);
     }
 }

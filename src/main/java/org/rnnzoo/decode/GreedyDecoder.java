@@ -24,8 +24,12 @@ public final class GreedyDecoder {
     public static List<int[]> decode(ComputationGraph net, List<int[]> sources, int batch, int maxLength) {
         List<int[]> out = new ArrayList<>(sources.size());
         net.clear();   // fit() leaves labels and masks set (docs/dl4j-notes.md)
-        for (int from = 0; from < sources.size(); from += batch)
-            out.addAll(decodeBatch(net, sources.subList(from, Math.min(sources.size(), from + batch)), maxLength));
+        for (int from = 0; from < sources.size(); from += batch) {
+            List<int[]> chunk = sources.subList(from, Math.min(sources.size(), from + batch));
+            // a lone source runs beside a copy of itself: a [1, 1] mask broke DL4J's mask reshapes (docs/dl4j-notes.md)
+            if (chunk.size() == 1) out.add(decodeBatch(net, List.of(chunk.get(0), chunk.get(0)), maxLength).get(0));
+            else out.addAll(decodeBatch(net, chunk, maxLength));
+        }
         net.clear();
         return out;
     }

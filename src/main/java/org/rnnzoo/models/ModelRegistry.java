@@ -17,7 +17,8 @@ public final class ModelRegistry {
     /** An architecture builds its graph from the card and the sizes of its named vocabularies. */
     private static final Map<String, BiFunction<ModelCard, Map<String, Integer>, ComputationGraph>> ARCHITECTURES = new LinkedHashMap<>();
     private static final List<String> NAMES = List.of("kn-lm", "nplm", "rnn-lm", "lstm-lm", "residual-lm", "highway-lm",
-            "dense-lm", "rnn-sentiment", "birnn-sentiment", "rnn-tagger", "birnn-tagger", "seq2seq");
+            "dense-lm", "rnn-sentiment", "birnn-sentiment", "rnn-tagger", "birnn-tagger", "seq2seq",
+            "seq2seq-attention");
 
     static {
         ARCHITECTURES.put("Nplm", (card, v) -> Nplm.build(card, size(v, "tokens")));
@@ -31,6 +32,7 @@ public final class ModelRegistry {
         ARCHITECTURES.put("ResidualLm", (card, v) -> ResidualLm.build(card, size(v, "tokens")));
         ARCHITECTURES.put("HighwayLm", (card, v) -> HighwayLm.build(card, size(v, "tokens")));
         ARCHITECTURES.put("DenseLm", (card, v) -> DenseLm.build(card, size(v, "tokens")));
+        ARCHITECTURES.put("Seq2SeqAttention", (card, v) -> Seq2SeqAttention.build(card, size(v, "source"), size(v, "target")));
     }
 
     private ModelRegistry() {}

@@ -20,16 +20,27 @@ import java.util.Map;
  * over the decoder's tokens only, padding excluded. At validation the model also decodes (greedy)
  * and is scored by its word error rate — the share of sources whose output matches none of their
  * references (CMUdict lists some words twice) — which picks the best checkpoint; the token error
- * rate (edit distance to the closest reference over reference length) is reported beside it.
+ * rate (edit distance to the closest reference over reference length) and corpus BLEU-4 ({@link Bleu},
+ * all of a source's references) beside it. A card with {@code select: bleu} picks by BLEU instead.
  */
 public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
     public static final String KIND = "seq2seq";
     public static final String SOURCE = "source", TARGET_IN = "target_in", OUTPUT = "target";
     private final Vocabulary source, target;
     private final int maxLength;
+    private final String select;
 
     public Seq2SeqTask(SentencePairs data, Vocabulary source, Vocabulary target, int batch, int evalBatch, int maxLength, long seed) {
+        this(data, source, target, batch, evalBatch, maxLength, seed, "wer");
+    }
+
+    /** @param select the metric that picks the best checkpoint: {@code wer} or {@code bleu} */
+    public Seq2SeqTask(SentencePairs data, Vocabulary source, Vocabulary target, int batch, int evalBatch, int maxLength, long seed,
+                       String select) {
         super(data.name(), "pairs", batch, evalBatch, seed);
+        if (!select.equals("wer") && !select.equals("bleu"))
+            throw new org.rnnzoo.common.ZooException("bad value for select: '" + select + "' (expected wer or bleu)");
+        this.select = select;
         this.source = source;
         this.target = target;
         this.maxLength = maxLength;
@@ -62,7 +73,7 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
         return m;
     }
 
-    /** WER and TER of greedy outputs, each distinct source decoded once against all its references. */
+    /** WER, TER and BLEU of greedy outputs, each distinct source decoded once against all its references. */
     private Map<String, Double> errorRates(ComputationGraph net, List<Seq2SeqPairIterator.Pair> pairs) {
         Map<String, List<int[]>> references = new LinkedHashMap<>();
         Map<String, int[]> sources = new LinkedHashMap<>();
@@ -74,7 +85,11 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
         List<String> keys = new ArrayList<>(sources.keySet());
         List<int[]> outputs = GreedyDecoder.decode(net, keys.stream().map(sources::get).toList(), evalBatch, maxLength + 2);
         long wrong = 0, edits = 0, refTokens = 0;
+        List<String> hypotheses = new ArrayList<>(keys.size());
+        List<List<String>> bleuReferences = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
+            hypotheses.add(String.join(" ", target.decode(outputs.get(i))));
+            bleuReferences.add(references.get(keys.get(i)).stream().map(r -> String.join(" ", target.decode(r))).toList());
             int best = Integer.MAX_VALUE, bestLength = 0;
             for (int[] ref : references.get(keys.get(i))) {
                 int d = EditDistance.between(outputs.get(i), ref);
@@ -87,15 +102,16 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("wer", (double) wrong / keys.size());
         m.put("ter", (double) edits / Math.max(1, refTokens));
+        m.put("bleu", Bleu.corpus(hypotheses, bleuReferences));
         m.put("sources", (double) keys.size());
         return m;
     }
 
     @Override
-    public String selectionMetric() { return "wer"; }
+    public String selectionMetric() { return select; }
 
     @Override
-    public boolean lowerIsBetter() { return true; }
+    public boolean lowerIsBetter() { return select.equals("wer"); }
 
     @Override
     public String unit() { return "target tokens"; }
@@ -118,7 +134,7 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
 
     @Override
     public String describe(Map<String, Double> m) {
-        return String.format("word error rate %.4f, token error rate %.4f over %,d sources; decoder perplexity %.3f over %,d target tokens",
-                m.get("wer"), m.get("ter"), m.get("sources").longValue(), m.get("ppl"), m.get("tokens").longValue());
+        return String.format("word error rate %.4f, token error rate %.4f, BLEU %.2f over %,d sources; decoder perplexity %.3f over %,d target tokens",
+                m.get("wer"), m.get("ter"), m.get("bleu"), m.get("sources").longValue(), m.get("ppl"), m.get("tokens").longValue());
     }
 }

@@ -112,7 +112,8 @@ public final class Tasks {
             target = Vocabulary.build(tokens(data.train().stream().map(SentencePairs.Pair::target).toList()),
                     card.getInt("min_count"), card.getInt("max_size"));
         }
-        return new Seq2SeqTask(data, source, target, card.getInt("batch"), card.getInt("eval_batch"), maxLength, card.getLong("seed"));
+        return new Seq2SeqTask(data, source, target, card.getInt("batch"), card.getInt("eval_batch"), maxLength, card.getLong("seed"),
+                card.has("select") ? card.getString("select") : "wer");
     }
 
     private static List<String> tokens(List<List<String>> sentences) {

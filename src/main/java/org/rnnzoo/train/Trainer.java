@@ -153,7 +153,7 @@ public final class Trainer {
         result.put(rateKey, trainTargets / Math.max(1e-9, trainSeconds));
         result.put("train_seconds", trainSeconds);
         result.put("wall_seconds_this_process", (System.nanoTime() - wallStart) / 1e9);
-        result.put("parameters", net.numParams());
+        result.put("parameters", net.params().length());   // numParams() leaves out vertex parameters (attention)
         if (task.vocabularies().has(Vocabularies.TOKENS)) result.put("vocabulary", task.vocabularies().size(Vocabularies.TOKENS));
         Map<String, Integer> sizes = new LinkedHashMap<>();
         task.vocabularies().names().forEach(n -> sizes.put(n, task.vocabularies().size(n)));
