@@ -12,6 +12,11 @@ import java.util.SplittableRandom;
  * Batches over {@code size} independent items (windows, sentences, pairs), visited in a seeded
  * Fisher–Yates order that changes every pass and is the same for the same seed: reproducible
  * shuffling for every iterator whose items carry no state from one batch to the next.
+ *
+ * <p>Hand-written rather than DL4J's {@code RecordReaderMultiDataSetIterator} over the DataVec
+ * readers (which give the same batches unshuffled: {@code DataVecPipelineTest}): that iterator reads
+ * its records in order and cannot draw a new seeded order each epoch, gives ids as
+ * {@code [batch, 1, T]} and leaves out the mask of a batch without padding.
  */
 abstract class ShuffledBatchIterator implements MultiDataSetIterator {
     private final int size, batch;
