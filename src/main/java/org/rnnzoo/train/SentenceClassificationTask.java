@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.rnnzoo.data.LabelledSequenceIterator;
-import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.LabelledSentences;
 
@@ -18,16 +17,14 @@ import java.util.Map;
  * epoch; accuracy picks the best checkpoint, macro-F1 and the mean loss are reported beside it.
  * The graph reads ids at input {@value #INPUT} and gives class probabilities at output {@value #OUTPUT}.
  */
-public final class SentenceClassificationTask extends ExampleTask<LabelledSequenceIterator.Example> {
+public final class SentenceClassificationTask extends LabellingTask<LabelledSequenceIterator.Example> {
     public static final String KIND = "sentence-classification";
-    public static final String INPUT = "tokens", OUTPUT = "label";
+    public static final String OUTPUT = "label";
     private final LabelledSentences data;
-    private final Vocabulary vocab;
 
     public SentenceClassificationTask(LabelledSentences data, Vocabulary vocab, int batch, int evalBatch, long seed) {
-        super(data.name(), "sentences", batch, evalBatch, seed);
+        super(data.name(), vocab, data.classes(), OUTPUT, batch, evalBatch, seed);
         this.data = data;
-        this.vocab = vocab;
         for (String split : List.of("train", "valid", "test")) {
             List<LabelledSequenceIterator.Example> encoded = new ArrayList<>();
             for (LabelledSentences.Example e : data.split(split))
@@ -66,26 +63,7 @@ public final class SentenceClassificationTask extends ExampleTask<LabelledSequen
     }
 
     @Override
-    public String selectionMetric() { return "accuracy"; }
-
-    @Override
-    public boolean lowerIsBetter() { return false; }
-
-    /** A classifier's loss per sentence is shown as it is: a perplexity over two classes says little. */
-    @Override
-    public String trainMetric() { return "loss"; }
-
-    @Override
-    public double trainFigure(double lossPerTarget) { return lossPerTarget; }
-
-    @Override
     public String unit() { return "sentences"; }
-
-    @Override
-    public Vocabularies vocabularies() {
-        return new Vocabularies().tokens(Vocabularies.TOKENS, vocab, "input:" + INPUT)
-                .labels(Vocabularies.LABELS, data.classes(), "output:" + OUTPUT);
-    }
 
     @Override
     public Map<String, Object> provenance() {

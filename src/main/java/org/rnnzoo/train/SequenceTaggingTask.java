@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.rnnzoo.data.TaggedSequenceIterator;
-import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.TaggedSentences;
 
@@ -19,16 +18,14 @@ import java.util.Map;
  * vocabulary does not know ({@code <unk>}, the hard cases) are reported beside it. The graph reads
  * ids at input {@value #INPUT} and gives tag probabilities {@code [batch, tags, time]} at output {@value #OUTPUT}.
  */
-public final class SequenceTaggingTask extends ExampleTask<TaggedSequenceIterator.Example> {
+public final class SequenceTaggingTask extends LabellingTask<TaggedSequenceIterator.Example> {
     public static final String KIND = "sequence-tagging";
-    public static final String INPUT = "tokens", OUTPUT = "tags";
+    public static final String OUTPUT = "tags";
     private final TaggedSentences data;
-    private final Vocabulary vocab;
 
     public SequenceTaggingTask(TaggedSentences data, Vocabulary vocab, int batch, int evalBatch, long seed) {
-        super(data.name(), "sentences", batch, evalBatch, seed);
+        super(data.name(), vocab, data.tags(), OUTPUT, batch, evalBatch, seed);
         this.data = data;
-        this.vocab = vocab;
         for (String split : List.of("train", "valid", "test")) {
             List<TaggedSequenceIterator.Example> encoded = new ArrayList<>();
             for (TaggedSentences.Example e : data.split(split))
@@ -67,24 +64,6 @@ public final class SequenceTaggingTask extends ExampleTask<TaggedSequenceIterato
         m.put("unknown_accuracy", unknown.accuracy());
         m.put("unknown_tokens", (double) unknown.count());
         return m;
-    }
-
-    @Override
-    public String selectionMetric() { return "accuracy"; }
-
-    @Override
-    public boolean lowerIsBetter() { return false; }
-
-    @Override
-    public String trainMetric() { return "loss"; }
-
-    @Override
-    public double trainFigure(double lossPerTarget) { return lossPerTarget; }
-
-    @Override
-    public Vocabularies vocabularies() {
-        return new Vocabularies().tokens(Vocabularies.TOKENS, vocab, "input:" + INPUT)
-                .labels(Vocabularies.LABELS, data.tags(), "output:" + OUTPUT);
     }
 
     @Override

@@ -81,39 +81,37 @@ public final class Tasks {
 
     private static Task sentenceClassification(ModelCard card, DatasetStore store, Vocabularies saved) {
         LabelledSentences data = Corpora.labelled(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), store);
-        Vocabulary vocab = saved != null ? saved.vocabulary(Vocabularies.TOKENS) : Vocabulary.build(tokens(data.train().stream()
-                .map(LabelledSentences.Example::tokens).toList()), card.getInt("min_count"), card.getInt("max_size"));
-        if (saved != null && !saved.entries(Vocabularies.LABELS).equals(data.classes()))
-            throw new ZooException("the checkpoint's labels " + saved.entries(Vocabularies.LABELS) + " are not " + data.name()
-                    + "'s classes " + data.classes());
+        Vocabulary vocab = tokenVocabulary(card, saved, Vocabularies.TOKENS, data.train().stream().map(LabelledSentences.Example::tokens).toList());
+        sameLabels(saved, data.classes(), data.name());
         return new SentenceClassificationTask(data, vocab, card.getInt("batch"), card.getInt("eval_batch"), card.getLong("seed"));
     }
 
     private static Task sequenceTagging(ModelCard card, DatasetStore store, Vocabularies saved) {
         TaggedSentences data = Corpora.tagged(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), store);
-        Vocabulary vocab = saved != null ? saved.vocabulary(Vocabularies.TOKENS) : Vocabulary.build(tokens(data.train().stream()
-                .map(TaggedSentences.Example::tokens).toList()), card.getInt("min_count"), card.getInt("max_size"));
-        if (saved != null && !saved.entries(Vocabularies.LABELS).equals(data.tags()))
-            throw new ZooException("the checkpoint's tags " + saved.entries(Vocabularies.LABELS) + " are not " + data.name()
-                    + "'s tags " + data.tags());
+        Vocabulary vocab = tokenVocabulary(card, saved, Vocabularies.TOKENS, data.train().stream().map(TaggedSentences.Example::tokens).toList());
+        sameLabels(saved, data.tags(), data.name());
         return new SequenceTaggingTask(data, vocab, card.getInt("batch"), card.getInt("eval_batch"), card.getLong("seed"));
     }
 
     private static Task seq2seq(ModelCard card, DatasetStore store, Vocabularies saved) {
         int maxLength = card.getInt("max_length");
         SentencePairs data = Corpora.pairs(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), maxLength, store);
-        Vocabulary source, target;
-        if (saved != null) {
-            source = saved.vocabulary(Vocabularies.SOURCE);
-            target = saved.vocabulary(Vocabularies.TARGET);
-        } else {
-            source = Vocabulary.build(tokens(data.train().stream().map(SentencePairs.Pair::source).toList()),
-                    card.getInt("min_count"), card.getInt("max_size"));
-            target = Vocabulary.build(tokens(data.train().stream().map(SentencePairs.Pair::target).toList()),
-                    card.getInt("min_count"), card.getInt("max_size"));
-        }
+        Vocabulary source = tokenVocabulary(card, saved, Vocabularies.SOURCE, data.train().stream().map(SentencePairs.Pair::source).toList());
+        Vocabulary target = tokenVocabulary(card, saved, Vocabularies.TARGET, data.train().stream().map(SentencePairs.Pair::target).toList());
         return new Seq2SeqTask(data, source, target, card.getInt("batch"), card.getInt("eval_batch"), maxLength, card.getLong("seed"),
                 card.has("select") ? card.getString("select") : "wer");
+    }
+
+    /** The checkpoint's vocabulary of that name, or one built from the training sentences by the card's min_count and max_size. */
+    private static Vocabulary tokenVocabulary(ModelCard card, Vocabularies saved, String name, List<List<String>> trainSentences) {
+        if (saved != null) return saved.vocabulary(name);
+        return Vocabulary.build(tokens(trainSentences), card.getInt("min_count"), card.getInt("max_size"));
+    }
+
+    /** A checkpoint's labels must be the dataset's, in the same order: a label id is its index. */
+    private static void sameLabels(Vocabularies saved, List<String> labels, String dataset) {
+        if (saved != null && !saved.entries(Vocabularies.LABELS).equals(labels))
+            throw new ZooException("the checkpoint's labels " + saved.entries(Vocabularies.LABELS) + " are not " + dataset + "'s " + labels);
     }
 
     private static List<String> tokens(List<List<String>> sentences) {
