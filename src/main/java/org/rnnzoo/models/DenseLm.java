@@ -31,7 +31,7 @@ public final class DenseLm {
             List<String> earlier = new ArrayList<>(List.of(input));
             for (int i = 0; i < depth; i++) {
                 String in = concatenation(g, "concat" + i, earlier);
-                earlier.add(g.layer("rnn" + i, LanguageModelGraph.withInputDropout(cell.apply(g.width(in), hidden), dropout), in));
+                earlier.add(LanguageModelGraph.recurrentLayer(g, "rnn" + i, cell, hidden, dropout, in));
             }
             // the softmax reads the concatenation too, as DenseNet's classifier reads the last dense block
             return concatenation(g, "concat" + depth, earlier);

@@ -28,10 +28,9 @@ public final class HighwayLm {
             String x = input;
             for (int i = 0; i < depth; i++) {
                 int nIn = g.width(x);
-                String h = g.layer("rnn" + i, LanguageModelGraph.withInputDropout(cell.apply(nIn, hidden), dropout), x);
+                String h = LanguageModelGraph.recurrentLayer(g, "rnn" + i, cell, hidden, dropout, x);
                 // the carried input must be as wide as H(x): a learned projection only where it is not
-                String carry = nIn == hidden ? x
-                        : g.layer("proj" + i, LanguageModelGraph.timeDistributedDense(nIn, hidden, Activation.IDENTITY, 0), hidden, x);
+                String carry = LanguageModelGraph.matchWidth(g, "proj" + i, x, hidden);
                 // Srivastava, Greff & Schmidhuber 2015, "Highway Networks", eq. (3) with C = 1 − T:
                 // T = σ(W_T·x + b_T), b_T negative (sec. 2.2, −1 to −3) so the layer starts by carrying x
                 String t = g.layer("gate" + i, LanguageModelGraph.timeDistributedDense(nIn, hidden, Activation.SIGMOID, gateBias), hidden, x);

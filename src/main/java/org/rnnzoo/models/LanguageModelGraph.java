@@ -68,18 +68,28 @@ final class LanguageModelGraph {
         double dropout = card.getDouble("dropout");
         return (g, input) -> {
             String prev = input;
-            for (int i = 0; i < layers; i++) {
-                Layer rnn = recurrent.apply(g.width(prev), hidden);
-                // Dropout only on non-recurrent connections (Zaremba et al. 2014, sec. 3).
-                // DL4J's Dropout takes the probability of *keeping* an activation.
-                if (dropout > 0) rnn.setIDropout(new Dropout(1.0 - dropout));
-                prev = g.layer(prefix + i, rnn, prev);
-            }
+            for (int i = 0; i < layers; i++) prev = recurrentLayer(g, prefix + i, recurrent, hidden, dropout, prev);
             return prev;
         };
     }
 
     /** The card's {@code depth} of a deep stack (residual, highway, dense): 1 to 8 recurrent layers. */
+    /**
+     * One recurrent layer of width {@code hidden} reading {@code input}, with dropout only on its
+     * input, the non-recurrent connection (Zaremba et al. 2014, sec. 3). Returns its name.
+     */
+    static String recurrentLayer(ZooGraph g, String name, BiFunction<Integer, Integer, Layer> cell, int hidden, double dropout, String input) {
+        return g.layer(name, withInputDropout(cell.apply(g.width(input), hidden), dropout), input);
+    }
+
+    /**
+     * {@code x} itself when it is {@code width} wide, else a learned projection W·x to that width at
+     * every step (He et al. 2016, eq. 2: a projection only where the widths differ). Returns its name.
+     */
+    static String matchWidth(ZooGraph g, String name, String x, int width) {
+        return g.width(x) == width ? x : g.layer(name, timeDistributedDense(g.width(x), width, Activation.IDENTITY, 0), width, x);
+    }
+
     static int depth(ModelCard card) {
         int depth = card.getInt("depth");
         if (depth < 1 || depth > 8) throw new ZooException("bad value for depth: " + depth + " (expected 1 to 8)");

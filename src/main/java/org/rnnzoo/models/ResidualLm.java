@@ -3,7 +3,6 @@ package org.rnnzoo.models;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.activations.Activation;
 
 import java.util.function.BiFunction;
 
@@ -27,11 +26,10 @@ public final class ResidualLm {
         return (g, input) -> {
             String x = input;
             for (int i = 0; i < depth; i++) {
-                String h = g.layer("rnn" + i, LanguageModelGraph.withInputDropout(cell.apply(g.width(x), hidden), dropout), x);
+                String h = LanguageModelGraph.recurrentLayer(g, "rnn" + i, cell, hidden, dropout, x);
                 // He et al. 2016, "Deep Residual Learning", eq. (1) y = F(x) + x; eq. (2): a learned
                 // projection W_s·x only where the widths differ (here: embedding → first layer)
-                String shortcut = g.width(x) == hidden ? x
-                        : g.layer("proj" + i, LanguageModelGraph.timeDistributedDense(g.width(x), hidden, Activation.IDENTITY, 0), hidden, x);
+                String shortcut = LanguageModelGraph.matchWidth(g, "proj" + i, x, hidden);
                 x = g.vertex("res" + i, new ElementWiseVertex(ElementWiseVertex.Op.Add), hidden, h, shortcut);
             }
             return x;
