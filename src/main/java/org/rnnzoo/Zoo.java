@@ -81,7 +81,7 @@ public final class Zoo {
         // A dataset fixes its own level (tinyshakespeare is characters): record it, so a checkpoint samples right.
         if (task instanceof TokenCorpusTask t) card = card.with("level", t.corpus().level().name().toLowerCase());
         writeSpec(run, card);
-        ComputationGraph net = ModelRegistry.build(card, sizes(task.vocabularies()));
+        ComputationGraph net = ModelRegistry.build(card, task.vocabularies().sizes());
         return fit(net, card, task, run, null, out, progressBar);
     }
 
@@ -103,9 +103,6 @@ public final class Zoo {
         return Tasks.create(checkpoint.card(), store, checkpoint.vocabularies()).evaluate(checkpoint.net(), split);
     }
 
-    /** Loads a checkpoint of any task (validated against its network; see {@link Checkpoint#load}). */
-    public static Checkpoint load(Path checkpoint) { return Checkpoint.load(checkpoint); }
-
     private static void writeSpec(RunDirectory run, ModelCard card) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("model", card.name());
@@ -113,23 +110,19 @@ public final class Zoo {
         run.writeSpec(spec);
     }
 
-    static Map<String, Integer> sizes(Vocabularies v) {
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (String name : v.names()) sizes.put(name, v.size(name));
-        return sizes;
-    }
 
     private static TrainedModel fit(ComputationGraph net, ModelCard card, Task task, RunDirectory run, Map<String, Object> state,
                                     PrintStream out, boolean progressBar) {
         out.printf("%s on %s: %s, %,d parameters, run dir %s%n", card.name(), task.provenance().get("dataset"), task.describeData(),
                 net.params().length(), run.path());
-        Map<String, Object> result = new Trainer(out, progressBar).train(net, card, task, run, state);
-        Checkpoint best = Checkpoint.load(run.bestCheckpoint());
+        Trainer trainer = new Trainer(out, progressBar);
+        Map<String, Object> result = trainer.train(net, card, task, run, state);
+        ComputationGraph best = trainer.bestNetwork();   // loaded back from best.zip once, by the trainer
         if (task instanceof NgramLanguageModelTask ngram && card.has("mixture_order") && card.getInt("mixture_order") > 0) {
-            mixWithKneserNey(ngram, best.net(), card.getInt("mixture_order"), ngram.vocabulary(), ngram.corpus(), result, out);
+            mixWithKneserNey(ngram, best, card.getInt("mixture_order"), ngram.vocabulary(), ngram.corpus(), result, out);
             run.writeResult(result);
         }
-        return new TrainedModel(best.net(), task.vocabularies(), card, result);
+        return new TrainedModel(best, task.vocabularies(), card, result);
     }
 
     /**

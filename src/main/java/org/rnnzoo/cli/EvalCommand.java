@@ -44,9 +44,8 @@ final class EvalCommand implements Runnable {
             TokenCorpus.Level level = TokenCorpus.Level.valueOf(card.getString("level").toUpperCase());
             List<String> tokens = TextFileCorpus.readTokens(text, level);
             TokenCorpus corpus = new TokenCorpus("text:" + text, level, tokens, tokens, tokens);
-            Map<String, Double> m = new LanguageModelTask(corpus, c.vocabulary(), card.getInt("batch"), card.getInt("bptt"),
-                    card.getInt("eval_batch")).evaluate(c.net(), "test");
-            System.out.printf("%s on %s: %s%n", card.name(), text, describe(m));
+            Task task = Tasks.onCorpus(card, corpus, c.vocabulary());   // the card's own task: stream or n-gram windows
+            System.out.printf("%s on %s: %s%n", card.name(), text, task.describe(task.evaluate(c.net(), "test")));
             return;
         }
         if (!List.of("train", "valid", "test").contains(split))
@@ -55,10 +54,5 @@ final class EvalCommand implements Runnable {
         Task task = Tasks.create(card, store, c.vocabularies());
         Map<String, Double> m = task.evaluate(c.net(), split);
         System.out.printf("%s on %s %s: %s%n", card.name(), task.provenance().get("dataset"), split, task.describe(m));
-    }
-
-    private static String describe(Map<String, Double> m) {
-        return String.format("perplexity %.3f (cross-entropy %.4f nats over %,d tokens)", m.get("ppl"), m.get("cross_entropy"),
-                m.get("tokens").longValue());
     }
 }

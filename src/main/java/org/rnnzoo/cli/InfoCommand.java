@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rnnzoo.data.Vocabularies;
 
 @Command(name = "info", mixinStandardHelpOptions = true, description = "Print a model card, its ComputationGraph summary and parameter count (or a checkpoint's provenance).")
 final class InfoCommand implements Runnable {
@@ -52,11 +51,11 @@ final class InfoCommand implements Runnable {
         }
         // a built-in corpus is generated in a moment, so its real vocabulary sizes are shown; a
         // downloaded dataset is not loaded just for this (--vocab sets the token vocabularies' size)
-        Map<String, Integer> sizes = new LinkedHashMap<>();
+        Map<String, Integer> sizes;
         if (vocab == null && Corpora.isBuiltIn(card.getString("dataset"))) {
-            Vocabularies v = Zoo.task(card, null).vocabularies();
-            for (String n : v.names()) sizes.put(n, v.size(n));
+            sizes = Zoo.task(card, null).vocabularies().sizes();
         } else {
+            sizes = new LinkedHashMap<>();
             int v = vocab != null ? vocab : 10000;
             for (String n : List.of("tokens", "source", "target")) sizes.put(n, v);
             sizes.put("labels", 2);

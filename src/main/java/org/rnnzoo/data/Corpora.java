@@ -56,12 +56,12 @@ public final class Corpora {
 
     /** A tagging dataset: {@code negation-tags} (built-in, {@code examples} training sentences); Brown's tags arrive with the tagging issue. */
     public static org.rnnzoo.datasets.TaggedSentences tagged(String name, long seed, int examples, DatasetStore store) {
-        if (name.equals(NegationSentiment.NAME + "-tags")) return NegationSentiment.tagged(seed, examples);
-        throw new org.rnnzoo.common.ZooException(org.rnnzoo.common.Names.unknown("tagging dataset", name, java.util.List.of(NegationSentiment.NAME + "-tags")));
+        if (name.equals(NegationSentiment.TAGGED_NAME)) return NegationSentiment.tagged(seed, examples);
+        throw new org.rnnzoo.common.ZooException(org.rnnzoo.common.Names.unknown("tagging dataset", name, java.util.List.of(NegationSentiment.TAGGED_NAME)));
     }
 
     /** Whether a dataset name is one of the corpora generated here (no download, no mirror). */
     public static boolean isBuiltIn(String name) {
-        return java.util.List.of(GRAMMAR, NegationSentiment.NAME, NegationSentiment.NAME + "-tags", ReversalPairs.NAME).contains(name);
+        return java.util.List.of(GRAMMAR, NegationSentiment.NAME, NegationSentiment.TAGGED_NAME, ReversalPairs.NAME).contains(name);
     }
 }

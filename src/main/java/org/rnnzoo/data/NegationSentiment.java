@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
  */
 public final class NegationSentiment {
     public static final String NAME = "negation";
+    /** The same sentences as a tagging corpus. */
+    public static final String TAGGED_NAME = NAME + "-tags";
     public static final List<String> CLASSES = List.of("negative", "positive");
     private static final List<String> POSITIVE = List.of("good", "great", "fine", "excellent", "wonderful", "pleasant",
             "brilliant", "lovely", "moving", "funny");
@@ -69,7 +71,7 @@ public final class NegationSentiment {
      */
     public static org.rnnzoo.datasets.TaggedSentences tagged(long seed, int train) {
         LabelledSentences s = generate(seed, train);
-        return new org.rnnzoo.datasets.TaggedSentences(NAME + "-tags", TAGS, tag(s.train()), tag(s.valid()), tag(s.test()));
+        return new org.rnnzoo.datasets.TaggedSentences(TAGGED_NAME, TAGS, tag(s.train()), tag(s.valid()), tag(s.test()));
     }
 
     private static List<org.rnnzoo.datasets.TaggedSentences.Example> tag(List<LabelledSentences.Example> sentences) {

@@ -54,6 +54,13 @@ public final class Vocabularies {
     /** Graph ends this vocabulary fixes the size of: {@code input:NAME} (nIn) or {@code output:NAME} (nOut). */
     public List<String> bindings(String name) { return bindings.getOrDefault(name, List.of()); }
 
+    /** Each vocabulary's size by name: what an architecture builds its graph from. */
+    public Map<String, Integer> sizes() {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        words.forEach((name, w) -> sizes.put(name, w.size()));
+        return sizes;
+    }
+
     public Map<String, List<String>> asMap() { return new LinkedHashMap<>(words); }
 
     public Map<String, List<String>> bindingsMap() { return new LinkedHashMap<>(bindings); }

@@ -7,8 +7,7 @@ package org.rnnzoo.kernels;
  */
 public final class GateFunctions {
     /** True when the Vector API module was added with {@code --add-modules jdk.incubator.vector}. */
-    public static final boolean VECTORISED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Switches.NO_VECTOR_API;
+    public static final boolean VECTORISED = VectorMath.vectorApi();
 
     private GateFunctions() {
     }

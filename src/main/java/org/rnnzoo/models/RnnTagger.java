@@ -1,10 +1,8 @@
 package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 import org.rnnzoo.layers.FastEmbedding;
 
 import java.util.Map;
@@ -32,11 +30,7 @@ public final class RnnTagger {
     }
 
     /** The softmax over the tags at every step (sparse cross-entropy), with the card's dropout on its input. */
-    static RnnOutputLayer tagSoftmax(ModelCard card, int nIn, int tags) {
-        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(new LossSparseMCXENT()).nIn(nIn).nOut(tags)
-                .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW);
-        double dropout = card.getDouble("dropout");
-        if (dropout > 0) out.dropOut(1.0 - dropout);   // DL4J takes the probability of keeping
-        return out.build();
+    static Layer tagSoftmax(ModelCard card, int nIn, int tags) {
+        return LanguageModelGraph.outputLayer("dl4j", nIn, tags, card.getDouble("dropout"));   // DL4J's RnnOutputLayer, sparse labels
     }
 }

@@ -24,8 +24,6 @@ public final class ClassificationMetrics {
 
     public long count() { return count; }
 
-    public long[][] confusion() { return confusion; }
-
     public double accuracy() {
         long right = 0;
         for (int c = 0; c < confusion.length; c++) right += confusion[c][c];

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rnnzoo.common.StagedFile;
 import org.rnnzoo.common.ZooException;
+import org.rnnzoo.datasets.DatasetStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,9 +126,8 @@ public final class ModelStore {
         if (!Files.isRegularFile(p))
             throw new ZooException("trained model " + name + ": " + p + " is missing (" + index() + " lists it); register it again");
         String sha;
-        try (InputStream in = new DigestInputStream(Files.newInputStream(p), sha256())) {
-            in.transferTo(OutputStream.nullOutputStream());
-            sha = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        try {
+            sha = DatasetStore.sha256(p);
         } catch (IOException e) {
             throw new ZooException("cannot read " + p + ": " + e.getMessage(), e);
         }

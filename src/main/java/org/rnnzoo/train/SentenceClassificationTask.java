@@ -33,8 +33,6 @@ public final class SentenceClassificationTask extends LabellingTask<LabelledSequ
         }
     }
 
-    public LabelledSentences data() { return data; }
-
     @Override
     public String kind() { return KIND; }
 

@@ -30,10 +30,6 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
     private final int maxLength;
     private final String select;
 
-    public Seq2SeqTask(SentencePairs data, Vocabulary source, Vocabulary target, int batch, int evalBatch, int maxLength, long seed) {
-        this(data, source, target, batch, evalBatch, maxLength, seed, "wer");
-    }
-
     /** @param select the metric that picks the best checkpoint: {@code wer} or {@code bleu} */
     public Seq2SeqTask(SentencePairs data, Vocabulary source, Vocabulary target, int batch, int evalBatch, int maxLength, long seed,
                        String select) {

@@ -68,15 +68,20 @@ public final class Tasks {
         TokenCorpus corpus = loaded.corpus();
         Vocabulary vocab = saved != null ? saved.vocabulary(Vocabularies.TOKENS)
                 : Vocabulary.build(corpus.train(), card.getInt("min_count"), card.getInt("max_size"));
-        TokenCorpusTask task = card.task().equals(LanguageModelTask.KIND)
-                ? new LanguageModelTask(corpus, vocab, card.getInt("batch"), card.getInt("bptt"), card.getInt("eval_batch"))
-                : new NgramLanguageModelTask(corpus, vocab, card.getInt("context"), card.getInt("batch"), card.getInt("eval_batch"),
-                card.getLong("seed"));
+        TokenCorpusTask task = onCorpus(card, corpus, vocab);
         if (loaded.grammar() != null) {
             task.references().put("optimal_valid_ppl", loaded.grammar().optimalPerplexity("valid"));
             task.references().put("optimal_test_ppl", loaded.grammar().optimalPerplexity("test"));
         }
         return task;
+    }
+
+    /** The card's language-model task over a given corpus (a split of its dataset, or any text file to score). */
+    public static TokenCorpusTask onCorpus(ModelCard card, TokenCorpus corpus, Vocabulary vocab) {
+        return card.task().equals(LanguageModelTask.KIND)
+                ? new LanguageModelTask(corpus, vocab, card.getInt("batch"), card.getInt("bptt"), card.getInt("eval_batch"))
+                : new NgramLanguageModelTask(corpus, vocab, card.getInt("context"), card.getInt("batch"), card.getInt("eval_batch"),
+                card.getLong("seed"));
     }
 
     private static Task sentenceClassification(ModelCard card, DatasetStore store, Vocabularies saved) {

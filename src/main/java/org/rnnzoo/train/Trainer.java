@@ -33,6 +33,11 @@ public final class Trainer {
     /** The running epoch's step counter: a divergence is reported at its step. */
     private StepProgress lastProgress;
 
+    /** The best-on-validation network of the last {@link #train}, as loaded back from best.zip and scored on test. */
+    private ComputationGraph bestNet;
+
+    public ComputationGraph bestNetwork() { return bestNet; }
+
     public Trainer(PrintStream out, boolean progressBar) {
         this.out = out;
         this.progressBar = progressBar;
@@ -136,6 +141,7 @@ public final class Trainer {
 
         // Score the best-on-validation weights on test, as the papers do.
         Checkpoint bestCkpt = Checkpoint.load(run.bestCheckpoint());
+        bestNet = bestCkpt.net();
         Map<String, Double> test = task.evaluate(bestCkpt.net(), "test");
         Map<String, Double> validBest = task.evaluate(bestCkpt.net(), "valid");
 
@@ -155,9 +161,7 @@ public final class Trainer {
         result.put("wall_seconds_this_process", (System.nanoTime() - wallStart) / 1e9);
         result.put("parameters", net.params().length());   // numParams() leaves out vertex parameters (attention)
         if (task.vocabularies().has(Vocabularies.TOKENS)) result.put("vocabulary", task.vocabularies().size(Vocabularies.TOKENS));
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        task.vocabularies().names().forEach(n -> sizes.put(n, task.vocabularies().size(n)));
-        result.put("vocabularies", sizes);
+        result.put("vocabularies", task.vocabularies().sizes());
         result.put("checkpoint", run.bestCheckpoint().toString());
         result.put("card", card.asMap());
         run.writeResult(result);
