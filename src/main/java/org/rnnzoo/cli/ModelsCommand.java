@@ -20,9 +20,9 @@ final class ModelsCommand implements Runnable {
             return;
         }
         System.out.println("# " + store.dir());
-        System.out.printf("%-36s %10s  %-12s  %9s  %s%n", "name", "size", "sha256", "test ppl", "registered");
+        System.out.printf("%-36s %10s  %-12s  %14s  %s%n", "name", "size", "sha256", "test", "registered");
         for (ModelStore.Entry e : entries) {
-            System.out.printf("%-36s %10s  %-12s  %9s  %s%n", String.join(", ", e.names()), size(e.bytes()),
+            System.out.printf("%-36s %10s  %-12s  %14s  %s%n", String.join(", ", e.names()), size(e.bytes()),
                     e.sha256().substring(0, 12), testFigure(e.provenance()), e.registered());
         }
     }
@@ -32,6 +32,7 @@ final class ModelsCommand implements Runnable {
     }
 
     private static String testFigure(Map<String, Object> provenance) {
-        return provenance.get("test_ppl") instanceof Number n ? String.format("%.2f", n.doubleValue()) : "-";
+        String metric = String.valueOf(provenance.getOrDefault("metric", "ppl"));   // entries before the task kinds: perplexity
+        return provenance.get("test_" + metric) instanceof Number n ? String.format("%.2f %s", n.doubleValue(), metric) : "-";
     }
 }

@@ -74,8 +74,8 @@ final class ReproduceCommand implements Runnable {
     static void register(String table, ResultsTables.Row row, Map<String, Object> result) {
         List<String> names = ResultsTables.trainedModelNames(table, row);
         if (names.isEmpty() || !(result.get("checkpoint") instanceof String checkpoint)) return;
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        for (String k : List.of("valid_ppl", "test_ppl", "command")) provenance.put(k, result.get(k));
+        Map<String, Object> provenance = ModelStore.provenanceOf(result);
+        provenance.put("command", result.get("command"));
         provenance.put("table", table + "/" + row.id());
         ModelStore store = new ModelStore();
         store.register(names, Path.of(checkpoint), provenance);

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -89,8 +88,7 @@ final class TrainCommand implements Runnable {
         }
         printSummary(m.result());
         if (register != null) {
-            Map<String, Object> r = m.result(), provenance = new LinkedHashMap<>();
-            for (String k : List.of("valid_ppl", "test_ppl")) provenance.put(k, r.get(k));
+            Map<String, Object> r = m.result(), provenance = ModelStore.provenanceOf(r);
             provenance.put("run", dir.toString());
             ModelStore models = new ModelStore();
             models.register(List.of(register), Path.of((String) r.get("checkpoint")), provenance);

@@ -120,6 +120,19 @@ public final class ModelStore {
         return list().stream().filter(e -> e.names().contains(name)).findFirst();
     }
 
+    /**
+     * What a trained model's entry records from its run's result: the task's own metric
+     * ({@code metric}: ppl, accuracy, wer ...) and its valid and test figures.
+     */
+    public static Map<String, Object> provenanceOf(Map<String, Object> result) {
+        String metric = String.valueOf(result.getOrDefault("metric", "ppl"));
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("metric", metric);
+        p.put("valid_" + metric, result.get("valid_" + metric));
+        p.put("test_" + metric, result.get("test_" + metric));
+        return p;
+    }
+
     /** The entry's file, after its sha256 has been checked against the one recorded when it was registered. */
     public Path verified(String name, Entry entry) {
         Path p = dir.resolve(entry.file());

@@ -2,6 +2,7 @@ package org.rnnzoo.train;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.rnnzoo.common.EditDistance;
 import org.rnnzoo.data.Seq2SeqPairIterator;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.data.Vocabulary;

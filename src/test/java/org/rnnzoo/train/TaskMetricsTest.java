@@ -1,6 +1,7 @@
 package org.rnnzoo.train;
 
 import org.junit.jupiter.api.Test;
+import org.rnnzoo.common.EditDistance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

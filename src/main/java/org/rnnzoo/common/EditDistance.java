@@ -1,4 +1,4 @@
-package org.rnnzoo.train;
+package org.rnnzoo.common;
 
 /** Levenshtein distance between token sequences: the count behind word/phoneme/token error rates. */
 public final class EditDistance {
