@@ -27,12 +27,31 @@ public final class Seq2Seq {
     private Seq2Seq() {}
 
     public static ComputationGraph build(ModelCard card, int sourceVocab, int targetVocab) {
-        int emb = card.getInt("embedding");
-        Map<String, Integer> inputs = new LinkedHashMap<>();   // order matters: input 0 is the source
+        ZooGraph g = ZooGraph.start(card, inputs());
+        Ends ends = encoderDecoder(g, card, sourceVocab, targetVocab);
+        g.layer(OUTPUT, LanguageModelGraph.outputLayer(card.getString("output"), g.width(ends.decoded()), targetVocab,
+                card.getDouble("dropout")), ends.decoded());
+        return g.build(OUTPUT);
+    }
+
+    /** The graph's two inputs, in order: input 0 is the source. */
+    static Map<String, Integer> inputs() {
+        Map<String, Integer> inputs = new LinkedHashMap<>();
         inputs.put(SOURCE, 1);
         inputs.put(TARGET_IN, 1);
-        ZooGraph g = ZooGraph.start(card, inputs);
+        return inputs;
+    }
 
+    /** The encoder's states at every source step and the decoder's at every target step. */
+    record Ends(String encoded, String decoded) {}
+
+    /**
+     * Embeddings, the encoder stack, and the decoder stack reading each previous target token beside
+     * the encoder's last state: the part every encoder–decoder of the zoo shares (attention adds its
+     * vertex on the two ends).
+     */
+    static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab) {
+        int emb = card.getInt("embedding");
         String source = g.layer("src_embed", FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW), SOURCE);
         String encoded = LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
         // the bottleneck: the encoder's state at each source's own last step (through the source mask) ...
@@ -41,10 +60,6 @@ public final class Seq2Seq {
         String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);
         String previous = g.layer("tgt_embed", FastEmbedding.create(targetVocab, emb, RNNFormat.NCW), TARGET_IN);
         String decoderIn = g.vertex("dec_in", new MergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
-        String decoded = LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn);
-
-        g.layer(OUTPUT, LanguageModelGraph.outputLayer(card.getString("output"), g.width(decoded), targetVocab,
-                card.getDouble("dropout")), decoded);
-        return g.build(OUTPUT);
+        return new Ends(encoded, LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn));
     }
 }

@@ -3,18 +3,13 @@ package org.rnnzoo.models;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.AttentionVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.rnnzoo.common.ZooException;
-import org.rnnzoo.layers.FastEmbedding;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Encoder–decoder with global attention (Luong, Pham &amp; Manning 2015, "global" model): at every
@@ -42,23 +37,14 @@ public final class Seq2SeqAttention {
     private Seq2SeqAttention() {}
 
     public static ComputationGraph build(ModelCard card, int sourceVocab, int targetVocab) {
-        int emb = card.getInt("embedding"), hidden = card.getInt("hidden"), attention = card.getInt("attention");
+        int hidden = card.getInt("hidden"), attention = card.getInt("attention");
         String score = card.getString("score");
-        Map<String, Integer> inputs = new LinkedHashMap<>();   // order matters: input 0 is the source
-        inputs.put(Seq2Seq.SOURCE, 1);
-        inputs.put(Seq2Seq.TARGET_IN, 1);
-        ZooGraph g = ZooGraph.start(card, inputs);
-
-        String source = g.layer("src_embed", FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW), Seq2Seq.SOURCE);
-        String encoded = LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
+        ZooGraph g = ZooGraph.start(card, Seq2Seq.inputs());
         // the decoder also reads the encoder's last state at every step, as in Seq2Seq (where Luong et al.
         // start the decoder from it): without it the decoder does not know the source length, and
         // reversal needs it to find the source's end (a zero-state decoder learned ~2x slower)
-        String thought = g.vertex("thought", new LastTimeStepVertex(Seq2Seq.SOURCE), g.width(encoded), encoded);
-        String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(Seq2Seq.TARGET_IN), g.width(thought), thought);
-        String previous = g.layer("tgt_embed", FastEmbedding.create(targetVocab, emb, RNNFormat.NCW), Seq2Seq.TARGET_IN);
-        String decoderIn = g.vertex("dec_in", new MergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
-        String decoded = LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn);
+        Seq2Seq.Ends ends = Seq2Seq.encoderDecoder(g, card, sourceVocab, targetVocab);
+        String encoded = ends.encoded(), decoded = ends.decoded();
 
         AttentionVertex.Builder a = new AttentionVertex.Builder().nHeads(1).nInQueries(hidden).nInKeys(hidden).nInValues(hidden);
         int contextWidth = switch (score) {
