@@ -4,6 +4,7 @@ import org.rnnzoo.Zoo;
 import org.rnnzoo.common.ZooException;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.models.ModelCard;
+import org.rnnzoo.train.CurvePlot;
 import org.rnnzoo.train.ModelStore;
 import org.rnnzoo.train.RunDirectory;
 import picocli.CommandLine.Command;
@@ -118,11 +119,7 @@ final class TrainCommand implements Runnable {
 
     private static void printSummary(Map<String, Object> r) {
         String metric = (String) r.getOrDefault("metric", "ppl");
-        String name = switch (metric) {
-            case "ppl" -> "perplexity";
-            case "wer" -> "word error rate";
-            default -> metric.replace('_', ' ');
-        };
+        String name = CurvePlot.name(metric);
         System.out.printf("%nvalid %s %.3f   test %s %.3f", name, (Double) r.get("valid_" + metric), name, (Double) r.get("test_" + metric));
         if (r.get("test_macro_f1") instanceof Double f1) System.out.printf("   test macro-F1 %.3f", f1);
         if (r.get("optimal_test_ppl") instanceof Double opt) {

@@ -72,7 +72,8 @@ public final class CurvePlot {
         }
     }
 
-    private static String name(String metric) {
+    /** A metric key as people read it: ppl → perplexity, wer → word error rate. */
+    public static String name(String metric) {
         return switch (metric) {
             case "ppl" -> "perplexity";
             case "wer" -> "word error rate";
