@@ -23,9 +23,9 @@ import java.util.Map;
  * command it documents, keeps each row's result.json under {@code docs/results/TABLE/}, and
  * regenerates {@code docs/results.md} from all stored rows (so re-running one row keeps the rest).
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Run a results table (ptb, brown) and rewrite docs/results.md.")
+@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Run a results table (ptb, brown, depth, shakespeare) and rewrite docs/results.md.")
 final class ReproduceCommand implements Runnable {
-    @Parameters(paramLabel = "TABLE", description = "ptb or brown") String table;
+    @Parameters(paramLabel = "TABLE", description = "ptb, brown, depth or shakespeare") String table;
     @Option(names = "--rows", split = ",", description = "only these rows (default: all)") List<String> rows;
     @Option(names = "--docs", description = "docs folder (default: ${DEFAULT-VALUE})") Path docs = Path.of("docs");
     @Option(names = "--runs", description = "run directories go here (default: ${DEFAULT-VALUE})") Path runs = Path.of("runs", "reproduce");
@@ -58,6 +58,8 @@ final class ReproduceCommand implements Runnable {
             } catch (IOException e) { throw new ZooException("cannot write result of " + row.id() + ": " + e.getMessage()); }
             register(table, row, result);
         }
+        if (table.equals("depth") && DepthPlot.write(docs.resolve("results").resolve("depth"), all))
+            System.out.println("wrote " + docs.resolve("results").resolve("depth").resolve(DepthPlot.FILE));
         Checkpoint.writeAtomically(docs.resolve("results.md"), ResultsTables.markdown(tables, docs.resolve("results")));
         System.out.println("wrote " + docs.resolve("results.md"));
     }

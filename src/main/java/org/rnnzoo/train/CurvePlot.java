@@ -62,13 +62,20 @@ public final class CurvePlot {
                 s.setMarker(SeriesMarkers.NONE);
             }
         });
+        try {
+            save(chart, png);
+        } catch (IOException e) {
+            System.err.println("warning: could not write " + png + ": " + e.getMessage());
+        }
+    }
+
+    /** A chart as a PNG, through a temporary file beside it (a reader never sees half a picture). */
+    public static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) throws IOException {
         try (StagedFile tmp = StagedFile.beside(png)) {
             try (OutputStream out = Files.newOutputStream(tmp.path())) {
                 BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
             }
             tmp.commit();
-        } catch (IOException e) {
-            System.err.println("warning: could not write " + png + ": " + e.getMessage());
         }
     }
 
