@@ -2,7 +2,9 @@
 """Checks executed notebooks: no cell failed, the last code cell printed a number and showed a PNG.
 Then the figures that are cheap to recompute are compared with their definition or the CLI:
   02-perplexity: the uniform model's perplexity equals V (to 1e-9);
-  01-ngram-models: the KN 5-gram test perplexity equals `zoo train kn-lm`'s result.json on the same data.
+  01-ngram-models: the KN 5-gram test perplexity equals `zoo train kn-lm`'s result.json on the same data;
+  05-vanishing-and-exploding-gradients: the RNN's gradient 20 steps back is 10x below the LSTM's, and the loss
+  without clipping peaks 10x above the clipped run's.
 usage: check-notebooks.py EXECUTED_DIR [KN_RESULT_JSON]"""
 import json, pathlib, re, sys
 import nbformat
@@ -31,6 +33,18 @@ if "02-perplexity" in texts:
     m = re.search(r"uniform model perplexity ([\d.]+) over V = (\d+)", texts["02-perplexity"])
     if not m or abs(float(m.group(1)) - int(m.group(2))) > 1e-9 * int(m.group(2)):
         failures.append("02-perplexity: the uniform model's perplexity is not V: " + (m.group(0) if m else "line missing"))
+if "05-vanishing-and-exploding-gradients" in texts:
+    nb = nbformat.read(str(executed / "05-vanishing-and-exploding-gradients.ipynb"), as_version=4)
+    out = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    far = {m.group(1): float(m.group(2)) for m in re.finditer(r"(\S+-lm)\s+relative norm 10 steps back \S+, 20 steps back (\S+)", out)}
+    peak = {m.group(1): float(m.group(2)) for m in re.finditer(r"(no clipping|clipping at 1)\s+largest gradient norm \S+, highest loss ([\d.]+)", out)}
+    # the lecture's two claims, as measured: the RNN's signal 20 steps back is 10x weaker than the LSTM's at least,
+    # and without clipping the loss spikes far above anything the clipped run sees
+    if len(far) < 4 or not far["rnn-lm"] * 10 < far["lstm-lm"]:
+        failures.append(f"05: the vanilla RNN's gradient does not vanish faster than the LSTM's: {far}")
+    if len(peak) < 2 or not peak["no clipping"] > 10 * peak["clipping at 1"]:
+        failures.append(f"05: no loss spike without clipping: {peak}")
+    print(f"05-vanishing-and-exploding-gradients: 20 steps back {far}; highest loss {peak}")
 if "01-ngram-models" in texts and len(sys.argv) > 2:
     cli = json.loads(pathlib.Path(sys.argv[2]).read_text())["test_ppl"]
     m = re.search(r"Kneser-Ney 5-gram test perplexity ([\d.]+)", texts["01-ngram-models"])
