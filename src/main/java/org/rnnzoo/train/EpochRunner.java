@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Fits one epoch somewhere other than the trainer's own loop: on a Spark cluster
- * ({@code org.rnnzoo.spark.SparkEpochs}). Everything around the epoch — learning rate, validation,
+ * (the spark package's {@code SparkEpochs}). Everything around the epoch — learning rate, validation,
  * checkpoints, metrics.jsonl, result.json, curve.png — stays the one {@link Trainer}'s, so a run
  * trained elsewhere leaves the same run directory as a local one.
  */

@@ -37,7 +37,7 @@ public final class RunDirectory {
     public Path result() { return dir.resolve("result.json"); }
     public Path spec() { return dir.resolve("run.json"); }
     public Path curve() { return dir.resolve("curve.png"); }
-    /** DL4J's training-UI record of a run trained with --ui (org.rnnzoo.ui.TrainingUi). */
+    /** DL4J's training-UI record of a run trained with --ui (the ui package's TrainingUi). */
     public Path uiStats() { return dir.resolve("ui-stats.bin"); }
 
     /** The newest epoch checkpoint, or null if training never finished an epoch. */

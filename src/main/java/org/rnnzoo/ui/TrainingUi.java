@@ -64,8 +64,12 @@ public final class TrainingUi implements AutoCloseable {
     /** Where a Spark master routes the records its workers' listeners collect. */
     public StatsStorageRouter router() { return storage; }
 
-    /** A listener for Spark workers, whose records travel back with their results to {@link #router()}. */
-    public TrainingListener workerListener() { return new StatsListener(null); }
+    /**
+     * A listener for Spark workers, whose records travel back with their results to {@link #router()}.
+     * It reports every iteration: each round deserialises a fresh copy whose count starts again, so
+     * with DL4J's default (every 10th) a round of fewer steps reported no score at all.
+     */
+    public TrainingListener workerListener() { return new StatsListener(null, 1); }
 
     @Override
     public void close() {
