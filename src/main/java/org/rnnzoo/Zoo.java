@@ -23,6 +23,9 @@ import org.rnnzoo.train.TokenCorpusTask;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.train.RunDirectory;
 import org.rnnzoo.train.Trainer;
+import org.rnnzoo.train.EpochRunner;
+import org.rnnzoo.spark.SparkEpochs;
+import org.rnnzoo.ui.TrainingUi;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -70,8 +73,23 @@ public final class Zoo {
     }
 
     public static TrainedModel train(ModelCard card, Path runDir, PrintStream out, boolean progressBar, DatasetStore store) {
+        return train(card, runDir, out, progressBar, store, Where.HERE);
+    }
+
+    /**
+     * Where a network trains besides its card: in this JVM or on a Spark master ({@code local[2]},
+     * {@code spark://HOST:7077}; null: here), and whether DL4J's training UI serves the run on a
+     * port (null: no UI). Either way the run directory, checkpoints and result.json are the same.
+     */
+    public record Where(String sparkMaster, Integer uiPort) {
+        public static final Where HERE = new Where(null, null);
+    }
+
+    public static TrainedModel train(ModelCard card, Path runDir, PrintStream out, boolean progressBar, DatasetStore store, Where where) {
         RunDirectory run = new RunDirectory(runDir);
         if (card.task().equals(Tasks.COUNT_LANGUAGE_MODEL)) {
+            if (!where.equals(Where.HERE))
+                throw new ZooException(card.name() + " counts n-grams and has no training loop: --spark and --ui are for the neural models");
             Corpora.Loaded loaded = corpus(card, store);
             card = card.with("level", loaded.corpus().level().name().toLowerCase());
             writeSpec(run, card);
@@ -82,11 +100,16 @@ public final class Zoo {
         if (task instanceof TokenCorpusTask t) card = card.with("level", t.corpus().level().name().toLowerCase());
         writeSpec(run, card);
         ComputationGraph net = ModelRegistry.build(card, task.vocabularies().sizes());
-        return fit(net, card, task, run, null, out, progressBar);
+        return fit(net, card, task, run, null, out, progressBar, where);
     }
 
     /** Continues a run from its newest epoch checkpoint (an interrupted epoch restarts from its beginning). */
     public static TrainedModel resume(Path runDir, PrintStream out, boolean progressBar, DatasetStore store) {
+        return resume(runDir, out, progressBar, store, Where.HERE);
+    }
+
+    /** As {@link #resume(Path, PrintStream, boolean, DatasetStore)}, on Spark or with the UI: a run may move between the two. */
+    public static TrainedModel resume(Path runDir, PrintStream out, boolean progressBar, DatasetStore store, Where where) {
         RunDirectory run = new RunDirectory(runDir);
         Map<String, Object> spec = run.readSpec();
         Path last = run.latestCheckpoint();
@@ -95,7 +118,7 @@ public final class Zoo {
                     + " start it again with: zoo train " + spec.getOrDefault("model", "MODEL") + " --run-dir " + runDir);
         Checkpoint ckpt = Checkpoint.load(last);
         Task task = Tasks.create(ckpt.card(), store, ckpt.vocabularies());
-        return fit(ckpt.net(), ckpt.card(), task, run, ckpt.state(), out, progressBar);
+        return fit(ckpt.net(), ckpt.card(), task, run, ckpt.state(), out, progressBar, where);
     }
 
     /** A checkpoint's metrics on a split of the dataset it was trained on, scored by the task that trained it. */
@@ -112,17 +135,40 @@ public final class Zoo {
 
 
     private static TrainedModel fit(ComputationGraph net, ModelCard card, Task task, RunDirectory run, Map<String, Object> state,
-                                    PrintStream out, boolean progressBar) {
+                                    PrintStream out, boolean progressBar, Where where) {
         out.printf("%s on %s: %s, %,d parameters, run dir %s%n", card.name(), task.provenance().get("dataset"), task.describeData(),
                 net.params().length(), run.path());
         Trainer trainer = new Trainer(out, progressBar);
-        Map<String, Object> result = trainer.train(net, card, task, run, state);
+        Map<String, Object> result;
+        try (TrainingUi ui = where.uiPort() == null ? null : TrainingUi.forTraining(run.path(), where.uiPort());
+             EpochRunner runner = where.sparkMaster() == null ? null : spark(where.sparkMaster(), card, ui)) {
+            if (ui != null) out.printf("training UI: %s (stats in %s; reopen with: zoo ui %s)%n", ui.url(),
+                    run.path().resolve(TrainingUi.STATS_FILE), run.path());
+            if (runner != null) {
+                out.println(runner.describe());
+                trainer.fittingWith(runner);
+            } else if (ui != null) {
+                trainer.listeningWith(List.of(ui.listener()));
+            }
+            result = trainer.train(net, card, task, run, state);
+        }
         ComputationGraph best = trainer.bestNetwork();   // loaded back from best.zip once, by the trainer
         if (task instanceof NgramLanguageModelTask ngram && card.has("mixture_order") && card.getInt("mixture_order") > 0) {
             mixWithKneserNey(ngram, best, card.getInt("mixture_order"), ngram.vocabulary(), ngram.corpus(), result, out);
             run.writeResult(result);
         }
         return new TrainedModel(best, task.vocabularies(), card, result);
+    }
+
+    /** Spark's runner; its classes are needed only here (they are optional at run time: docs/spark.md). */
+    private static EpochRunner spark(String master, ModelCard card, TrainingUi ui) {
+        try {
+            return ui == null ? new SparkEpochs(master, card, null, List.of())
+                    : new SparkEpochs(master, card, ui.router(), List.of(ui.workerListener()));
+        } catch (NoClassDefFoundError e) {
+            throw new ZooException("--spark needs dl4j-spark and spark-core on the classpath (./zoo has them; a library user adds them: "
+                    + "docs/spark.md); missing: " + e.getMessage(), e);
+        }
     }
 
     /**

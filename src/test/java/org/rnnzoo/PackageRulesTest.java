@@ -47,6 +47,20 @@ class PackageRulesTest {
         assertEquals(List.of(), offenders("decode", "org.rnnzoo.cli", "org.rnnzoo.train"));
     }
 
+    /** The one trainer knows no Spark and no UI: they plug in through EpochRunner and TrainingListeners. */
+    @Test
+    void theTrainerImportsNeitherSparkNorTheUi() throws IOException {
+        assertEquals(List.of(), offenders("train", "org.apache.spark", "org.deeplearning4j.spark", "org.deeplearning4j.ui",
+                "org.rnnzoo.spark", "org.rnnzoo.ui"));
+    }
+
+    /** Spark and the UI are libraries under the CLI, like the trainer. */
+    @Test
+    void sparkAndUiImportNothingFromTheCli() throws IOException {
+        assertEquals(List.of(), offenders("spark", "org.rnnzoo.cli", "org.rnnzoo.ui"));
+        assertEquals(List.of(), offenders("ui", "org.rnnzoo.cli", "org.rnnzoo.spark"));
+    }
+
     /**
      * The packages' references (imports and fully qualified names) form no cycle: data flows one
      * way, file → datasets → data → train, and the front door {@code org.rnnzoo.Zoo} sits above all.

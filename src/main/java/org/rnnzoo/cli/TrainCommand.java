@@ -7,6 +7,7 @@ import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.train.CurvePlot;
 import org.rnnzoo.train.ModelStore;
 import org.rnnzoo.train.RunDirectory;
+import org.rnnzoo.ui.TrainingUi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,7 +46,7 @@ final class TrainCommand implements Runnable {
     Path resume;
 
     @Option(names = "--force", description = "start over in a --run-dir that holds a run: deletes the files a run writes there "
-            + "(run.json, metrics.jsonl, result.json, curve.png, model.arpa, checkpoints/) and leaves any other file alone. "
+            + "(run.json, metrics.jsonl, result.json, curve.png, model.arpa, ui-stats.bin, checkpoints/) and leaves any other file alone. "
             + "Not needed for a run that stopped before its first checkpoint: that one starts again by itself")
     boolean force;
 
@@ -59,6 +60,16 @@ final class TrainCommand implements Runnable {
     @Option(names = "--no-progress", description = "no progress bar (a line every 30 s instead)")
     boolean noProgress;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "train on Spark: local[N], spark://HOST:PORT (a standalone master), "
+            + "or under spark-submit its --master; the card's spark_training picks parameter averaging or gradient sharing (docs/spark.md)")
+    String spark;
+
+    @Option(names = "--ui", description = "serve DL4J's training UI while training (stats kept in RUN_DIR/ui-stats.bin; reopen with zoo ui RUN_DIR)")
+    boolean ui;
+
+    @Option(names = "--ui-port", paramLabel = "N", description = "the training UI's port (default: ${DEFAULT-VALUE})")
+    int uiPort = TrainingUi.DEFAULT_PORT;
+
     @Override
     public void run() {
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
@@ -66,9 +77,11 @@ final class TrainCommand implements Runnable {
         Zoo.TrainedModel m;
         Path dir = resume;
         if (register != null) ModelStore.checkName(register);
+        if (uiPort < 1 || uiPort > 65535) throw new ZooException("bad value for --ui-port: " + uiPort + " (1 to 65535)");
+        Zoo.Where where = new Zoo.Where(spark, ui ? uiPort : null);
         if (resume != null) {
             if (force) throw new ZooException("give either --resume or --force, not both");
-            m = Zoo.resume(resume, System.out, bar, store);
+            m = Zoo.resume(resume, System.out, bar, store, where);
         } else {
             ModelCard card = Zoo.card(model);
             if (preset != null) card = card.withPreset(preset);
@@ -85,7 +98,7 @@ final class TrainCommand implements Runnable {
             if (register != null && card.task().equals("count-language-model"))
                 throw new ZooException("--register keeps a checkpoint, and " + card.name() + " writes an ARPA file instead");
             startOver(new RunDirectory(dir));
-            m = Zoo.train(card, dir, System.out, bar, store);
+            m = Zoo.train(card, dir, System.out, bar, store, where);
         }
         printSummary(m.result());
         if (register != null) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Recurrent architectures of the CS224N RNN lecture as DL4J ComputationGraphs.",
         subcommands = {ListCommand.class, InfoCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class,
                 ModelsCommand.class, PredictCommand.class, BenchCommand.class, ReproduceCommand.class, DataCommand.class, GradientsCommand.class, ClippingCommand.class, TranslateCommand.class,
-                TranslateCommand.G2p.class, CommandLine.HelpCommand.class})
+                TranslateCommand.G2p.class, UiCommand.class, CommandLine.HelpCommand.class})
 public final class ZooCommand implements Runnable {
     @Override
     public void run() { new CommandLine(this).usage(System.out); }

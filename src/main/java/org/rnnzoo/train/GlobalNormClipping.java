@@ -17,8 +17,10 @@ import org.rnnzoo.kernels.VectorMath;
  * <p>Runs in {@code onGradientCalculation}, which DL4J's optimizer calls after backprop and before
  * the updater turns the gradient into a step, so the clipped gradient is what Adam/SGD see.
  * A non-finite norm throws {@link Divergence} from there, before the step.
+ *
+ * <p>Serializable: Spark ships the listener to every worker, where it clips that worker's gradients.
  */
-public final class GlobalNormClipping extends BaseTrainingListener {
+public final class GlobalNormClipping extends BaseTrainingListener implements java.io.Serializable {
     private final double maxNorm;
     private double lastNorm;
 

@@ -62,6 +62,11 @@ public final class LanguageModelTask extends TokenCorpusTask {
     }
 
     @Override
+    public MultiDataSetIterator trainPieces(int epoch, int steps) {
+        return new BatchifiedTokenStream(train, batch, (int) Math.min(Integer.MAX_VALUE, (long) steps * bptt));
+    }
+
+    @Override
     public long stepsPerEpoch() { return new BatchifiedTokenStream(train, batch, bptt).segments(); }
 
     @Override

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * One training run on disk: {@code run.json} (what was asked for), {@code metrics.jsonl} (one JSON
  * object per evaluation), {@code checkpoints/epoch-NNN.zip} and {@code best.zip},
- * {@code result.json} (final figures) and {@code curve.png}.
+ * {@code result.json} (final figures) and {@code curve.png}; with {@code --ui}, {@code ui-stats.bin}.
  */
 public final class RunDirectory {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +37,8 @@ public final class RunDirectory {
     public Path result() { return dir.resolve("result.json"); }
     public Path spec() { return dir.resolve("run.json"); }
     public Path curve() { return dir.resolve("curve.png"); }
+    /** DL4J's training-UI record of a run trained with --ui (the ui package's TrainingUi). */
+    public Path uiStats() { return dir.resolve("ui-stats.bin"); }
 
     /** The newest epoch checkpoint, or null if training never finished an epoch. */
     public Path latestCheckpoint() {
@@ -49,7 +51,7 @@ public final class RunDirectory {
     }
 
     /** A run's own files, the only ones {@link #clear()} deletes (count models write model.arpa instead of checkpoints). */
-    public static final List<String> RUN_FILES = List.of("run.json", "metrics.jsonl", "result.json", "curve.png", "model.arpa", "checkpoints/");
+    public static final List<String> RUN_FILES = List.of("run.json", "metrics.jsonl", "result.json", "curve.png", "model.arpa", "ui-stats.bin", "checkpoints/");
 
     /** Whether a run started here: run.json exists. */
     public boolean holdsRun() { return Files.isRegularFile(spec()); }

@@ -26,6 +26,14 @@ public interface Task {
      */
     MultiDataSetIterator trainBatches(int epoch);
 
+    /**
+     * The same training data cut for data-parallel workers, each piece at most {@code steps}
+     * optimisation steps long. Independent batches come as they are (a piece is a batch); a
+     * contiguous stream comes as consecutive column ranges of the same rows, so every row of a
+     * piece is a contiguous slice of the stream and TBPTT carries the state within it.
+     */
+    default MultiDataSetIterator trainPieces(int epoch, int steps) { return trainBatches(epoch); }
+
     /** Optimisation steps in one epoch (TBPTT segments or batches), for progress reporting. */
     long stepsPerEpoch();
 

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,6 +17,8 @@ import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.models.ModelCard;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,6 +40,23 @@ public final class Trainer {
     private ComputationGraph bestNet;
 
     public ComputationGraph bestNetwork() { return bestNet; }
+
+    /** Where epochs are fitted when not in this JVM's loop (Spark), or null. */
+    private EpochRunner runner;
+    /** Listeners added to the local loop's own (e.g. the training UI's StatsListener). */
+    private List<TrainingListener> listeners = List.of();
+
+    /** Fits every epoch with {@code runner} instead of the local loop; the rest of the run is unchanged. */
+    public Trainer fittingWith(EpochRunner runner) {
+        this.runner = runner;
+        return this;
+    }
+
+    /** Also calls these listeners at every local step (a runner takes its own). */
+    public Trainer listeningWith(List<TrainingListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+        return this;
+    }
 
     public Trainer(PrintStream out, boolean progressBar) {
         this.out = out;
@@ -88,19 +108,19 @@ public final class Trainer {
             // so an epoch re-run after a kill draws what the uninterrupted run drew.
             Nd4j.getRandom().setSeed(card.getLong("seed") + epoch);
             net.setLearningRate(lr);
-            EpochStats stats;
+            EpochRunner.Epoch stats;
             try {
-                stats = fitEpoch(net, task, epoch, epochs, clipping);
+                stats = runner != null ? runner.fit(net, task, epoch, clipping) : fitEpoch(net, task, epoch, epochs, clipping);
             } catch (Divergence d) {
-                throw diverged(run, card, task, epoch, lr, d.getMessage() + " at step " + (lastProgress.step + 1) + " of "
-                        + task.stepsPerEpoch(), best, bestEpoch);
+                String where = runner != null ? "" : " at step " + (lastProgress.step + 1) + " of " + task.stepsPerEpoch();
+                throw diverged(run, card, task, epoch, lr, d.getMessage() + where, best, bestEpoch);
             }
-            trainSeconds += stats.seconds;
-            trainTargets += stats.targets;
-            double trainFigure = task.trainFigure(stats.nll / Math.max(1, stats.targets));
+            trainSeconds += stats.seconds();
+            trainTargets += stats.targets();
+            double trainFigure = task.trainFigure(stats.nll() / Math.max(1, stats.targets()));
             if (!Double.isFinite(trainFigure))
                 throw diverged(run, card, task, epoch, lr, "the train " + task.trainMetric() + " is " + trainFigure
-                        + " (mean loss " + stats.nll / Math.max(1, stats.targets) + " per target)", best, bestEpoch);
+                        + " (mean loss " + stats.nll() / Math.max(1, stats.targets()) + " per target)", best, bestEpoch);
 
             Map<String, Double> valid = task.evaluate(net, "valid");
             double v = valid.get(task.selectionMetric());
@@ -115,12 +135,13 @@ public final class Trainer {
             line.put("lr", lr);
             line.put("train_" + task.trainMetric(), trainFigure);
             valid.forEach((k, x) -> line.put("valid_" + k, x));
-            line.put(rateKey, stats.targets / stats.seconds);
-            line.put("grad_norm_last", clipping.lastNorm());
+            line.put(rateKey, stats.targets() / stats.seconds());
+            // a runner clips in its workers' copies of the listener: the driver's saw no gradient
+            if (runner == null) line.put("grad_norm_last", clipping.lastNorm());
             run.appendMetrics(line);
             out.printf("epoch %d/%d  lr %.4g  train %s %.2f  valid %s %.3f%s  %.0f %s/s%n", epoch, epochs, lr,
                     task.trainMetric(), trainFigure, task.selectionMetric(), v, improved ? " *" : "",
-                    stats.targets / stats.seconds, task.unit());
+                    stats.targets() / stats.seconds(), task.unit());
 
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("epoch", epoch);
@@ -164,6 +185,7 @@ public final class Trainer {
         result.put("vocabularies", task.vocabularies().sizes());
         result.put("checkpoint", run.bestCheckpoint().toString());
         result.put("card", card.asMap());
+        if (runner != null) result.put("trained_on", runner.describe());
         run.writeResult(result);
         CurvePlot.write(run.curve(), card.name() + " on " + provenance.getOrDefault("dataset", "?"), run.readMetrics(),
                 task.trainMetric(), task.selectionMetric(), task.references());
@@ -187,14 +209,14 @@ public final class Trainer {
         return new ZooException("training diverged in epoch " + epoch + ": " + what + "; " + cause + "; " + kept);
     }
 
-    private record EpochStats(double nll, long targets, double seconds) {}
-
-    private EpochStats fitEpoch(ComputationGraph net, Task task, int epoch, int epochs, GlobalNormClipping clipping) {
+    private EpochRunner.Epoch fitEpoch(ComputationGraph net, Task task, int epoch, int epochs, GlobalNormClipping clipping) {
         MultiDataSetIterator batches = task.trainBatches(epoch);
         long start = System.nanoTime();
         StepProgress progress = new StepProgress(task.stepsPerEpoch(), start);
         lastProgress = progress;
-        net.setListeners(clipping, progress);
+        List<TrainingListener> all = new ArrayList<>(List.of(clipping, progress));
+        all.addAll(listeners);
+        net.setListeners(all);
         FusedSgdUpdater.install(net);   // again every epoch: setLearningRate put DL4J's updater back
         net.rnnClearPreviousState();
         long targets = 0;
@@ -213,7 +235,7 @@ public final class Trainer {
                 targets += progress.batchTargets;
             }
         }
-        return new EpochStats(progress.nll, targets, (System.nanoTime() - start) / 1e9);
+        return new EpochRunner.Epoch(progress.nll, targets, (System.nanoTime() - start) / 1e9);
     }
 
     /**
