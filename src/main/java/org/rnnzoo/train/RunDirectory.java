@@ -38,6 +38,9 @@ public final class RunDirectory {
     public Path spec() { return dir.resolve("run.json"); }
     public Path curve() { return dir.resolve("curve.png"); }
 
+    /** The test split's confusion matrix of a classifier or tagger (true × predicted). */
+    public Path confusion() { return dir.resolve("confusion.png"); }
+
     /** The newest epoch checkpoint, or null if training never finished an epoch. */
     public Path latestCheckpoint() {
         if (!Files.isDirectory(checkpoints())) return null;
@@ -49,7 +52,7 @@ public final class RunDirectory {
     }
 
     /** A run's own files, the only ones {@link #clear()} deletes (count models write model.arpa instead of checkpoints). */
-    public static final List<String> RUN_FILES = List.of("run.json", "metrics.jsonl", "result.json", "curve.png", "model.arpa", "checkpoints/");
+    public static final List<String> RUN_FILES = List.of("run.json", "metrics.jsonl", "result.json", "curve.png", "confusion.png", "model.arpa", "checkpoints/");
 
     /** Whether a run started here: run.json exists. */
     public boolean holdsRun() { return Files.isRegularFile(spec()); }
