@@ -56,6 +56,10 @@ final class TrainCommand implements Runnable {
     @Option(names = "--mirror", paramLabel = "DIR", description = "local dataset mirror laid out <dataset>/<file> (or ZOO_DATA_MIRROR)")
     Path mirror;
 
+    @Option(names = "--vectors", paramLabel = "PATH", description = "initialise the word embedding from a GloVe / word2vec text file "
+            + "(word then numbers per line; word2vec's 'N DIM' header is skipped); its width must be the card's embedding")
+    Path vectors;
+
     @Option(names = "--no-progress", description = "no progress bar (a line every 30 s instead)")
     boolean noProgress;
 
@@ -68,6 +72,7 @@ final class TrainCommand implements Runnable {
         if (register != null) ModelStore.checkName(register);
         if (resume != null) {
             if (force) throw new ZooException("give either --resume or --force, not both");
+            if (vectors != null) throw new ZooException("--vectors initialises a new run; a resumed run keeps its trained embedding (drop --vectors)");
             m = Zoo.resume(resume, System.out, bar, store);
         } else {
             ModelCard card = Zoo.card(model);
@@ -85,7 +90,7 @@ final class TrainCommand implements Runnable {
             if (register != null && card.task().equals("count-language-model"))
                 throw new ZooException("--register keeps a checkpoint, and " + card.name() + " writes an ARPA file instead");
             startOver(new RunDirectory(dir));
-            m = Zoo.train(card, dir, System.out, bar, store);
+            m = Zoo.train(card, dir, System.out, bar, store, vectors);
         }
         printSummary(m.result());
         if (register != null) {
