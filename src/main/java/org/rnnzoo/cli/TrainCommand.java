@@ -128,7 +128,7 @@ final class TrainCommand implements Runnable {
         System.out.printf("%nvalid %s %.3f   test %s %.3f", name, (Double) r.get("valid_" + metric), name, (Double) r.get("test_" + metric));
         if (r.get("test_macro_f1") instanceof Double f1) System.out.printf("   test macro-F1 %.3f", f1);
         if (r.get("test_baseline_accuracy") instanceof Double b) System.out.printf("   most-frequent-tag baseline %.3f", b);
-        if (r.get("test_unknown_accuracy") instanceof Double u)
+        if (r.get("test_unknown_accuracy") instanceof Double u && Double.isFinite(u))
             System.out.printf("   unknown words %.3f (baseline %.3f)", u, (Double) r.get("test_baseline_unknown_accuracy"));
         if (r.get("optimal_test_ppl") instanceof Double opt) {
             System.out.printf("   optimal (Bayes) test perplexity %.3f   gap %+.1f%%", opt, 100 * ((Double) r.get("test_ppl") / opt - 1));

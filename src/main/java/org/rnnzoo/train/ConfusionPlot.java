@@ -30,7 +30,8 @@ public final class ConfusionPlot {
             for (long x : confusion[shown.get(r)]) n += x;
             rows.add(String.format("%s (%,d)", labels.get(shown.get(r)), n));
             columns.add(labels.get(shown.get(r)));
-            for (int c = 0; c < shown.size(); c++) share[r][c] = n == 0 ? 0 : (double) confusion[shown.get(r)][shown.get(c)] / n;
+            // two decimals: the cells print their value when the grid is small
+            for (int c = 0; c < shown.size(); c++) share[r][c] = n == 0 ? 0 : Math.round(100.0 * confusion[shown.get(r)][shown.get(c)] / n) / 100.0;
         }
         boolean small = shown.size() <= 12;
         Heatmap.write(png, title, "predicted", columns, "true (count)", rows, share, small ? 70 : 18, small);
