@@ -78,17 +78,31 @@ final class ResultsTables {
 
     /**
      * The names {@code zoo reproduce} keeps a row's best checkpoint under (see {@link org.rnnzoo.train.ModelStore}):
-     * {@code MODEL:TABLE/ROW} always, and {@code MODEL:TABLE} too for the model's last row in the table (rows run from
-     * the baseline recipe to the headline one). A table is named after the dataset all its rows train on. Count
-     * models write an ARPA file, not a checkpoint: no names.
+     * {@code MODEL:DATASET/ROW} always, and {@code MODEL:DATASET} too for the model's last row on that dataset in the table
+     * (rows run from the baseline recipe to the headline one), DATASET being what the row trains on (the ptb and brown
+     * tables are named after theirs; the sentiment table's rows train on several). Count models write an ARPA file,
+     * not a checkpoint: no names.
      */
     static List<String> trainedModelNames(String table, Row row) {
         String model = row.args().get(0);
         if (Zoo.card(model).task().equals("count-language-model")) return List.of();
-        List<Row> rows = all().get(table);
-        Row last = rows.stream().filter(r -> r.args().get(0).equals(model)).reduce((a, b) -> b).orElseThrow();
-        String name = model + ":" + table;
+        String dataset = dataset(row);
+        Row last = all().get(table).stream().filter(r -> r.args().get(0).equals(model) && dataset(r).equals(dataset))
+                .reduce((a, b) -> b).orElseThrow();
+        String name = model + ":" + dataset;
         return last.id().equals(row.id()) ? List.of(name + "/" + row.id(), name) : List.of(name + "/" + row.id());
+    }
+
+    /** The dataset a row trains on: its card's, after the row's --preset, --dataset and --set. */
+    static String dataset(Row row) {
+        org.rnnzoo.models.ModelCard card = Zoo.card(row.args().get(0));
+        for (int i = 1; i + 1 < row.args().size(); i += 2) {
+            String flag = row.args().get(i), value = row.args().get(i + 1);
+            if (flag.equals("--preset")) card = card.withPreset(value);
+            if (flag.equals("--dataset")) card = card.with("dataset", value);
+            if (flag.equals("--set")) card = card.withAll(List.of(value));
+        }
+        return card.getString("dataset");
     }
 
     /** Every name a table row makes, with the command that makes it. */
