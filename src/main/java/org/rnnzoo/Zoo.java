@@ -73,7 +73,7 @@ public final class Zoo {
     }
 
     public static TrainedModel train(ModelCard card, Path runDir, PrintStream out, boolean progressBar, DatasetStore store) {
-        return train(card, runDir, out, progressBar, store, Where.HERE);
+        return train(card, runDir, out, progressBar, store, Where.HERE, null);
     }
 
     /**
@@ -85,21 +85,34 @@ public final class Zoo {
         public static final Where HERE = new Where(null, null);
     }
 
+    /** As {@link #train(ModelCard, Path, PrintStream, boolean, DatasetStore)}, on Spark or with the UI. */
     public static TrainedModel train(ModelCard card, Path runDir, PrintStream out, boolean progressBar, DatasetStore store, Where where) {
+        return train(card, runDir, out, progressBar, store, where, null);
+    }
+
+    /**
+     * As {@link #train(ModelCard, Path, PrintStream, boolean, DatasetStore)}, on Spark or with the UI ({@code where});
+     * {@code vectors}, when not null, is a GloVe / word2vec text file whose vectors initialise the embedding rows of
+     * the words it has (the others keep their random initialisation).
+     */
+    public static TrainedModel train(ModelCard card, Path runDir, PrintStream out, boolean progressBar, DatasetStore store, Where where,
+                                     Path vectors) {
         RunDirectory run = new RunDirectory(runDir);
         if (card.task().equals(Tasks.COUNT_LANGUAGE_MODEL)) {
             if (!where.equals(Where.HERE))
                 throw new ZooException(card.name() + " counts n-grams and has no training loop: --spark and --ui are for the neural models");
             Corpora.Loaded loaded = corpus(card, store);
             card = card.with("level", loaded.corpus().level().name().toLowerCase());
-            writeSpec(run, card);
+            if (vectors != null) throw new ZooException("--vectors initialises a network's embedding; " + card.name() + " is a count model");
+            writeSpec(run, card, null);
             return fitCounts(card, loaded, run, out);
         }
         Task task = Tasks.create(card, store, null);
         // A dataset fixes its own level (tinyshakespeare is characters): record it, so a checkpoint samples right.
         if (task instanceof TokenCorpusTask t) card = card.with("level", t.corpus().level().name().toLowerCase());
-        writeSpec(run, card);
         ComputationGraph net = ModelRegistry.build(card, task.vocabularies().sizes());
+        Map<String, Object> loaded = vectors == null ? null : loadVectors(net, card, task.vocabularies(), vectors, out);
+        writeSpec(run, card, loaded);
         return fit(net, card, task, run, null, out, progressBar, where);
     }
 
@@ -126,11 +139,34 @@ public final class Zoo {
         return Tasks.create(checkpoint.card(), store, checkpoint.vocabularies()).evaluate(checkpoint.net(), split);
     }
 
-    private static void writeSpec(RunDirectory run, ModelCard card) {
+    private static void writeSpec(RunDirectory run, ModelCard card, Map<String, Object> vectors) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("model", card.name());
         spec.put("card", card.asMap());
+        if (vectors != null) spec.put("vectors", vectors);
         run.writeSpec(spec);
+    }
+
+    /**
+     * Copies the vectors of a file into the rows of the word embedding ({@code embed}, {@code [vocabulary, width]})
+     * for the words of the token vocabulary that the file has; returns what the run records of it.
+     */
+    static Map<String, Object> loadVectors(ComputationGraph net, ModelCard card, Vocabularies vocabularies, Path file, PrintStream out) {
+        if (!vocabularies.has(Vocabularies.TOKENS) || net.getConfiguration().getVertices().get("embed") == null || !card.has("embedding"))
+            throw new ZooException("--vectors initialises the word embedding of a model with one token vocabulary; " + card.name()
+                    + " has " + vocabularies.names());
+        Vocabulary vocab = vocabularies.vocabulary(Vocabularies.TOKENS);
+        int dim = card.getInt("embedding");
+        java.util.Set<String> words = new java.util.HashSet<>(vocab.words().subList(Vocabulary.BOS_ID + 1, vocab.size()));
+        Map<String, float[]> found = org.rnnzoo.datasets.WordVectorsFile.read(file, dim, words);
+        org.nd4j.linalg.api.ndarray.INDArray w = net.getLayer("embed").getParam("W");
+        found.forEach((word, v) -> w.putRow(vocab.id(word), org.nd4j.linalg.factory.Nd4j.create(v).castTo(w.dataType())));
+        out.printf("vectors: %,d of the %,d words found in %s (the others keep their random initialisation)%n", found.size(), words.size(), file);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("file", file.toString());
+        record.put("found", found.size());
+        record.put("words", words.size());
+        return record;
     }
 
 

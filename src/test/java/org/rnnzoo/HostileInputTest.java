@@ -199,6 +199,43 @@ class HostileInputTest {
         c.add(new Case("sample of a run directory", 2, "checkpoints/best.zip", d -> new String[]{"sample", lm.getParent().getParent().toString()}));
         c.add(new Case("sample of a kn-lm ARPA file", 2, "ARPA", d -> new String[]{"sample", copy(knRun.resolve("model.arpa"), d, "m.arpa").toString()}));
         c.add(new Case("eval of a kn-lm run directory", 2, "model.arpa", d -> new String[]{"eval", knRun.toString()}));
+        // ---- zoo predict: sentences and files a user may hand it
+        for (String kind : List.of("classifier", "tagger")) {
+            java.util.function.Function<Path, String> model = d -> copy(kind.equals("tagger") ? tagger : classifier, d, kind + ".zip").toString();
+            c.add(new Case("predict (" + kind + "): a file with a blank line", 2, "DIR/f.txt line 2 is blank", d ->
+                    new String[]{"predict", model.apply(d), "--file", write(d.resolve("f.txt"), "a good film\n\nbad\n".getBytes())}));
+            c.add(new Case("predict (" + kind + "): a file with invalid UTF-8", 2, "DIR/f.txt line 2 is not valid UTF-8", d ->
+                    new String[]{"predict", model.apply(d), "--file", write(d.resolve("f.txt"),
+                            concat("fine\n".getBytes(), "caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)))}));
+            c.add(new Case("predict (" + kind + "): an empty sentence", 2, "empty", d -> new String[]{"predict", model.apply(d), " "}));
+            c.add(new Case("predict (" + kind + "): a sentence of punctuation-free nothing", 2, "empty", d ->
+                    new String[]{"predict", model.apply(d), "\t \u00a0"}));
+            c.add(new Case("predict (" + kind + "): only unknown words", 0, null, d -> new String[]{"predict", model.apply(d), "zzzq xxyq"}));
+            c.add(new Case("predict (" + kind + "): a 1,000-word sentence", 0, null, d ->
+                    new String[]{"predict", model.apply(d), "the movie was not good ".repeat(200)}));
+            c.add(new Case("predict (" + kind + "): a 1,000-word line in a file", 0, null, d ->
+                    new String[]{"predict", model.apply(d), "--file", write(d.resolve("f.txt"), ("good ".repeat(1000) + "\nbad\n").getBytes())}));
+        }
+        c.add(new Case("predict of a language model", 2, "language-model", d -> new String[]{"predict", copy(lm, d, "lm.zip").toString(), "the cat"}));
+        // ---- --vectors files
+        c.add(new Case("--vectors: a missing file", 2, "DIR/glove.txt: no such file", d ->
+                vectorArgs(d, d.resolve("glove.txt").toString())));
+        c.add(new Case("--vectors: width 3 for an embedding of 8", 2, "DIR/v.txt line 1: vectors of width 3", d ->
+                vectorArgs(d, write(d.resolve("v.txt"), "good 1 2 3\n".getBytes()))));
+        c.add(new Case("--vectors: a line short of numbers", 2, "DIR/v.txt line 2 has 7 numbers", d ->
+                vectorArgs(d, write(d.resolve("v.txt"), ("good" + " 0.5".repeat(8) + "\nbad" + " 0.5".repeat(7) + "\n").getBytes()))));
+        c.add(new Case("--vectors: a word where numbers should be", 2, "DIR/v.txt line 1 does not start with a word and its numbers", d ->
+                vectorArgs(d, write(d.resolve("v.txt"), "good movie 1 2\n".getBytes()))));
+        c.add(new Case("--vectors: a file that is not UTF-8", 2, "DIR/v.txt line 1 is not valid UTF-8", d ->
+                vectorArgs(d, write(d.resolve("v.txt"), concat("caf\u00e9".getBytes(StandardCharsets.ISO_8859_1), " 0.5".repeat(8).getBytes())))));
+        c.add(new Case("--vectors with a seq2seq model", 2, "--vectors", d -> {
+            String v = write(d.resolve("v.txt"), ("a" + " 0.5".repeat(8) + "\n").getBytes());
+            return new String[]{"train", "seq2seq", "--run-dir", d.resolve("run").toString(), "--vectors", v, "--set", "embedding=8",
+                    "--set", "examples=50", "--set", "epochs=1"};
+        }));
+        // ---- folds
+        c.add(new Case("--set fold=3 on a dataset without folds", 2, "fold", d -> new String[]{"train", "rnn-sentiment", "--run-dir",
+                d.resolve("run").toString(), "--set", "fold=3", "--set", "examples=50", "--set", "epochs=1"}));
         // ---- a dataset mirror with missing or truncated files
         c.add(new Case("mirror without the dataset's file", 2, "input.txt", d -> {
             mkdirs(d.resolve("mirror/tinyshakespeare"));
@@ -272,6 +309,11 @@ class HostileInputTest {
         args.addAll(TINY_LM);
         args.addAll(List.of(more));
         return args.toArray(new String[0]);
+    }
+
+    private static String[] vectorArgs(Path d, String vectors) {
+        return new String[]{"train", "rnn-sentiment", "--run-dir", d.resolve("run").toString(), "--vectors", vectors, "--no-progress",
+                "--set", "embedding=8", "--set", "hidden=8", "--set", "examples=50", "--set", "epochs=1"};
     }
 
     private static String[] sampleArgs(Path d, String... more) {

@@ -79,8 +79,7 @@ public class DataCommand implements Runnable {
 
         static List<String> expand(String name) {
             if (name.equals("all")) return Datasets.names();
-            Datasets.kind(name); // unknown names fail here, with the list of valid ones
-            return List.of(name);
+            return List.of(Datasets.card(name)); // unknown names fail here, with the list of valid ones; a view's files are its card's
         }
     }
 
@@ -117,7 +116,9 @@ public class DataCommand implements Runnable {
                     for (DatasetCard.FileEntry f : c.files()) out.printf("  %-30s %,12d  sha256 %s%n", f.name(), f.bytes(), f.sha256());
             }
             Map<String, Integer> counts = Datasets.counts(name, store);
-            Map<String, Object> expected = name.startsWith(Datasets.TEXT_PREFIX) ? Map.of() : DatasetCard.load(name).counts();
+            // a view (brown-pos) is described in its card's text; the card's counts are the card's own dataset's
+            Map<String, Object> expected = name.startsWith(Datasets.TEXT_PREFIX) || !Datasets.card(name).equals(name) ? Map.of()
+                    : DatasetCard.load(name).counts();
             out.println("loaded:");
             for (Map.Entry<String, Integer> e : counts.entrySet()) {
                 Object want = expected.get(e.getKey());

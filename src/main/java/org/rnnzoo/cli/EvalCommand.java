@@ -4,6 +4,8 @@ import org.rnnzoo.common.ZooException;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.train.LanguageModelTask;
 import org.rnnzoo.train.NgramLanguageModelTask;
+import org.rnnzoo.train.SentenceClassificationTask;
+import org.rnnzoo.train.SequenceTaggingTask;
 import org.rnnzoo.train.Task;
 import org.rnnzoo.train.Tasks;
 import org.rnnzoo.datasets.TextFileCorpus;
@@ -33,6 +35,9 @@ final class EvalCommand implements Runnable {
     @Option(names = "--mirror", paramLabel = "DIR")
     Path mirror;
 
+    @Option(names = "--confusion", paramLabel = "PNG", description = "a classifier or tagger: also draw the split's confusion matrix to this PNG")
+    Path confusion;
+
     @Override
     public void run() {
         Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(checkpoint));
@@ -52,7 +57,10 @@ final class EvalCommand implements Runnable {
             throw new ZooException("bad value for --split: '" + split + "' (expected train, valid or test)");
         // the same task the trainer scored with, so the figure matches result.json
         Task task = Tasks.create(card, store, c.vocabularies());
-        Map<String, Double> m = task.evaluate(c.net(), split);
+        if (confusion != null && !(card.task().equals(SentenceClassificationTask.KIND) || card.task().equals(SequenceTaggingTask.KIND)))
+            throw new ZooException("--confusion draws a classifier's or tagger's confusion matrix; " + checkpoint + " is a " + c.task() + " checkpoint");
+        Map<String, Double> m = task.evaluate(c.net(), split, confusion);
         System.out.printf("%s on %s %s: %s%n", card.name(), task.provenance().get("dataset"), split, task.describe(m));
+        if (confusion != null) System.out.println("confusion matrix: " + confusion);
     }
 }

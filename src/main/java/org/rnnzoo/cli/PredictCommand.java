@@ -21,8 +21,9 @@ import java.util.Locale;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"A sentence classifier's label and every class's probability, or a tagger's word/TAG pairs.",
-                "Text is lower-cased and split like SST's tokens (punctuation apart, contractions PTB-style when the model knows n't); unknown words are <unk>.",
-                "--file: one tab-separated line per input line: label, class=probability ..., the sentence (a tagger: word/TAG ...)."})
+                "Text is split like SST's tokens (punctuation apart, contractions PTB-style when the model knows n't) and lower-cased unless the model's vocabulary keeps case (Brown); unknown words are <unk>.",
+                "--file: one tab-separated line per input line: label, class=probability ..., the sentence (a tagger: word/TAG ...).",
+                "A blank line, a line of invalid UTF-8 or a line with no token is an error naming the line (so output line N is always input line N)."})
 final class PredictCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "a checkpoint .zip, or a trained model's name MODEL:DATASET (see: zoo models)")
     String checkpoint;

@@ -13,6 +13,9 @@ import java.util.Map;
 final class ResultsTables {
     record Row(String id, String label, List<String> args, String metric, String paper, String target) {}
 
+    /** Row ids {@code NAME-foldK} are one fold of a cross-validation: the table adds their mean ± std. */
+    static final String FOLD = "-fold";
+
     private ResultsTables() {}
 
     /** What each table's rows share: the data choices the papers' numbers depend on. */
@@ -29,6 +32,14 @@ final class ResultsTables {
             "shakespeare", "Character level, nanoGPT's split (train 1,003,854 / valid 111,540 characters; the dataset has "
                     + "no test part, so test = valid). Loss in nats per character = ln(valid perplexity). Anchor: nanoGPT's "
                     + "6-layer character transformer (10.7M parameters) reaches 1.4697 nats validation loss.",
+            "sentiment", "Test accuracy (%) of each model beside its one-direction twin, same recipe (`--preset DATA` on both cards: "
+                    + "random 300-d embeddings, max pooling, dropout 0.5, Adam 1e-3, early stopping on dev accuracy). `-phrases` rows train "
+                    + "on every labelled phrase of the SST training trees and score whole dev/test sentences, as Kim 2014 and Tai 2015 "
+                    + "did (datasets/sst-trees.yaml); the plain rows train on sentences only. MR has no split: ten folds (datasets/mr.yaml), "
+                    + "mean ± std under the rows. No pretrained vectors.",
+            "tagging", "Brown part-of-speech tags, normalised to 104 tags (datasets/brown.yaml, view brown-pos), on the Bengio split "
+                    + "moved to sentence boundaries; token accuracy (%) on test, with the most-frequent-tag baseline and the accuracy on "
+                    + "words never seen in training (4.75% of test tokens) beside it. Words only: no character or suffix features.",
             "ptb", "Mikolov's PTB as distributed (10k words, `<unk>` and `N` already in the text), one `<eos>` per line; "
                     + "every test token is a target (82,430), the first predicted from a sentence boundary.",
             "brown", "NLTK's Brown copy (1,161,192 tokens; the paper's had 1,181,041, so our test part is shorter): "
@@ -59,6 +70,26 @@ final class ResultsTables {
         t.put("shakespeare", List.of(
                 new Row("lstm-char", "LSTM 2x512 (embedding 64, dropout 0.2)", List.of("lstm-lm", "--preset", "shakespeare-char"),
                         "valid_nats", "1.4697 nats (nanoGPT char transformer)", "<= 1.47 nats")));
+        List<Row> sentiment = new java.util.ArrayList<>();
+        for (String[] d : new String[][]{
+                {"sst2-phrases", "SST-2, phrases", "Kim 2014 CNN-rand 82.7; Tai 2015 2-layer BiLSTM (GloVe) 87.2", ">= 83.0"},
+                {"sst2", "SST-2, sentences only", "-", "report (what the phrases are worth)"},
+                {"sst5-phrases", "SST-5, phrases", "Kim 2014 CNN-rand 45.0; Tai 2015 2-layer BiLSTM (GloVe) 48.5", ">= 45.0"},
+                {"sst5", "SST-5, sentences only", "-", "report (what the phrases are worth)"}})
+            for (boolean bi : new boolean[]{false, true})
+                sentiment.add(new Row((bi ? "bi-" : "uni-") + d[0], (bi ? "BiLSTM, " : "LSTM, ") + d[1],
+                        List.of(bi ? "birnn-sentiment" : "rnn-sentiment", "--preset", d[0]), "test_accuracy", d[2], bi ? d[3] : "report (bi's twin)"));
+        for (boolean bi : new boolean[]{false, true})
+            for (int k = 0; k < 10; k++)
+                sentiment.add(new Row((bi ? "bi-" : "uni-") + "mr" + FOLD + k, (bi ? "BiLSTM" : "LSTM") + ", MR fold " + k,
+                        List.of(bi ? "birnn-sentiment" : "rnn-sentiment", "--preset", "mr", "--set", "fold=" + k), "test_accuracy",
+                        "Kim 2014 CNN-rand 76.1; NBSVM 79.4 (10-fold means)", bi ? "mean >= 76.5" : "report (bi's twin)"));
+        t.put("sentiment", List.copyOf(sentiment));
+        t.put("tagging", List.of(
+                new Row("uni-brown-pos", "LSTM tagger", List.of("rnn-tagger", "--preset", "brown-pos"), "test_accuracy",
+                        "most-frequent-tag baseline 88.20", "report (bi's twin)"),
+                new Row("bi-brown-pos", "BiLSTM tagger", List.of("birnn-tagger", "--preset", "brown-pos"), "test_accuracy",
+                        "most-frequent-tag baseline 88.20", ">= 95.0 and >= 1 point above the LSTM tagger")));
         return t;
     }
 
@@ -88,17 +119,33 @@ final class ResultsTables {
 
     /**
      * The names {@code zoo reproduce} keeps a row's best checkpoint under (see {@link org.rnnzoo.train.ModelStore}):
-     * {@code MODEL:TABLE/ROW} always, and {@code MODEL:TABLE} too for the model's last row in the table (rows run from
-     * the baseline recipe to the headline one). A table is named after the dataset all its rows train on. Count
-     * models write an ARPA file, not a checkpoint: no names.
+     * {@code MODEL:DATASET/ROW} always, and {@code MODEL:DATASET} too for the model's last row on that dataset in the table
+     * (rows run from the baseline recipe to the headline one), DATASET being what the row trains on (the ptb and brown
+     * tables are named after theirs; the sentiment table's rows train on several). Count models write an ARPA file,
+     * not a checkpoint: no names.
      */
     static List<String> trainedModelNames(String table, Row row) {
         String model = row.args().get(0);
         if (Zoo.card(model).task().equals("count-language-model")) return List.of();
-        List<Row> rows = all().get(table);
-        Row last = rows.stream().filter(r -> r.args().get(0).equals(model)).reduce((a, b) -> b).orElseThrow();
-        String name = model + ":" + table;
+        // a study's rows are variations, not the model's recipe for its dataset: they never take the short MODEL:DATASET name
+        if (table.equals("depth")) return List.of(model + ":depth/" + row.id());
+        String dataset = dataset(row);
+        Row last = all().get(table).stream().filter(r -> r.args().get(0).equals(model) && dataset(r).equals(dataset))
+                .reduce((a, b) -> b).orElseThrow();
+        String name = model + ":" + dataset;
         return last.id().equals(row.id()) ? List.of(name + "/" + row.id(), name) : List.of(name + "/" + row.id());
+    }
+
+    /** The dataset a row trains on: its card's, after the row's --preset, --dataset and --set. */
+    static String dataset(Row row) {
+        org.rnnzoo.models.ModelCard card = Zoo.card(row.args().get(0));
+        for (int i = 1; i + 1 < row.args().size(); i += 2) {
+            String flag = row.args().get(i), value = row.args().get(i + 1);
+            if (flag.equals("--preset")) card = card.withPreset(value);
+            if (flag.equals("--dataset")) card = card.with("dataset", value);
+            if (flag.equals("--set")) card = card.withAll(List.of(value));
+        }
+        return card.getString("dataset");
     }
 
     /** Every name a table row makes, with the command that makes it. */
@@ -116,14 +163,19 @@ final class ResultsTables {
                 + "on a 2-core CPU machine, and is regenerated by `./zoo reproduce TABLE` (rows are stored as JSON in "
                 + "`docs/results/TABLE/ROW.json`). Perplexity = exp(total NLL / number of target tokens) on the test split.\n");
         for (Map.Entry<String, List<Row>> e : tables.entrySet()) {
+            // a table's columns speak its rows' metric: perplexity (or nats) for language models, accuracy (%) for classifiers and taggers
+            String metric = e.getValue().get(0).metric().replaceFirst("^test_", "");
+            boolean ppl = metric.equals("ppl") || metric.endsWith("_nats");
             sb.append("\n## ").append(e.getKey()).append("\n\n").append(NOTES.getOrDefault(e.getKey(), "")).append("\n\n");
             if (e.getKey().equals("depth")) {
                 depthMarkdown(sb, e.getValue(), resultsDir.resolve("depth"));
                 appendNotes(sb, resultsDir.resolve(e.getKey()));
                 continue;
             }
-            sb.append("| model | ours (").append(metricName(e.getValue().get(0).metric())).append(") | valid ppl | paper | target | command | wall time | tokens/s |\n")
+            sb.append(ppl ? "| model | ours (" + metricName(e.getValue().get(0).metric()) + ") | valid ppl | paper | target | command | wall time | tokens/s |\n"
+                            : "| model | ours (test " + metric + ", %) | valid " + metric + " | paper | target | command | wall time | training speed |\n")
                     .append("|---|---|---|---|---|---|---|---|\n");
+            Map<String, List<Double>> folds = new LinkedHashMap<>();
             for (Row r : e.getValue()) {
                 Path p = resultsDir.resolve(e.getKey()).resolve(r.id() + ".json");
                 if (!Files.isRegularFile(p)) {
@@ -132,13 +184,26 @@ final class ResultsTables {
                     continue;
                 }
                 Map<String, Object> m = ReproduceCommand.readJson(p);
-                String ours = fmt(value(m, r.metric()));
+                double scale = ppl ? 1 : 100;
+                String ours = fmt(value(m, r.metric()), scale);
                 if (m.get("mixture_test_ppl") != null) ours += " (mixture " + fmt(m.get("mixture_test_ppl")) + ")";
+                if (m.get("test_baseline_accuracy") != null)
+                    ours += " (baseline " + fmt(m.get("test_baseline_accuracy"), 100) + "; unseen words " + fmt(m.get("test_unknown_accuracy"), 100)
+                            + ", baseline " + fmt(m.get("test_baseline_unknown_accuracy"), 100) + ")";
                 if (m.get("note") != null) ours += " — " + m.get("note");
-                sb.append(String.format("| %s | %s | %s | %s | %s | `%s` | %s | %s |%n", r.label(), ours, fmt(m.get("valid_ppl")),
+                String rateKey = ppl ? "tokens_per_s" : m.keySet().stream().filter(k -> k.endsWith("_per_s")).findFirst().orElse("");
+                Object speed = m.get(rateKey);
+                sb.append(String.format("| %s | %s | %s | %s | %s | `%s` | %s | %s |%n", r.label(), ours, fmt(m.get("valid_" + metric), scale),
                         r.paper(), r.target(), m.get("command"), minutes(m.get("wall_seconds")),
-                        m.get("tokens_per_s") == null ? "-" : String.format("%,.0f", ((Number) m.get("tokens_per_s")).doubleValue())));
+                        speed == null ? "-" : String.format("%,.0f", ((Number) speed).doubleValue())
+                                + (ppl ? "" : " " + rateKey.replace("_per_s", "").replace('_', ' ') + "/s")));
+                int fold = r.id().lastIndexOf(FOLD);
+                if (fold > 0 && m.get(r.metric()) instanceof Number x) folds.computeIfAbsent(r.id().substring(0, fold), k -> new java.util.ArrayList<>())
+                        .add(x.doubleValue() * scale);
             }
+            if (!folds.isEmpty()) sb.append('\n');
+            folds.forEach((group, xs) -> sb.append(String.format("- %s: mean %.2f ± %.2f (sample std) over %d fold%s run%n", group,
+                    mean(xs), std(xs), xs.size(), xs.size() == 1 ? "" : "s")));
             appendNotes(sb, resultsDir.resolve(e.getKey()));
         }
         return sb.toString();
@@ -184,7 +249,21 @@ final class ResultsTables {
         return metric.endsWith("_nats") ? metric.replace("_nats", "") + " loss, nats" : metric.replace("_ppl", " ppl");
     }
 
-    private static String fmt(Object x) { return x instanceof Number n ? String.format("%.2f", n.doubleValue()) : "-"; }
+    private static String fmt(Object x) { return fmt(x, 1); }
+
+    private static String fmt(Object x, double scale) {
+        return x instanceof Number n && Double.isFinite(n.doubleValue()) ? String.format("%.2f", scale * n.doubleValue()) : "-";
+    }
+
+    static double mean(List<Double> xs) { return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN); }
+
+    /** The sample standard deviation (n - 1); 0 for one value. */
+    static double std(List<Double> xs) {
+        if (xs.size() < 2) return 0;
+        double m = mean(xs), ss = 0;
+        for (double x : xs) ss += (x - m) * (x - m);
+        return Math.sqrt(ss / (xs.size() - 1));
+    }
 
     private static String minutes(Object s) {
         return s instanceof Number n ? String.format("%.1f min", n.doubleValue() / 60) : "-";

@@ -57,6 +57,10 @@ final class TrainCommand implements Runnable {
     @Option(names = "--mirror", paramLabel = "DIR", description = "local dataset mirror laid out <dataset>/<file> (or ZOO_DATA_MIRROR)")
     Path mirror;
 
+    @Option(names = "--vectors", paramLabel = "PATH", description = "initialise the word embedding from a GloVe / word2vec text file "
+            + "(word then numbers per line; word2vec's 'N DIM' header is skipped); its width must be the card's embedding")
+    Path vectors;
+
     @Option(names = "--no-progress", description = "no progress bar (a line every 30 s instead)")
     boolean noProgress;
 
@@ -81,6 +85,7 @@ final class TrainCommand implements Runnable {
         Zoo.Where where = new Zoo.Where(spark, ui ? uiPort : null);
         if (resume != null) {
             if (force) throw new ZooException("give either --resume or --force, not both");
+            if (vectors != null) throw new ZooException("--vectors initialises a new run; a resumed run keeps its trained embedding (drop --vectors)");
             m = Zoo.resume(resume, System.out, bar, store, where);
         } else {
             ModelCard card = Zoo.card(model);
@@ -98,7 +103,7 @@ final class TrainCommand implements Runnable {
             if (register != null && card.task().equals("count-language-model"))
                 throw new ZooException("--register keeps a checkpoint, and " + card.name() + " writes an ARPA file instead");
             startOver(new RunDirectory(dir));
-            m = Zoo.train(card, dir, System.out, bar, store, where);
+            m = Zoo.train(card, dir, System.out, bar, store, where, vectors);
         }
         printSummary(m.result());
         if (register != null) {
@@ -135,6 +140,9 @@ final class TrainCommand implements Runnable {
         String name = CurvePlot.name(metric);
         System.out.printf("%nvalid %s %.3f   test %s %.3f", name, (Double) r.get("valid_" + metric), name, (Double) r.get("test_" + metric));
         if (r.get("test_macro_f1") instanceof Double f1) System.out.printf("   test macro-F1 %.3f", f1);
+        if (r.get("test_baseline_accuracy") instanceof Double b) System.out.printf("   most-frequent-tag baseline %.3f", b);
+        if (r.get("test_unknown_accuracy") instanceof Double u && Double.isFinite(u))
+            System.out.printf("   unknown words %.3f (baseline %.3f)", u, (Double) r.get("test_baseline_unknown_accuracy"));
         if (r.get("optimal_test_ppl") instanceof Double opt) {
             System.out.printf("   optimal (Bayes) test perplexity %.3f   gap %+.1f%%", opt, 100 * ((Double) r.get("test_ppl") / opt - 1));
         }

@@ -34,15 +34,21 @@ public final class Corpora {
     /**
      * A sentence-classification dataset: {@code negation} (built-in, {@code examples} training
      * sentences), a registered one (sst2, sst5, mr) or the phrase-level SST training sets read from
-     * the treebank's trees (sst2-phrases, sst5-phrases: datasets/sst-trees.yaml). MR has no fixed split: fold 0 of its ten is
-     * the test set, and the last tenth of the rest is held out for validation.
+     * the treebank's trees (sst2-phrases, sst5-phrases: datasets/sst-trees.yaml). MR has no fixed split: fold {@code fold}
+     * of its ten is the test set, and the last tenth of the rest is held out for validation (datasets/mr.yaml).
+     *
+     * @param fold the cross-validation fold, for a dataset that has folds (MR: 0-9); must be 0 for any other
      */
-    public static org.rnnzoo.datasets.LabelledSentences labelled(String name, long seed, int examples, DatasetStore store) {
-        if (name.equals(NegationSentiment.NAME)) return NegationSentiment.generate(seed, examples);
-        if (org.rnnzoo.datasets.SentimentTrees.NAMES.contains(name)) return org.rnnzoo.datasets.SentimentTrees.load(store, name);
-        org.rnnzoo.datasets.LabelledSentences d = Datasets.classification(name, store);
-        if (d.folds() == 0) return d;
-        org.rnnzoo.datasets.LabelledSentences f = d.fold(0);
+    public static org.rnnzoo.datasets.LabelledSentences labelled(String name, long seed, int examples, int fold, DatasetStore store) {
+        org.rnnzoo.datasets.LabelledSentences d = name.equals(NegationSentiment.NAME) ? NegationSentiment.generate(seed, examples)
+                : org.rnnzoo.datasets.SentimentTrees.NAMES.contains(name) ? org.rnnzoo.datasets.SentimentTrees.load(store, name)
+                : Datasets.classification(name, store);
+        if (d.folds() == 0) {
+            if (fold != 0) throw new org.rnnzoo.common.ZooException("bad value for fold: " + fold + " (dataset '" + name
+                    + "' has a fixed train/valid/test split; folds are for mr)");
+            return d;
+        }
+        org.rnnzoo.datasets.LabelledSentences f = d.fold(fold);
         int cut = f.train().size() * 9 / 10;
         return new org.rnnzoo.datasets.LabelledSentences(f.name(), f.classes(), f.train().subList(0, cut),
                 f.train().subList(cut, f.train().size()), f.test(), 0);
@@ -54,10 +60,15 @@ public final class Corpora {
         return Datasets.pairs(name, store).maxTokens(maxLength);
     }
 
-    /** A tagging dataset: {@code negation-tags} (built-in, {@code examples} training sentences); Brown's tags arrive with the tagging issue. */
+    /**
+     * A tagging dataset: {@code negation-tags} (built-in, {@code examples} training sentences) or
+     * {@code brown-pos} (Brown's part-of-speech tags on the Bengio split: datasets/brown.yaml).
+     */
     public static org.rnnzoo.datasets.TaggedSentences tagged(String name, long seed, int examples, DatasetStore store) {
         if (name.equals(NegationSentiment.TAGGED_NAME)) return NegationSentiment.tagged(seed, examples);
-        throw new org.rnnzoo.common.ZooException(org.rnnzoo.common.Names.unknown("tagging dataset", name, java.util.List.of(NegationSentiment.TAGGED_NAME)));
+        java.util.List<String> known = java.util.List.of(NegationSentiment.TAGGED_NAME, org.rnnzoo.datasets.BrownCorpus.POS);
+        if (!known.contains(name)) throw new org.rnnzoo.common.ZooException(org.rnnzoo.common.Names.unknown("tagging dataset", name, known));
+        return Datasets.tagged(name, store);
     }
 
     /** Whether a dataset name is one of the corpora generated here (no download, no mirror). */

@@ -26,12 +26,14 @@ import java.util.List;
  *   <li>labelled sentence: [{@value #TEXT}, {@value #LABEL}] = the tokens joined by single spaces,
  *       the class name (categorical).</li>
  *   <li>sentence pair: [{@value #SOURCE}, {@value #TARGET}], tokens joined by single spaces.</li>
+ *   <li>tagged sentence: [{@value #TEXT}, {@value #TAGS}], the words and their tag names, each joined
+ *       by single spaces (word i has tag i).</li>
  * </ul>
  * No token contains a space (the raw readers split at whitespace), so {@code text.split(" ")} gives
  * the raw reader's tokens back.
  */
 public final class DatasetRecords {
-    public static final String TOKEN = "token", TEXT = "text", LABEL = "label", SOURCE = "source", TARGET = "target";
+    public static final String TOKEN = "token", TEXT = "text", LABEL = "label", SOURCE = "source", TARGET = "target", TAGS = "tags";
 
     private DatasetRecords() {}
 
@@ -42,6 +44,8 @@ public final class DatasetRecords {
     public static Schema sentenceSchema(List<String> classes) {
         return new Schema.Builder().addColumnString(TEXT).addColumnCategorical(LABEL, classes).build();
     }
+
+    public static Schema taggedSchema() { return new Schema.Builder().addColumnString(TEXT).addColumnString(TAGS).build(); }
 
     public static Schema pairSchema() { return new Schema.Builder().addColumnString(SOURCE).addColumnString(TARGET).build(); }
 
@@ -81,6 +85,16 @@ public final class DatasetRecords {
         List<List<Writable>> records = new ArrayList<>();
         for (SentencePairs.Pair p : pairs.split(split))
             records.add(List.of(new Text(String.join(" ", p.source())), new Text(String.join(" ", p.target()))));
+        return new CollectionRecordReader(records);
+    }
+
+    public static RecordReader reader(TaggedSentences sentences, String split) {
+        List<List<Writable>> records = new ArrayList<>();
+        for (TaggedSentences.Example e : sentences.split(split)) {
+            StringBuilder tags = new StringBuilder();
+            for (int t : e.tags()) (tags.isEmpty() ? tags : tags.append(' ')).append(sentences.tags().get(t));
+            records.add(List.of(new Text(String.join(" ", e.tokens())), new Text(tags.toString())));
+        }
         return new CollectionRecordReader(records);
     }
 }

@@ -25,7 +25,8 @@ public final class Datasets {
     public enum Kind {
         LANGUAGE_MODEL("language-model corpus", "Datasets.lm"),
         CLASSIFICATION("sentence-classification dataset", "Datasets.classification"),
-        PAIRS("sentence-pair dataset", "Datasets.pairs");
+        PAIRS("sentence-pair dataset", "Datasets.pairs"),
+        TAGGING("sequence-tagging dataset", "Datasets.tagged");
 
         final String what, loader;
 
@@ -33,6 +34,8 @@ public final class Datasets {
     }
 
     private static final Map<String, Kind> KINDS = new LinkedHashMap<>();
+    /** Datasets read from another card's files (no card, files or cache folder of their own): name → that card. */
+    private static final Map<String, String> VIEWS = Map.of(BrownCorpus.POS, BrownCorpus.NAME);
 
     static {
         KINDS.put("ptb", Kind.LANGUAGE_MODEL);
@@ -50,13 +53,27 @@ public final class Datasets {
 
     private Datasets() {}
 
-    /** Every named dataset, in the order of the lecture (language models, classification, pairs). */
+    /** Every dataset card, in the order of the lecture (language models, classification, pairs). */
     public static List<String> names() { return List.copyOf(KINDS.keySet()); }
+
+    /** The datasets read from another card's files ({@code brown-pos}: {@code brown}'s), see {@link #card}. */
+    public static List<String> views() { return VIEWS.keySet().stream().sorted().toList(); }
+
+    /** The card whose files and recipe a dataset reads: its own, or for a view the card it is a view of. */
+    public static String card(String name) {
+        kind(name);
+        return VIEWS.getOrDefault(name, name);
+    }
 
     public static Kind kind(String name) {
         if (name.startsWith(TEXT_PREFIX)) return Kind.LANGUAGE_MODEL;
+        if (VIEWS.containsKey(name)) return Kind.TAGGING;
         Kind k = KINDS.get(name);
-        if (k == null) throw new DatasetException(Names.unknown("dataset", name, names()) + "; or text:PATH for a text file");
+        if (k == null) {
+            List<String> all = new java.util.ArrayList<>(names());
+            all.addAll(views());
+            throw new DatasetException(Names.unknown("dataset", name, all) + "; or text:PATH for a text file");
+        }
         return k;
     }
 
@@ -97,11 +114,19 @@ public final class Datasets {
         };
     }
 
+    /** A part-of-speech tagging dataset: {@code brown-pos} (datasets/brown.yaml, {@code pos}). */
+    public static TaggedSentences tagged(String name, DatasetStore store) {
+        return switch (require(name, Kind.TAGGING)) {
+            case BrownCorpus.POS -> BrownCorpus.tagged(store);
+            default -> throw new IllegalStateException(name);
+        };
+    }
+
     /**
      * One split of a dataset as a DataVec reader over the raw reader's records (see
      * {@link DatasetRecords}): a {@link org.datavec.api.records.reader.SequenceRecordReader} of
      * tokens for a language-model corpus, a reader of [text, label] for a classification dataset, of
-     * [source, target] for a pair dataset. {@link #schema} describes the columns.
+     * [source, target] for a pair dataset, of [text, tags] for a tagging dataset. {@link #schema} describes the columns.
      *
      * @param split {@code train}, {@code valid} or {@code test} (MR's sentences are all in {@code train};
      *              {@code DatasetRecords.reader(Datasets.classification("mr", store).fold(k), split)} reads a fold)
@@ -127,6 +152,10 @@ public final class Datasets {
                 SentencePairs c = pairs(name, store);
                 for (String s : SPLITS) out.put(s, DatasetRecords.reader(c, s));
             }
+            case TAGGING -> {
+                TaggedSentences c = tagged(name, store);
+                for (String s : SPLITS) out.put(s, DatasetRecords.reader(c, s));
+            }
         }
         return out;
     }
@@ -140,6 +169,7 @@ public final class Datasets {
             case LANGUAGE_MODEL -> DatasetRecords.streamSchema();
             case CLASSIFICATION -> DatasetRecords.sentenceSchema(classes(name));
             case PAIRS -> DatasetRecords.pairSchema();
+            case TAGGING -> DatasetRecords.taggedSchema();
         };
     }
 
@@ -173,6 +203,10 @@ public final class Datasets {
                 SentencePairs c = pairs(name, store);
                 for (String s : SPLITS) out.put(s, c.split(s).size());
             }
+            case TAGGING -> {   // tokens, as a tagger is scored
+                TaggedSentences c = tagged(name, store);
+                for (String s : SPLITS) out.put(s, c.split(s).stream().mapToInt(e -> e.tokens().size()).sum());
+            }
         }
         return out;
     }
@@ -182,7 +216,8 @@ public final class Datasets {
         if (k != wanted)
             throw new DatasetException("dataset '" + name + "' is a " + k.what + ", not a " + wanted.what + ": load it with "
                     + k.loader + "; " + wanted.what + "s: " + String.join(", ",
-                    KINDS.entrySet().stream().filter(e -> e.getValue() == wanted).map(Map.Entry::getKey).toList()));
+                    java.util.stream.Stream.concat(KINDS.keySet().stream(), VIEWS.keySet().stream())
+                            .filter(n -> kind(n) == wanted).toList()));
         return name;
     }
 }

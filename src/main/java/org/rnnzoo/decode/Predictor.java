@@ -35,6 +35,8 @@ public final class Predictor {
     private final Vocabulary vocab;
     private final List<String> labels;
     private final boolean perToken;
+    /** Whether the vocabulary keeps case (Brown's does, SST's and MR's are lower-cased): then so does the tokenizer. */
+    private final boolean cased;
 
     /**
      * @param perToken true for a tagger (output {@code [batch, tags, time]}), false for a sentence
@@ -45,21 +47,23 @@ public final class Predictor {
         this.vocab = vocab;
         this.labels = labels;
         this.perToken = perToken;
+        this.cased = vocab.words().stream().anyMatch(w -> !w.equals(w.toLowerCase(Locale.ROOT)));
     }
 
     /**
-     * Lower-cased and split like SST's PTB tokens: punctuation apart, {@code (} {@code )} as
-     * {@code -lrb-} {@code -rrb-}, and, when the model's vocabulary has {@code n't} (SST does, MR
+     * Lower-cased (unless the vocabulary has upper-case words: a tagger trained on Brown keeps case)
+     * and split like SST's PTB tokens: punctuation apart, {@code (} {@code )} as
+     * {@code -lrb-} {@code -rrb-} (unless the vocabulary has a bare {@code (}, as Brown's does), and, when the model's vocabulary has {@code n't} (SST does, MR
      * does not), contractions split as PTB does ({@code don't} → {@code do n't}, {@code it's} → {@code it 's}).
      */
     public List<String> tokenize(String sentence) {
-        boolean splitContractions = vocab.contains("n't");
+        boolean splitContractions = vocab.contains("n't"), bracketsAsWords = !vocab.contains("(");
         List<String> out = new ArrayList<>();
-        Matcher m = TOKEN.matcher(sentence.toLowerCase(Locale.ROOT));
+        Matcher m = TOKEN.matcher(cased ? sentence : sentence.toLowerCase(Locale.ROOT));
         while (m.find()) {
             String t = m.group();
-            if (t.equals("(")) t = "-lrb-";
-            else if (t.equals(")")) t = "-rrb-";
+            if (bracketsAsWords && t.equals("(")) t = "-lrb-";
+            else if (bracketsAsWords && t.equals(")")) t = "-rrb-";
             if (splitContractions && t.length() > 3 && t.endsWith("n't")) {
                 out.add(t.substring(0, t.length() - 3));
                 out.add("n't");
@@ -76,8 +80,11 @@ public final class Predictor {
         return out;
     }
 
-    /** Words (letters, digits and inner ' - / .), "..." and "--", or one other non-space character. */
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+(?:['’\\-/.][\\p{L}\\p{N}]+)*|\\.\\.\\.|--|\\S");
+    /**
+     * Words (letters, digits and inner ' - / .), "..." and "--", or one other character that is not
+     * a space of any kind (Unicode's too: a no-break space alone is no token, not an {@code <unk>}).
+     */
+    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+(?:['’\\-/.][\\p{L}\\p{N}]+)*|\\.\\.\\.|--|[^\\s\\p{Z}\\p{Cf}]");
     private static final Pattern CLITIC = Pattern.compile("(.+)('s|'re|'ve|'ll|'d|'m)");
 
     /** Predictions for sentences already tokenised; each must have at least one token. */

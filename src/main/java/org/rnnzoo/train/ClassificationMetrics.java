@@ -24,6 +24,13 @@ public final class ClassificationMetrics {
 
     public long count() { return count; }
 
+    /** A copy of the counts, {@code [true][predicted]}. */
+    public long[][] confusion() {
+        long[][] copy = new long[confusion.length][];
+        for (int c = 0; c < confusion.length; c++) copy[c] = confusion[c].clone();
+        return copy;
+    }
+
     public double accuracy() {
         long right = 0;
         for (int c = 0; c < confusion.length; c++) right += confusion[c][c];

@@ -1,14 +1,18 @@
 package org.rnnzoo.train;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.data.Vocabulary;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the two tasks that predict labels (one per sentence, one per token) share: token ids in at
- * {@code tokens}, a softmax over the labels out, accuracy picks the best checkpoint, and the mean
- * loss is shown as it is while training (a perplexity over a handful of classes says little).
+ * {@code tokens}, a softmax over the labels out, accuracy picks the best checkpoint, the mean
+ * loss is shown as it is while training (a perplexity over a handful of classes says little), and
+ * the confusion matrix of a split can be drawn.
  *
  * @param <E> one encoded example
  */
@@ -23,6 +27,23 @@ abstract class LabellingTask<E> extends ExampleTask<E> {
         this.vocab = vocab;
         this.labels = labels;
         this.output = output;
+    }
+
+    /** A split's predictions counted: the confusion matrix, and the metrics as {@link #evaluate} returns them. */
+    protected record Scored(ClassificationMetrics confusion, Map<String, Double> metrics) {}
+
+    protected abstract Scored score(ComputationGraph net, String split);
+
+    @Override
+    public Map<String, Double> evaluate(ComputationGraph net, String split) { return score(net, split).metrics(); }
+
+    @Override
+    public Map<String, Double> evaluate(ComputationGraph net, String split, Path confusionPng) {
+        Scored s = score(net, split);
+        if (confusionPng != null)
+            ConfusionPlot.write(confusionPng, String.format("%s %s: accuracy %.4f", dataset, split, s.metrics().get("accuracy")),
+                    labels, s.confusion().confusion());
+        return s.metrics();
     }
 
     @Override

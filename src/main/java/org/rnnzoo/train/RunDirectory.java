@@ -40,6 +40,9 @@ public final class RunDirectory {
     /** DL4J's training-UI record of a run trained with --ui (the ui package's TrainingUi). */
     public Path uiStats() { return dir.resolve("ui-stats.bin"); }
 
+    /** The test split's confusion matrix of a classifier or tagger (true × predicted). */
+    public Path confusion() { return dir.resolve("confusion.png"); }
+
     /** The newest epoch checkpoint, or null if training never finished an epoch. */
     public Path latestCheckpoint() {
         if (!Files.isDirectory(checkpoints())) return null;
@@ -51,7 +54,7 @@ public final class RunDirectory {
     }
 
     /** A run's own files, the only ones {@link #clear()} deletes (count models write model.arpa instead of checkpoints). */
-    public static final List<String> RUN_FILES = List.of("run.json", "metrics.jsonl", "result.json", "curve.png", "model.arpa", "ui-stats.bin", "checkpoints/");
+    public static final List<String> RUN_FILES = List.of("run.json", "metrics.jsonl", "result.json", "curve.png", "confusion.png", "model.arpa", "ui-stats.bin", "checkpoints/");
 
     /** Whether a run started here: run.json exists. */
     public boolean holdsRun() { return Files.isRegularFile(spec()); }

@@ -42,7 +42,7 @@ public final class SentenceClassificationTask extends LabellingTask<LabelledSequ
     }
 
     @Override
-    public Map<String, Double> evaluate(ComputationGraph net, String split) {
+    protected Scored score(ComputationGraph net, String split) {
         List<LabelledSequenceIterator.Example> examples = split(split);
         ClassificationMetrics m = new ClassificationMetrics(data.numClasses());
         net.clear();   // fit() leaves labels and masks set (docs/dl4j-notes.md)
@@ -57,7 +57,7 @@ public final class SentenceClassificationTask extends LabellingTask<LabelledSequ
             }
         }
         net.clear();
-        return m.metrics(unit());
+        return new Scored(m, m.metrics(unit()));
     }
 
     @Override

@@ -53,6 +53,14 @@ public interface Task {
     /** Metrics on a split ("valid", "test"); must contain {@link #selectionMetric()}. */
     Map<String, Double> evaluate(ComputationGraph net, String split);
 
+    /**
+     * {@link #evaluate}, and for a task with classes (a classifier, a tagger) the split's confusion
+     * matrix drawn to {@code confusionPng} from the same predictions; other tasks ignore the path.
+     */
+    default Map<String, Double> evaluate(ComputationGraph net, String split, java.nio.file.Path confusionPng) {
+        return evaluate(net, split);
+    }
+
     /** The metric that picks the best checkpoint, and whose plateau decays the learning rate. */
     String selectionMetric();
 

@@ -85,7 +85,8 @@ public final class Tasks {
     }
 
     private static Task sentenceClassification(ModelCard card, DatasetStore store, Vocabularies saved) {
-        LabelledSentences data = Corpora.labelled(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), store);
+        LabelledSentences data = Corpora.labelled(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"),
+                card.has("fold") ? card.getInt("fold") : 0, store);
         Vocabulary vocab = tokenVocabulary(card, saved, Vocabularies.TOKENS, data.train().stream().map(LabelledSentences.Example::tokens).toList());
         sameLabels(saved, data.classes(), data.name());
         return new SentenceClassificationTask(data, vocab, card.getInt("batch"), card.getInt("eval_batch"), card.getLong("seed"));

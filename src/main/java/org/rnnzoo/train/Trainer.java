@@ -26,7 +26,8 @@ import java.util.Map;
  * The one trainer of the zoo. Per epoch: fit every batch of the {@link Task} (a contiguous stream
  * comes as one batch that DL4J's truncated BPTT cuts into segments, carrying the state), evaluate on
  * validation, checkpoint, adjust the learning rate, maybe stop early. At the end the best
- * checkpoint is scored on test and {@code result.json} + {@code curve.png} are written.
+ * checkpoint is scored on test and {@code result.json} + {@code curve.png} (and, for a task with
+ * classes, {@code confusion.png}) are written.
  *
  * <p>Teacher forcing is in the data: the input at step t is the true token t, never a sample.
  */
@@ -163,7 +164,7 @@ public final class Trainer {
         // Score the best-on-validation weights on test, as the papers do.
         Checkpoint bestCkpt = Checkpoint.load(run.bestCheckpoint());
         bestNet = bestCkpt.net();
-        Map<String, Double> test = task.evaluate(bestCkpt.net(), "test");
+        Map<String, Double> test = task.evaluate(bestCkpt.net(), "test", run.confusion());
         Map<String, Double> validBest = task.evaluate(bestCkpt.net(), "valid");
 
         Map<String, Object> result = new LinkedHashMap<>();

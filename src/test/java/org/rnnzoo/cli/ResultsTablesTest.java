@@ -52,4 +52,32 @@ class ResultsTablesTest {
         assertTrue(md.contains("| model | ours (valid loss, nats) |"), md);
         assertTrue(md.contains("| 1.50 | 4.48 | 1.4697 nats"), md);   // ln 4.4817 = 1.5000
     }
+
+    @Test
+    void accuracyTablesShowPercentagesTheBaselineAndTheMeanAndStdOverFolds(@TempDir Path docs) throws Exception {
+        Path tagging = Files.createDirectories(docs.resolve("tagging"));
+        Files.writeString(tagging.resolve("bi-brown-pos.json"), "{\"test_accuracy\": 0.95123, \"valid_accuracy\": 0.9601,"
+                + " \"test_baseline_accuracy\": 0.882, \"test_unknown_accuracy\": 0.7, \"test_baseline_unknown_accuracy\": 0.2174,"
+                + " \"tokens_per_s\": 1500.4, \"wall_seconds\": 120.0, \"command\": \"./zoo train birnn-tagger --preset brown-pos\"}");
+        Path sentiment = Files.createDirectories(docs.resolve("sentiment"));
+        double[] folds = {0.76, 0.78, 0.80};   // mean 78.00, sample std 2.00
+        for (int k = 0; k < folds.length; k++)
+            Files.writeString(sentiment.resolve("bi-mr-fold" + k + ".json"), "{\"test_accuracy\": " + folds[k]
+                    + ", \"valid_accuracy\": 0.8, \"sentences_per_s\": 300, \"command\": \"./zoo train birnn-sentiment --preset mr --set fold=" + k + "\"}");
+        String md = ResultsTables.markdown(ResultsTables.all(), docs);
+        assertTrue(md.contains("| model | ours (test accuracy, %) | valid accuracy | paper | target | command | wall time | training speed |"), md);
+        assertTrue(md.contains("| BiLSTM tagger | 95.12 (baseline 88.20; unseen words 70.00, baseline 21.74) | 96.01 |"), md);
+        assertTrue(md.contains("| 2.0 min | 1,500 tokens/s |"), md);
+        assertTrue(md.contains("- bi-mr: mean 78.00 ± 2.00 (sample std) over 3 folds run"), md);
+        assertTrue(md.contains("| BiLSTM, MR fold 3 | not run yet |"), md);
+        assertTrue(md.contains("| LSTM, SST-2, phrases | not run yet | | Kim 2014 CNN-rand 82.7"), md);
+        assertTrue(md.contains("| model | ours (test ppl) | valid ppl |"), "language-model tables keep their columns");
+    }
+
+    @Test
+    void everyRowsCommandNamesAPresetAndKeysItsCardHas() {
+        // resolving a row's card applies its --preset and --set: an unknown preset or key throws
+        ResultsTables.all().forEach((table, rows) -> rows.forEach(r -> assertTrue(!ResultsTables.dataset(r).isEmpty(), table + "/" + r.id())));
+        assertTrue(ResultsTables.all().get("sentiment").stream().anyMatch(r -> ResultsTables.dataset(r).equals("mr")));
+    }
 }

@@ -60,6 +60,21 @@ class TaskTrainingTest {
         Checkpoint c = Checkpoint.load(run.bestCheckpoint());
         assertEquals(List.of("O", "ADV", "NOT", "POS", "NEG"), c.vocabularies().entries("labels"));
         assertTrue(run("eval", run.bestCheckpoint().toString()).contains("token accuracy"));
+        // the most-frequent-tag baseline beside it: a word's POS/NEG tag depends on a negator before it, so it errs
+        double baseline = ((Number) result.get("test_baseline_accuracy")).doubleValue();
+        assertTrue(baseline > 0.5 && baseline < accuracy, "baseline " + baseline + " vs tagger " + accuracy);
+        assertTrue(result.containsKey("test_baseline_unknown_accuracy"), result.toString());
+        assertConfusionPng(run.confusion(), 5);
+        Path drawn = tmp.resolve("tagger-valid-confusion.png");
+        String eval = run("eval", run.bestCheckpoint().toString(), "--split", "valid", "--confusion", drawn.toString());
+        assertTrue(eval.contains("most-frequent-tag baseline") && eval.contains("confusion matrix: " + drawn), eval);
+        assertConfusionPng(drawn, 5);
+    }
+
+    /** A PNG was written, large enough to hold a labelled grid of {@code classes} rows. */
+    static void assertConfusionPng(Path png, int classes) throws Exception {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertTrue(image != null && image.getHeight() > 20 * classes && image.getWidth() > 20 * classes, png + " is not a confusion matrix PNG");
     }
 
     @Test
@@ -77,6 +92,7 @@ class TaskTrainingTest {
         assertTrue(accuracy > 0.75, "learned beyond chance (0.5): test accuracy " + accuracy);
         assertTrue(result.containsKey("test_macro_f1") && result.containsKey("sentences_per_s"), result.toString());
         assertTrue(Files.size(run.curve()) > 1000);
+        assertConfusionPng(run.confusion(), 2);
     }
 
     @Test
@@ -95,6 +111,7 @@ class TaskTrainingTest {
         assertTrue(ppl < 10, "decoder perplexity " + ppl + " (a decoder blind to the source: ~14)");
         assertTrue(wer >= 0 && wer <= 1, "wer " + wer);
         assertTrue(Files.size(run.curve()) > 1000);
+        assertFalse(Files.exists(run.confusion()), "no classes, no confusion matrix");
     }
 
     @Test

@@ -1,0 +1,51 @@
+package org.rnnzoo.common;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A labelled grid of values in [0, 1] as a PNG heatmap (XChart, headless), rows read top-down like a
+ * table: attention weights (target × source), a confusion matrix (true × predicted). Written
+ * through a staged file, so a reader never sees half a PNG.
+ */
+public final class Heatmap {
+    private Heatmap() {}
+
+    /**
+     * @param values {@code [row][column]}, each in [0, 1]
+     * @param cell   pixels per column and per row (the axes' labels need room)
+     */
+    public static void write(Path png, String title, String columnTitle, List<String> columns, String rowTitle, List<String> rows,
+                             double[][] values, int cell, boolean showValues) {
+        System.setProperty("java.awt.headless", "true");
+        // XChart draws y upwards; list the rows bottom-up so the first row is at the top
+        List<String> ys = new ArrayList<>();
+        for (int r = rows.size() - 1; r >= 0; r--) ys.add(rows.get(r));
+        List<Number[]> cells = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++)
+            for (int c = 0; c < columns.size(); c++) cells.add(new Number[]{c, rows.size() - 1 - r, values[r][c]});
+        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(400, cell * columns.size() + 200))
+                .height(Math.max(300, cell * rows.size() + 150)).title(title).xAxisTitle(columnTitle).yAxisTitle(rowTitle).build();
+        chart.getStyler().setRangeColors(new Color[]{Color.WHITE, new Color(0x3b, 0x6e, 0xb4), new Color(0x0b, 0x1d, 0x51)});
+        chart.getStyler().setMin(0).setMax(1);
+        chart.getStyler().setShowValue(showValues);
+        chart.addSeries(title, columns, ys, cells);
+        try (StagedFile tmp = StagedFile.beside(png)) {
+            try (OutputStream out = Files.newOutputStream(tmp.path())) {
+                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+            tmp.commit();
+        } catch (IOException e) {
+            throw new ZooException("could not write " + png + ": " + e.getMessage());
+        }
+    }
+}
