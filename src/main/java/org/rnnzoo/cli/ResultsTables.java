@@ -193,7 +193,7 @@ final class ResultsTables {
                 if (m.get("note") != null) ours += " — " + m.get("note");
                 String rateKey = ppl ? "tokens_per_s" : m.keySet().stream().filter(k -> k.endsWith("_per_s")).findFirst().orElse("");
                 Object speed = m.get(rateKey);
-                sb.append(String.format("| %s | %s | %s | %s | %s | `%s` | %s | %s |%n", r.label(), ours, fmt(m.get("valid_" + metric), scale),
+                sb.append(String.format("| %s | %s | %s | %s | %s | `%s` | %s | %s |%n", r.label(), ours, fmt(m.get(ppl ? "valid_ppl" : "valid_" + metric), scale),
                         r.paper(), r.target(), m.get("command"), minutes(m.get("wall_seconds")),
                         speed == null ? "-" : String.format("%,.0f", ((Number) speed).doubleValue())
                                 + (ppl ? "" : " " + rateKey.replace("_per_s", "").replace('_', ' ') + "/s")));
