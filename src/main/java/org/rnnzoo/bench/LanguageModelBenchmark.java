@@ -144,11 +144,13 @@ public final class LanguageModelBenchmark {
     /**
      * Matmul FLOPs per predicted token for one training step (forward + backward ≈ 3× forward):
      * each recurrent layer multiplies [x_t, h_{t-1}] by its gate matrix, the output layer h_t by
-     * [H, V]. Element-wise work is ignored, so this is a lower bound of the work done.
+     * [H, V]. Element-wise work, and the projections, gates and wider inputs of the deep stacks' connections, are
+     * ignored, so this is a lower bound of the work done.
      */
     public static double trainingFlopsPerToken(ModelCard card, int vocab) {
-        int e = card.getInt("embedding"), h = card.getInt("hidden"), layers = card.getInt("layers");
-        int gates = card.architecture().equals("LstmLm") ? 4 : 1;
+        // plain stacks count "layers"; the deep stacks (residual-lm, ...) "depth" and choose their cell
+        int e = card.getInt("embedding"), h = card.getInt("hidden"), layers = card.has("depth") ? card.getInt("depth") : card.getInt("layers");
+        int gates = card.architecture().equals("LstmLm") || "lstm".equals(card.has("depth") ? card.getString("cell") : "") ? 4 : 1;
         double fwd = 0;
         for (int l = 0; l < layers; l++) fwd += 2.0 * ((l == 0 ? e : h) + h) * gates * h;
         fwd += 2.0 * h * vocab;
