@@ -80,27 +80,44 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
             references.computeIfAbsent(key, k -> new ArrayList<>()).add(p.target());
         }
         List<String> keys = new ArrayList<>(sources.keySet());
-        List<int[]> outputs = GreedyDecoder.decode(net, keys.stream().map(sources::get).toList(), evalBatch, maxLength + 2);
-        long wrong = 0, edits = 0, refTokens = 0;
+        // a max length always applies; CMUdict's test words are not cut to max_length, so it grows with the longest source
+        int limit = Math.max(maxLength, sources.values().stream().mapToInt(s -> s.length).max().orElse(0)) + 2;
+        List<int[]> outputs = GreedyDecoder.decode(net, keys.stream().map(sources::get).toList(), evalBatch, limit);
         List<String> hypotheses = new ArrayList<>(keys.size());
         List<List<String>> bleuReferences = new ArrayList<>(keys.size());
+        List<List<int[]>> grouped = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             hypotheses.add(String.join(" ", target.decode(outputs.get(i))));
             bleuReferences.add(references.get(keys.get(i)).stream().map(r -> String.join(" ", target.decode(r))).toList());
+            grouped.add(references.get(keys.get(i)));
+        }
+        Map<String, Double> m = errorRates(outputs, grouped);
+        m.put("bleu", Bleu.corpus(hypotheses, bleuReferences));
+        m.put("sources", (double) keys.size());
+        return m;
+    }
+
+    /**
+     * Word and token (for G2P: phoneme) error rates of one output per source against all of its
+     * references: a source is right if its output equals any reference, and counts once however many
+     * it has (WER = wrong sources / sources); TER = Σ edit distance to the closest reference / Σ that
+     * reference's length (the shorter one where two are equally close).
+     */
+    public static Map<String, Double> errorRates(List<int[]> outputs, List<List<int[]>> references) {
+        long wrong = 0, edits = 0, refTokens = 0;
+        for (int i = 0; i < outputs.size(); i++) {
             int best = Integer.MAX_VALUE, bestLength = 0;
-            for (int[] ref : references.get(keys.get(i))) {
+            for (int[] ref : references.get(i)) {
                 int d = EditDistance.between(outputs.get(i), ref);
-                if (d < best) { best = d; bestLength = ref.length; }
+                if (d < best || (d == best && ref.length < bestLength)) { best = d; bestLength = ref.length; }
             }
             if (best > 0) wrong++;
             edits += best;
             refTokens += bestLength;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("wer", (double) wrong / keys.size());
+        m.put("wer", (double) wrong / Math.max(1, outputs.size()));
         m.put("ter", (double) edits / Math.max(1, refTokens));
-        m.put("bleu", Bleu.corpus(hypotheses, bleuReferences));
-        m.put("sources", (double) keys.size());
         return m;
     }
 
