@@ -78,6 +78,19 @@ class AttentionSeq2SeqTest {
     }
 
     @Test
+    void stepwiseDecodingOfAPaddedBatchScoresWhatTheWholeGraphScores() {
+        // sources of lengths 3-6 in one batch, 3 beam slots each, the encoder run once: every finished hypothesis's
+        // accumulated log P equals the teacher-forced graph's on that source alone, and batching changes no output
+        List<BeamSearchDecoder.Hypothesis> batched = BeamSearchDecoder.search(net, sources, 3, 0.0, 12, 64);
+        for (int i = 0; i < sources.size(); i++) {
+            BeamSearchDecoder.Hypothesis h = batched.get(i);
+            assertTrue(h.finished(), "source " + i);
+            assertEquals(BeamSearchDecoder.logProbability(net, sources.get(i), h.tokens()), h.logProbability(), 1e-3, "source " + i);
+            assertArrayEquals(BeamSearchDecoder.search(net, List.of(sources.get(i)), 3, 0.0, 12, 3).get(0).tokens(), h.tokens());
+        }
+    }
+
+    @Test
     void recomputedWeightsRebuildTheVertexOutputAndSumToOne() {
         int[] src = sources.get(0);
         int[] out = GreedyDecoder.decode(net, List.of(src), 1, 12).get(0);
