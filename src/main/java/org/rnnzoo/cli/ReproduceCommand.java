@@ -23,9 +23,9 @@ import java.util.Map;
  * command it documents, keeps each row's result.json under {@code docs/results/TABLE/}, and
  * regenerates {@code docs/results.md} from all stored rows (so re-running one row keeps the rest).
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Run a results table (ptb, brown) and rewrite docs/results.md.")
+@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Run a results table (ptb, brown, seq2seq) and rewrite docs/results.md.")
 final class ReproduceCommand implements Runnable {
-    @Parameters(paramLabel = "TABLE", description = "ptb or brown") String table;
+    @Parameters(paramLabel = "TABLE", description = "ptb, brown or seq2seq") String table;
     @Option(names = "--rows", split = ",", description = "only these rows (default: all)") List<String> rows;
     @Option(names = "--docs", description = "docs folder (default: ${DEFAULT-VALUE})") Path docs = Path.of("docs");
     @Option(names = "--runs", description = "run directories go here (default: ${DEFAULT-VALUE})") Path runs = Path.of("runs", "reproduce");

@@ -26,4 +26,20 @@ class ResultsTablesTest {
         assertTrue(md.indexOf("PEER NOTE") > md.indexOf("| LSTM small (2x200)") && md.indexOf("PEER NOTE") < md.indexOf("## brown"),
                 "a table's notes.md follows its rows: " + md);
     }
+
+    @Test
+    void aSeq2seqRowShowsGreedyAndBeamErrorRatesInPercentOrBleu(@TempDir Path docs) throws Exception {
+        Path dir = Files.createDirectories(docs.resolve("seq2seq"));
+        Files.writeString(dir.resolve("g2p-additive.json"), "{\"test_wer\": 0.2412, \"test_ter\": 0.0561, \"test_beam_wer\": 0.2371,"
+                + " \"test_beam_ter\": 0.0549, \"wall_seconds\": 600.0, \"target_tokens_per_s\": 2500.4,"
+                + " \"command\": \"./zoo train seq2seq-attention --preset g2p --set score=additive\"}");
+        Files.writeString(dir.resolve("fra-none.json"), "{\"test_bleu\": 21.456, \"test_wer\": 0.9, \"test_ter\": 0.5,"
+                + " \"command\": \"./zoo train seq2seq --preset eng-fra\"}");
+        String md = ResultsTables.markdown(ResultsTables.all(), docs);
+        assertTrue(md.contains("| G2P, attention: additive | WER 24.12 / PER 5.61 | WER 23.71 / PER 5.49 | bi-LSTM 23.55 / 5.45"), md);
+        assertTrue(md.contains("| 10.0 min | 2,500 |"), md);
+        assertTrue(md.contains("| eng-fra, no attention | BLEU 21.46 | - |"), md);
+        assertTrue(md.contains("| G2P, no attention | not run yet |"), md);
+        assertTrue(md.contains("| model | ours (test, greedy) | beam |"), md);
+    }
 }

@@ -163,6 +163,13 @@ class AttentionSeq2SeqTest {
         assertEquals(8 * 8, general.getVertex(Seq2SeqAttention.ATTENTION).numParams());
         assertEquals(2 * 6 * 8 + 6, ModelRegistry.build(card("score=additive"), sizes).getVertex(Seq2SeqAttention.ATTENTION).numParams());
         assertTrue(general.params().length() > general.numParams(), "DL4J's numParams() leaves the vertex out; the zoo counts params()");
+        // a bi encoder's concatenated states are twice the decoder's width: dot cannot compare them, and says so
+        e = assertThrows(ZooException.class, () -> ModelRegistry.build(card("score=dot").withAll(List.of("encoder=bi", "combine=concat")), sizes));
+        assertTrue(e.getMessage().contains("general or additive"), e.getMessage());
+        assertEquals(0, ModelRegistry.build(card("score=dot").withAll(List.of("encoder=bi", "combine=sum")), sizes)
+                .getVertex(Seq2SeqAttention.ATTENTION).numParams());
+        assertEquals(8 * 16, ModelRegistry.build(card("score=general").withAll(List.of("encoder=bi", "combine=concat")), sizes)
+                .getVertex(Seq2SeqAttention.ATTENTION).numParams());
     }
 
     private static ModelCard card(String override) {
