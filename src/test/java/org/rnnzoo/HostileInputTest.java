@@ -196,6 +196,29 @@ class HostileInputTest {
             write(d.resolve("t.txt"), "a b c\n".getBytes());
             return new String[]{"eval", copy(seq2seq, d, "s.zip").toString(), "--text", d.resolve("t.txt").toString()};
         }));
+        // ---- seq2seq decoding: zoo translate / zoo g2p
+        c.add(new Case("translate: an empty source", 2, "empty source", d -> new String[]{"translate", copy(seq2seq, d, "s.zip").toString(), " "}));
+        c.add(new Case("g2p: an empty word", 2, "empty word", d -> new String[]{"g2p", copy(seq2seq, d, "s.zip").toString(), ""}));
+        c.add(new Case("translate: a SOURCE and --file", 2, "--file", d -> new String[]{"translate", copy(seq2seq, d, "s.zip").toString(), "a b",
+                "--file", write(d.resolve("in.txt"), "a b\n".getBytes())}));
+        c.add(new Case("translate: --file missing", 2, "DIR/none.txt", d -> new String[]{"translate", copy(seq2seq, d, "s.zip").toString(),
+                "--file", d.resolve("none.txt").toString()}));
+        c.add(new Case("g2p: --file with a blank line", 2, "DIR/w.txt line 2", d -> new String[]{"g2p", copy(seq2seq, d, "s.zip").toString(),
+                "--file", write(d.resolve("w.txt"), "abc\n\ncab\n".getBytes())}));
+        c.add(new Case("g2p: --file not UTF-8", 2, "DIR/w.txt line 1", d -> new String[]{"g2p", copy(seq2seq, d, "s.zip").toString(),
+                "--file", write(d.resolve("w.txt"), "caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1))}));
+        c.add(new Case("g2p: letters outside the training alphabet decode as <unk>", 0, null,
+                d -> new String[]{"g2p", copy(seq2seq, d, "s.zip").toString(), "a\u00e9z9!"}));
+        c.add(new Case("g2p: a word longer than any in training stops at the max length", 0, null,
+                d -> new String[]{"g2p", copy(seq2seq, d, "s.zip").toString(), "abcdefghijklmnop".repeat(4), "--beam", "3"}));
+        c.add(new Case("g2p: --file of many words", 0, null, d -> new String[]{"g2p", copy(seq2seq, d, "s.zip").toString(),
+                "--file", write(d.resolve("w.txt"), "abc\ncab\r\nbca\n".getBytes())}));
+        c.add(new Case("translate --beam 0", 2, "--beam", d -> new String[]{"translate", copy(seq2seq, d, "s.zip").toString(), "a b", "--beam", "0"}));
+        c.add(new Case("translate --max-length 0", 2, "--max-length",
+                d -> new String[]{"translate", copy(seq2seq, d, "s.zip").toString(), "a b", "--max-length", "0"}));
+        c.add(new Case("translate --attention of a model without attention", 2, "--attention",
+                d -> new String[]{"translate", copy(seq2seq, d, "s.zip").toString(), "a b", "--attention", d.resolve("m.png").toString()}));
+        c.add(new Case("translate of a language model", 2, "language-model", d -> new String[]{"translate", copy(lm, d, "lm.zip").toString(), "a b"}));
         c.add(new Case("sample of a run directory", 2, "checkpoints/best.zip", d -> new String[]{"sample", lm.getParent().getParent().toString()}));
         c.add(new Case("sample of a kn-lm ARPA file", 2, "ARPA", d -> new String[]{"sample", copy(knRun.resolve("model.arpa"), d, "m.arpa").toString()}));
         c.add(new Case("eval of a kn-lm run directory", 2, "model.arpa", d -> new String[]{"eval", knRun.toString()}));

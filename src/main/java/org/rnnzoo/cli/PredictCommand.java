@@ -37,7 +37,7 @@ final class PredictCommand implements Runnable {
     @Override
     public void run() {
         if ((sentence == null) == (file == null)) throw new ZooException("give a SENTENCE or --file F (one of them)");
-        List<String> lines = file != null ? lines(file) : List.of(sentence);
+        List<String> lines = file != null ? lines(file, "predict") : List.of(sentence);
         for (int i = 0; i < lines.size(); i++)
             if (lines.get(i).isBlank())
                 throw new ZooException(file != null ? file + " line " + (i + 1) + " is blank: nothing to predict" : "the sentence is empty: nothing to predict");
@@ -63,8 +63,12 @@ final class PredictCommand implements Runnable {
         }
     }
 
-    /** The file's lines, decoded strictly: invalid UTF-8 is an error naming the line, not replacement characters. */
-    private static List<String> lines(Path f) {
+    /**
+     * The file's lines, decoded strictly: invalid UTF-8 is an error naming the line, not replacement characters.
+     *
+     * @param verb what the command does with them, for the empty file's error ("nothing to VERB")
+     */
+    static List<String> lines(Path f, String verb) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(f);
@@ -86,7 +90,7 @@ final class PredictCommand implements Runnable {
             start = i + 1;
             number++;
         }
-        if (out.isEmpty()) throw new ZooException(f + " is empty: nothing to predict");
+        if (out.isEmpty()) throw new ZooException(f + " is empty: nothing to " + verb);
         return out;
     }
 }

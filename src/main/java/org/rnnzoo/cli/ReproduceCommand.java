@@ -23,9 +23,9 @@ import java.util.Map;
  * command it documents, keeps each row's result.json under {@code docs/results/TABLE/}, and
  * regenerates {@code docs/results.md} from all stored rows (so re-running one row keeps the rest).
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Run a results table (ptb, brown, depth, shakespeare, sentiment, tagging) and rewrite docs/results.md.")
+@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Run a results table (ptb, brown, depth, shakespeare, sentiment, tagging, cmudict-g2p, eng-fra; seq2seq = the last two) and rewrite docs/results.md.")
 final class ReproduceCommand implements Runnable {
-    @Parameters(paramLabel = "TABLE", description = "ptb, brown, depth, shakespeare, sentiment or tagging") String table;
+    @Parameters(paramLabel = "TABLE", description = "ptb, brown, depth, shakespeare, sentiment, tagging, cmudict-g2p, eng-fra, or seq2seq (both of those)") String table;
     @Option(names = "--rows", split = ",", description = "only these rows (default: all)") List<String> rows;
     @Option(names = "--docs", description = "docs folder (default: ${DEFAULT-VALUE})") Path docs = Path.of("docs");
     @Option(names = "--runs", description = "run directories go here (default: ${DEFAULT-VALUE})") Path runs = Path.of("runs", "reproduce");
@@ -37,8 +37,16 @@ final class ReproduceCommand implements Runnable {
     @Override
     public void run() {
         Map<String, List<ResultsTables.Row>> tables = ResultsTables.all();
-        List<ResultsTables.Row> all = tables.get(table);
-        if (all == null) throw new ZooException(Names.unknown("table", table, tables.keySet()));
+        List<String> names = ResultsTables.GROUPS.getOrDefault(table, List.of(table));
+        List<String> known = new ArrayList<>(tables.keySet());
+        known.addAll(ResultsTables.GROUPS.keySet());
+        for (String name : names) if (!tables.containsKey(name)) throw new ZooException(Names.unknown("table", table, known));
+        for (String name : names) run(name, tables.get(name));
+        Checkpoint.writeAtomically(docs.resolve("results.md"), ResultsTables.markdown(tables, docs.resolve("results")));
+        System.out.println("wrote " + docs.resolve("results.md"));
+    }
+
+    private void run(String table, List<ResultsTables.Row> all) {
         for (ResultsTables.Row row : all) {
             if (render || (rows != null && !rows.contains(row.id()))) continue;
             Path dir = runs.resolve(table + "-" + row.id());
@@ -60,8 +68,6 @@ final class ReproduceCommand implements Runnable {
         }
         if (table.equals("depth") && DepthPlot.write(docs.resolve("results").resolve("depth"), all))
             System.out.println("wrote " + docs.resolve("results").resolve("depth").resolve(DepthPlot.FILE));
-        Checkpoint.writeAtomically(docs.resolve("results.md"), ResultsTables.markdown(tables, docs.resolve("results")));
-        System.out.println("wrote " + docs.resolve("results.md"));
     }
 
     static Map<String, Object> readJson(Path p) {

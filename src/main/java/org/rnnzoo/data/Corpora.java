@@ -54,10 +54,17 @@ public final class Corpora {
                 f.train().subList(cut, f.train().size()), f.test(), 0);
     }
 
-    /** A seq2seq dataset: {@code reverse} (built-in, {@code examples} training pairs) or a registered one (cmudict-g2p, eng-fra). */
+    /**
+     * A seq2seq dataset: {@code reverse} (built-in, {@code examples} training pairs) or a registered one
+     * (cmudict-g2p, eng-fra), cut to pairs of at most {@code maxLength} tokens a side. CMUdict's standard
+     * split is cut in train only: its dev and test words are the benchmark, all of them scored.
+     */
     public static org.rnnzoo.datasets.SentencePairs pairs(String name, long seed, int examples, int maxLength, DatasetStore store) {
         if (name.equals(ReversalPairs.NAME)) return ReversalPairs.generate(seed, examples, maxLength);
-        return Datasets.pairs(name, store).maxTokens(maxLength);
+        org.rnnzoo.datasets.SentencePairs all = Datasets.pairs(name, store), cut = all.maxTokens(maxLength);
+        if (name.equals(org.rnnzoo.datasets.CmudictG2p.NAME))
+            return new org.rnnzoo.datasets.SentencePairs(name, cut.train(), all.valid(), all.test());
+        return cut;
     }
 
     /**

@@ -13,17 +13,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Beam search for an encoder–decoder graph with the inputs and output of {@link GreedyDecoder}: one
- * source at a time, its {@code width} live hypotheses run as one batch; each step keeps the
- * {@code width} best one-token extensions of all of them by total log-probability; an extension by
- * {@code <eos>} is finished and leaves the beam. The search ends when {@code width} hypotheses have
- * finished, none is left alive, or after {@code maxLength} tokens (the live ones then end there,
- * unfinished, as greedy's do). The winner maximises log P(y | x) / lp(y) with GNMT's length penalty
- * lp(y) = ((5 + |y|) / 6)^α (Wu et al. 2016, eq. 14), |y| counting the {@code <eos>}; α = 0 is the
- * plain log-probability, α = 1 nearly its per-token mean. Like greedy, each step re-runs the graph on
- * the whole prefix: exactly what the teacher-forced network scores, O(T²) — correctness first.
+ * Beam search for an encoder–decoder graph (inputs: source ids, decoder input ids; output: target
+ * probabilities {@code [batch, vocab, time]}), over many sources at once: each source gets
+ * {@code width} rows of one batch, its encoder runs once ({@link IncrementalDecoder}), and each
+ * step keeps, per source, the {@code width} best one-token extensions of its live hypotheses by
+ * total log-probability; an extension by {@code <eos>} is finished and leaves the beam. A source's
+ * search ends when {@code width} hypotheses have finished, none is left alive, or after
+ * {@code maxLength} tokens (the live ones then end there, unfinished). The winner maximises
+ * log P(y | x) / lp(y) with GNMT's length penalty lp(y) = ((5 + |y|) / 6)^α (Wu et al. 2016, eq. 14),
+ * |y| counting the {@code <eos>}; α = 0 is the plain log-probability. Width 1 is greedy decoding.
  */
 public final class BeamSearchDecoder {
+    /** Rows of one decoder batch: sources × width. */
+    static final int ROWS = 256;
+
     /** A finished (or cut off at the maximum length) output: tokens without {@code <eos>}. */
     public record Hypothesis(int[] tokens, double logProbability, boolean finished) {
         public double score(double alpha) { return logProbability / lengthPenalty(tokens.length + (finished ? 1 : 0), alpha); }
@@ -36,49 +39,101 @@ public final class BeamSearchDecoder {
 
     /** The best output of each source. */
     public static List<int[]> decode(ComputationGraph net, List<int[]> sources, int width, double alpha, int maxLength) {
-        List<int[]> out = new ArrayList<>(sources.size());
-        for (int[] s : sources) out.add(best(net, s, width, alpha, maxLength).tokens());
-        return out;
+        return search(net, sources, width, alpha, maxLength, ROWS).stream().map(Hypothesis::tokens).toList();
     }
 
     /** The best hypothesis for one source (non-empty ids). */
     public static Hypothesis best(ComputationGraph net, int[] source, int width, double alpha, int maxLength) {
+        return search(net, List.of(source), width, alpha, maxLength, ROWS).get(0);
+    }
+
+    /**
+     * The best hypothesis of every source (each non-empty), {@code max(width, rows)} decoder rows at a time.
+     */
+    public static List<Hypothesis> search(ComputationGraph net, List<int[]> sources, int width, double alpha, int maxLength, int rows) {
         if (width < 1) throw new ZooException("bad value for beam width: " + width + " (must be >= 1)");
-        if (source.length == 0) throw new ZooException("empty source: nothing to decode");
-        net.clear();   // fit() leaves labels and masks set (docs/dl4j-notes.md)
+        if (maxLength < 1) throw new ZooException("bad value for the maximum output length: " + maxLength + " (must be >= 1)");
+        for (int[] s : sources) if (s.length == 0) throw new ZooException("empty source: nothing to decode");
+        List<Hypothesis> out = new ArrayList<>(sources.size());
+        if (sources.isEmpty()) return out;
+        IncrementalDecoder decoder = new IncrementalDecoder(net);
+        int perChunk = Math.max(1, rows / width);
+        for (int from = 0; from < sources.size(); from += perChunk)
+            out.addAll(chunk(decoder, sources.subList(from, Math.min(sources.size(), from + perChunk)), width, alpha, maxLength));
+        decoder.finish();
+        return out;
+    }
+
+    /** One source's search: its live hypotheses (one per slot, in slot order) and finished ones. */
+    private static final class Beam {
         List<int[]> alive = new ArrayList<>(List.of(new int[0]));
-        List<Double> aliveLogP = new ArrayList<>(List.of(0.0));
-        List<Hypothesis> finished = new ArrayList<>();
-        for (int t = 1; t <= maxLength && !alive.isEmpty() && finished.size() < width; t++) {
-            float[][] logp = nextTokenLogProbabilities(net, source, alive);
-            int v = logp[0].length;
-            // every extension of every live hypothesis, best first; ties keep the lower (hypothesis, token) index, as argmax does
-            Integer[] order = new Integer[alive.size() * v];
-            double[] total = new double[order.length];
-            for (int h = 0; h < alive.size(); h++)
-                for (int k = 0; k < v; k++) { order[h * v + k] = h * v + k; total[h * v + k] = aliveLogP.get(h) + logp[h][k]; }
-            Arrays.sort(order, (a, b) -> Double.compare(total[b], total[a]));
-            List<int[]> nextAlive = new ArrayList<>();
-            List<Double> nextLogP = new ArrayList<>();
-            for (int r = 0; r < width; r++) {
-                int h = order[r] / v, token = order[r] % v;
-                if (token == Vocabulary.EOS_ID) finished.add(new Hypothesis(alive.get(h), total[order[r]], true));
-                else {
-                    int[] grown = Arrays.copyOf(alive.get(h), t);
-                    grown[t - 1] = token;
-                    nextAlive.add(grown);
-                    nextLogP.add(total[order[r]]);
-                }
+        List<Double> logP = new ArrayList<>(List.of(0.0));
+        final List<Hypothesis> finished = new ArrayList<>();
+
+        boolean done(int width) { return alive.isEmpty() || finished.size() >= width; }
+    }
+
+    private static List<Hypothesis> chunk(IncrementalDecoder decoder, List<int[]> sources, int width, double alpha, int maxLength) {
+        int n = sources.size(), rows = decoder.start(sources, width);
+        List<Beam> beams = new ArrayList<>();
+        for (int i = 0; i < n; i++) beams.add(new Beam());
+        int[] previous = new int[rows], parents = new int[rows];
+        for (int t = 1; t <= maxLength; t++) {
+            boolean any = false;
+            for (int i = 0; i < n; i++) {
+                Beam b = beams.get(i);
+                for (int j = 0; j < width; j++)
+                    previous[i * width + j] = j < b.alive.size() && t > 1 ? b.alive.get(j)[t - 2] : Vocabulary.BOS_ID;
+                any |= !b.done(width);
             }
-            alive = nextAlive;
-            aliveLogP = nextLogP;
+            if (!any) break;
+            float[][] logp = decoder.step(previous);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < width; j++) parents[i * width + j] = i * width + j;
+                Beam b = beams.get(i);
+                if (b.done(width)) continue;
+                int v = logp[0].length;
+                // the width best extensions of all live hypotheses; on a tie the lower (slot, token) index first, as argmax
+                int[] best = new int[width];
+                double[] total = new double[width];
+                int kept = 0;
+                for (int h = 0; h < b.alive.size(); h++)
+                    for (int k = 0; k < v; k++) {
+                        double x = b.logP.get(h) + logp[i * width + h][k];
+                        if (kept == width && x <= total[width - 1]) continue;
+                        int r = Math.min(kept, width - 1);
+                        while (r > 0 && total[r - 1] < x) { total[r] = total[r - 1]; best[r] = best[r - 1]; r--; }
+                        total[r] = x;
+                        best[r] = h * v + k;
+                        kept = Math.min(width, kept + 1);
+                    }
+                List<int[]> nextAlive = new ArrayList<>();
+                List<Double> nextLogP = new ArrayList<>();
+                for (int r = 0; r < kept; r++) {
+                    int h = best[r] / v, token = best[r] % v;
+                    if (token == Vocabulary.EOS_ID) b.finished.add(new Hypothesis(b.alive.get(h), total[r], true));
+                    else {
+                        int[] grown = Arrays.copyOf(b.alive.get(h), t);
+                        grown[t - 1] = token;
+                        parents[i * width + nextAlive.size()] = i * width + h;
+                        nextAlive.add(grown);
+                        nextLogP.add(total[r]);
+                    }
+                }
+                b.alive = nextAlive;
+                b.logP = nextLogP;
+            }
+            decoder.reorder(parents);
         }
-        if (finished.size() < width)   // cut off at maxLength: the live ones count too
-            for (int h = 0; h < alive.size(); h++) finished.add(new Hypothesis(alive.get(h), aliveLogP.get(h), false));
-        net.clear();
-        Hypothesis best = finished.get(0);
-        for (Hypothesis h : finished) if (h.score(alpha) > best.score(alpha)) best = h;
-        return best;
+        List<Hypothesis> out = new ArrayList<>(n);
+        for (Beam b : beams) {
+            if (b.finished.size() < width)   // cut off at maxLength: the live ones count too
+                for (int h = 0; h < b.alive.size(); h++) b.finished.add(new Hypothesis(b.alive.get(h), b.logP.get(h), false));
+            Hypothesis best = b.finished.get(0);
+            for (Hypothesis h : b.finished) if (h.score(alpha) > best.score(alpha)) best = h;
+            out.add(best);
+        }
+        return out;
     }
 
     /** log P(target, then {@code <eos>} | source) under the teacher-forced network: what beam search maximises at α = 0. */
@@ -93,25 +148,6 @@ public final class BeamSearchDecoder {
         for (int k = 0; k < t; k++) sum += Math.log(probs.getDouble(0, k < target.length ? target[k] : Vocabulary.EOS_ID, k));
         net.clear();
         return sum;
-    }
-
-    /** log p(next token | source, prefix) for every prefix (all of one length), {@code [prefixes][vocab]}. */
-    private static float[][] nextTokenLogProbabilities(ComputationGraph net, int[] source, List<int[]> prefixes) {
-        int n = prefixes.size(), t = prefixes.get(0).length + 1;
-        float[] d = new float[n * t];
-        for (int i = 0; i < n; i++) {
-            d[i * t] = Vocabulary.BOS_ID;
-            for (int k = 0; k < t - 1; k++) d[i * t + k + 1] = prefixes.get(i)[k];
-        }
-        INDArray probs = run(net, source, Nd4j.create(d, new long[]{n, 1, t}, DataType.FLOAT), n, t);
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            float[] p = probs.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.point(t - 1)).dup().toFloatVector();
-            for (int k = 0; k < p.length; k++) p[k] = (float) Math.log(Math.max(p[k], Float.MIN_NORMAL));
-            out[i] = p;
-        }
-        return out;
     }
 
     /** The network's probabilities {@code [rows, vocab, t]} for one source repeated over {@code rows} decoder inputs; masks always passed. */

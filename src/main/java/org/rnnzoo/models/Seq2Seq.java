@@ -53,8 +53,14 @@ public final class Seq2Seq {
     static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab) {
         int emb = card.getInt("embedding");
         String source = g.layer("src_embed", FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW), SOURCE);
-        String encoded = LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
-        // the bottleneck: the encoder's state at each source's own last step (through the source mask) ...
+        String encoded = switch (card.getString("encoder")) {
+            case "uni" -> LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
+            // both directions, each reversed within its own length (Yao & Zweig 2015's G2P encoder is bidirectional)
+            case "bi" -> BidirectionalEncoder.add(g, card, source, SOURCE);
+            default -> throw new org.rnnzoo.common.ZooException("bad value for encoder: '" + card.getString("encoder") + "' (expected uni or bi)");
+        };
+        // the bottleneck: the encoder's state at each source's own last step (through the source mask; with a
+        // bi encoder its forward half has read the whole source) ...
         String thought = g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
         // ... repeated along the decoder's time axis and read beside each previous target token
         String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * corpus before the precisions are taken, geometric mean of the four precisions, brevity penalty
  * exp(1 − r/c) when the output is shorter than the references (r: per sentence the closest reference
  * length, the shorter on a tie), and SacreBLEU's default {@code exp} smoothing: the k-th precision
- * with no match counts as 1 / (2^k · total) instead of making the score 0. Scores are 0–100.
+ * with no match counts as 1 / (2^k · total) instead of making the score 0 — except the unigrams: an
+ * output with no word right scores 0. Scores are 0–100.
  */
 public final class Bleu {
     public static final int ORDER = 4;
@@ -32,6 +33,7 @@ public final class Bleu {
 
         /** BLEU in 0–100. */
         public double score() {
+            if (matches[0] == 0) return 0;   // no word right: 0, not smoothed (SacreBLEU's compute_bleu, its issue #141)
             double logSum = 0, smooth = 1;
             for (int n = 1; n <= ORDER; n++) {
                 if (totals[n - 1] == 0) return 0;   // an output shorter than n everywhere

@@ -7,7 +7,7 @@ import org.rnnzoo.data.Seq2SeqPairIterator;
 import org.rnnzoo.data.Vocabularies;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.SentencePairs;
-import org.rnnzoo.decode.GreedyDecoder;
+import org.rnnzoo.decode.BeamSearchDecoder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,11 +30,21 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
     private final Vocabulary source, target;
     private final int maxLength;
     private final String select;
+    private final int beam;
+    private final double alpha;
 
-    /** @param select the metric that picks the best checkpoint: {@code wer} or {@code bleu} */
+    /**
+     * @param select the metric that picks the best checkpoint: {@code wer} or {@code bleu}
+     * @param beam   the test split is also decoded with a beam this wide when it is above 1 ({@code beam_*} metrics)
+     * @param alpha  that beam's length penalty exponent
+     */
     public Seq2SeqTask(SentencePairs data, Vocabulary source, Vocabulary target, int batch, int evalBatch, int maxLength, long seed,
-                       String select) {
+                       String select, int beam, double alpha) {
         super(data.name(), "pairs", batch, evalBatch, seed);
+        if (beam < 1) throw new org.rnnzoo.common.ZooException("bad value for beam: " + beam + " (must be >= 1)");
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) throw new org.rnnzoo.common.ZooException("bad value for alpha: " + alpha + " (must be >= 0)");
+        this.beam = beam;
+        this.alpha = alpha;
         if (!select.equals("wer") && !select.equals("bleu"))
             throw new org.rnnzoo.common.ZooException("bad value for select: '" + select + "' (expected wer or bleu)");
         this.select = select;
@@ -66,12 +76,14 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
             ppl.addBatch(net, it.next());   // only the targets' log-probabilities with our fused output
         }
         Map<String, Double> m = new LinkedHashMap<>(ppl.metrics());
-        m.putAll(errorRates(net, pairs));
+        m.putAll(errorRates(net, pairs, 1));
+        // the beam only for the final figures: validation picks checkpoints by greedy decoding, which is cheaper
+        if (beam > 1 && split.equals("test")) errorRates(net, pairs, beam).forEach((k, x) -> { if (!k.equals("sources")) m.put("beam_" + k, x); });
         return m;
     }
 
-    /** WER, TER and BLEU of greedy outputs, each distinct source decoded once against all its references. */
-    private Map<String, Double> errorRates(ComputationGraph net, List<Seq2SeqPairIterator.Pair> pairs) {
+    /** WER, TER and BLEU of greedy (width 1) or beam outputs, each distinct source decoded once against all its references. */
+    private Map<String, Double> errorRates(ComputationGraph net, List<Seq2SeqPairIterator.Pair> pairs, int width) {
         Map<String, List<int[]>> references = new LinkedHashMap<>();
         Map<String, int[]> sources = new LinkedHashMap<>();
         for (Seq2SeqPairIterator.Pair p : pairs) {
@@ -80,27 +92,45 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
             references.computeIfAbsent(key, k -> new ArrayList<>()).add(p.target());
         }
         List<String> keys = new ArrayList<>(sources.keySet());
-        List<int[]> outputs = GreedyDecoder.decode(net, keys.stream().map(sources::get).toList(), evalBatch, maxLength + 2);
-        long wrong = 0, edits = 0, refTokens = 0;
+        // a max length always applies; CMUdict's test words are not cut to max_length, so it grows with the longest source
+        int limit = Math.max(maxLength, sources.values().stream().mapToInt(s -> s.length).max().orElse(0)) + 2;
+        List<int[]> outputs = BeamSearchDecoder.search(net, keys.stream().map(sources::get).toList(), width, alpha, limit,
+                Math.max(evalBatch, width)).stream().map(BeamSearchDecoder.Hypothesis::tokens).toList();
         List<String> hypotheses = new ArrayList<>(keys.size());
         List<List<String>> bleuReferences = new ArrayList<>(keys.size());
+        List<List<int[]>> grouped = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             hypotheses.add(String.join(" ", target.decode(outputs.get(i))));
             bleuReferences.add(references.get(keys.get(i)).stream().map(r -> String.join(" ", target.decode(r))).toList());
+            grouped.add(references.get(keys.get(i)));
+        }
+        Map<String, Double> m = errorRates(outputs, grouped);
+        m.put("bleu", Bleu.corpus(hypotheses, bleuReferences));
+        m.put("sources", (double) keys.size());
+        return m;
+    }
+
+    /**
+     * Word and token (for G2P: phoneme) error rates of one output per source against all of its
+     * references: a source is right if its output equals any reference, and counts once however many
+     * it has (WER = wrong sources / sources); TER = Σ edit distance to the closest reference / Σ that
+     * reference's length (the shorter one where two are equally close).
+     */
+    public static Map<String, Double> errorRates(List<int[]> outputs, List<List<int[]>> references) {
+        long wrong = 0, edits = 0, refTokens = 0;
+        for (int i = 0; i < outputs.size(); i++) {
             int best = Integer.MAX_VALUE, bestLength = 0;
-            for (int[] ref : references.get(keys.get(i))) {
+            for (int[] ref : references.get(i)) {
                 int d = EditDistance.between(outputs.get(i), ref);
-                if (d < best) { best = d; bestLength = ref.length; }
+                if (d < best || (d == best && ref.length < bestLength)) { best = d; bestLength = ref.length; }
             }
             if (best > 0) wrong++;
             edits += best;
             refTokens += bestLength;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("wer", (double) wrong / keys.size());
+        m.put("wer", (double) wrong / Math.max(1, outputs.size()));
         m.put("ter", (double) edits / Math.max(1, refTokens));
-        m.put("bleu", Bleu.corpus(hypotheses, bleuReferences));
-        m.put("sources", (double) keys.size());
         return m;
     }
 
@@ -123,6 +153,8 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
     public Map<String, Object> provenance() {
         Map<String, Object> p = super.provenance();
         p.put("max_length", maxLength);
+        p.put("test_beam", beam);
+        p.put("test_beam_alpha", alpha);
         return p;
     }
 
@@ -131,7 +163,9 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
 
     @Override
     public String describe(Map<String, Double> m) {
+        String beamed = !m.containsKey("beam_wer") ? "" : String.format("; beam %d: word error rate %.4f, token error rate %.4f, BLEU %.2f",
+                beam, m.get("beam_wer"), m.get("beam_ter"), m.get("beam_bleu"));
         return String.format("word error rate %.4f, token error rate %.4f, BLEU %.2f over %,d sources; decoder perplexity %.3f over %,d target tokens",
-                m.get("wer"), m.get("ter"), m.get("bleu"), m.get("sources").longValue(), m.get("ppl"), m.get("tokens").longValue());
+                m.get("wer"), m.get("ter"), m.get("bleu"), m.get("sources").longValue(), m.get("ppl"), m.get("tokens").longValue()) + beamed;
     }
 }

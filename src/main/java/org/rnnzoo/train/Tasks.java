@@ -105,7 +105,8 @@ public final class Tasks {
         Vocabulary source = tokenVocabulary(card, saved, Vocabularies.SOURCE, data.train().stream().map(SentencePairs.Pair::source).toList());
         Vocabulary target = tokenVocabulary(card, saved, Vocabularies.TARGET, data.train().stream().map(SentencePairs.Pair::target).toList());
         return new Seq2SeqTask(data, source, target, card.getInt("batch"), card.getInt("eval_batch"), maxLength, card.getLong("seed"),
-                card.has("select") ? card.getString("select") : "wer");
+                card.has("select") ? card.getString("select") : "wer", card.has("beam") ? card.getInt("beam") : 1,
+                card.has("alpha") ? card.getDouble("alpha") : 0.6);
     }
 
     /** The checkpoint's vocabulary of that name, or one built from the training sentences by the card's min_count and max_size. */

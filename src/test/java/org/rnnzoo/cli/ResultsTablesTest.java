@@ -80,4 +80,20 @@ class ResultsTablesTest {
         ResultsTables.all().forEach((table, rows) -> rows.forEach(r -> assertTrue(!ResultsTables.dataset(r).isEmpty(), table + "/" + r.id())));
         assertTrue(ResultsTables.all().get("sentiment").stream().anyMatch(r -> ResultsTables.dataset(r).equals("mr")));
     }
+
+    @Test
+    void aSeq2seqRowShowsGreedyAndBeamErrorRatesInPercentOrBleu(@TempDir Path docs) throws Exception {
+        Path dir = Files.createDirectories(docs.resolve("cmudict-g2p")), fra = Files.createDirectories(docs.resolve("eng-fra"));
+        Files.writeString(dir.resolve("g2p-additive.json"), "{\"test_wer\": 0.2412, \"test_ter\": 0.0561, \"test_beam_wer\": 0.2371,"
+                + " \"test_beam_ter\": 0.0549, \"wall_seconds\": 600.0, \"target_tokens_per_s\": 2500.4,"
+                + " \"command\": \"./zoo train seq2seq-attention --preset g2p --set score=additive\"}");
+        Files.writeString(fra.resolve("fra-none.json"), "{\"test_bleu\": 21.456, \"test_wer\": 0.9, \"test_ter\": 0.5,"
+                + " \"command\": \"./zoo train seq2seq --preset eng-fra\"}");
+        String md = ResultsTables.markdown(ResultsTables.all(), docs);
+        assertTrue(md.contains("| G2P, attention: additive | WER 24.12 / PER 5.61 | WER 23.71 / PER 5.49 | bi-LSTM 23.55 / 5.45"), md);
+        assertTrue(md.contains("| 10.0 min | 2,500 |"), md);
+        assertTrue(md.contains("| eng-fra, no attention | BLEU 21.46 | - |"), md);
+        assertTrue(md.contains("| G2P, no attention | not run yet |"), md);
+        assertTrue(md.contains("| model | ours (test, greedy) | beam |"), md);
+    }
 }

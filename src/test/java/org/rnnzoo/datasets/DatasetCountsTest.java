@@ -118,9 +118,19 @@ class DatasetCountsTest {
         SentencePairs ef = Datasets.pairs("eng-fra", store);
         assertCounts("eng-fra", sizes(ef), 128_509, 7_141, 7_137);
         assertEquals(new SentencePairs.Pair(List.of("Go", "."), List.of("Va", "!")), ef.train().get(0));
-        Set<List<String>> trainSources = new HashSet<>();
-        for (SentencePairs.Pair p : ef.train()) trainSources.add(p.source());
-        for (SentencePairs.Pair p : ef.test()) assertTrue(!trainSources.contains(p.source()), "test source in train: " + p.source());
+        // no English sentence (as tokens) in two splits: train, valid and test sources are disjoint
+        List<Set<List<String>>> sources = new ArrayList<>();
+        for (String split : List.of("train", "valid", "test"))
+            sources.add(new HashSet<>(ef.split(split).stream().map(SentencePairs.Pair::source).toList()));
+        for (int a = 0; a < 3; a++)
+            for (int b = a + 1; b < 3; b++) {
+                Set<List<String>> both = new HashSet<>(sources.get(a));
+                both.retainAll(sources.get(b));
+                assertEquals(Set.of(), both, "English sentences in splits " + a + " and " + b);
+            }
+        // the benchmark's pairs: at most 15 tokens a side, about 90 / 5 / 5 of them
+        SentencePairs short15 = ef.maxTokens(15);
+        assertEquals(List.of(125_781, 6_985, 6_990), sizes(short15));   // 90.0 / 5.0 / 5.0 %
         SentencePairs short10 = ef.maxTokens(10);
         assertEquals(List.of(107_399, 5_997, 5_990), List.of(short10.train().size(), short10.valid().size(), short10.test().size()));
         assertTrue(short10.train().stream().allMatch(p -> p.source().size() <= 10 && p.target().size() <= 10));

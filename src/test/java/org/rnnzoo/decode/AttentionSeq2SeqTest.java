@@ -78,6 +78,19 @@ class AttentionSeq2SeqTest {
     }
 
     @Test
+    void stepwiseDecodingOfAPaddedBatchScoresWhatTheWholeGraphScores() {
+        // sources of lengths 3-6 in one batch, 3 beam slots each, the encoder run once: every finished hypothesis's
+        // accumulated log P equals the teacher-forced graph's on that source alone, and batching changes no output
+        List<BeamSearchDecoder.Hypothesis> batched = BeamSearchDecoder.search(net, sources, 3, 0.0, 12, 64);
+        for (int i = 0; i < sources.size(); i++) {
+            BeamSearchDecoder.Hypothesis h = batched.get(i);
+            assertTrue(h.finished(), "source " + i);
+            assertEquals(BeamSearchDecoder.logProbability(net, sources.get(i), h.tokens()), h.logProbability(), 1e-3, "source " + i);
+            assertArrayEquals(BeamSearchDecoder.search(net, List.of(sources.get(i)), 3, 0.0, 12, 3).get(0).tokens(), h.tokens());
+        }
+    }
+
+    @Test
     void recomputedWeightsRebuildTheVertexOutputAndSumToOne() {
         int[] src = sources.get(0);
         int[] out = GreedyDecoder.decode(net, List.of(src), 1, 12).get(0);
@@ -85,16 +98,13 @@ class AttentionSeq2SeqTest {
         assertEquals(out.length + 1, w.length);
         for (double[] row : w) {
             assertEquals(src.length, row.length);
-            assertEquals(1.0, java.util.Arrays.stream(row).sum(), 1e-9);
+            assertEquals(1.0, java.util.Arrays.stream(row).sum(), 1e-6);   // float weights
         }
-        // the vertex's output is W_o^T · (W_v v) · w^T: the same weights, so the recomputation is the vertex's own
+        // the vertex's output is the encoder states mixed by those weights, c_t = Σ_s w_ts h̄_s
         Map<String, INDArray> acts = AttentionWeights.activations(net, src, out);
         List<String> inputs = net.getConfiguration().getVertexInputs().get(Seq2SeqAttention.ATTENTION);
-        INDArray v = acts.get(inputs.get(2)).get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all());
-        Map<String, INDArray> p = net.getVertex(Seq2SeqAttention.ATTENTION).paramTable(false);
-        INDArray projected = p.get("Wv").get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all()).mmul(v);
-        INDArray context = projected.mmul(org.nd4j.linalg.factory.Nd4j.create(w).castTo(projected.dataType()).transpose());
-        INDArray rebuilt = p.get("Wo").transpose().mmul(context);
+        INDArray k = acts.get(inputs.get(1)).get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray rebuilt = k.mmul(org.nd4j.linalg.factory.Nd4j.create(w).castTo(k.dataType()).transpose());
         INDArray actual = acts.get(Seq2SeqAttention.ATTENTION).get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all());
         assertEquals(0.0, rebuilt.sub(actual).amaxNumber().doubleValue(), 1e-4);
     }
@@ -143,19 +153,26 @@ class AttentionSeq2SeqTest {
     }
 
     @Test
-    void onlyTheScoresDl4jComputesAreBuiltTheOthersNameThem() {
+    void eachScoreHasItsParametersAndABadOneIsNamed() {
         Map<String, Integer> sizes = Map.of("source", 10, "target", 10);
-        ZooException e = assertThrows(ZooException.class, () -> ModelRegistry.build(card("score=additive"), sizes));
-        assertTrue(e.getMessage().contains("dot, general"), e.getMessage());
-        assertThrows(ZooException.class, () -> ModelRegistry.build(card("score=cosine"), sizes));
-        // dot: attention on the raw states, nothing to learn in the vertex; general: W_q, W_k, W_v (8×8 each), W_o (8×8)
+        ZooException e = assertThrows(ZooException.class, () -> ModelRegistry.build(card("score=cosine"), sizes));
+        assertTrue(e.getMessage().contains("dot, general, additive"), e.getMessage());
+        // hidden 8, attention 6: dot none; general W_a 8×8; additive W_1, W_2 6×8 each and v 6
         assertEquals(0, ModelRegistry.build(card("score=dot"), sizes).getVertex(Seq2SeqAttention.ATTENTION).numParams());
         ComputationGraph general = ModelRegistry.build(card("score=general"), sizes);
-        assertEquals(4 * 8 * 8, general.getVertex(Seq2SeqAttention.ATTENTION).numParams());
+        assertEquals(8 * 8, general.getVertex(Seq2SeqAttention.ATTENTION).numParams());
+        assertEquals(2 * 6 * 8 + 6, ModelRegistry.build(card("score=additive"), sizes).getVertex(Seq2SeqAttention.ATTENTION).numParams());
         assertTrue(general.params().length() > general.numParams(), "DL4J's numParams() leaves the vertex out; the zoo counts params()");
+        // a bi encoder's concatenated states are twice the decoder's width: dot cannot compare them, and says so
+        e = assertThrows(ZooException.class, () -> ModelRegistry.build(card("score=dot").withAll(List.of("encoder=bi", "combine=concat")), sizes));
+        assertTrue(e.getMessage().contains("general or additive"), e.getMessage());
+        assertEquals(0, ModelRegistry.build(card("score=dot").withAll(List.of("encoder=bi", "combine=sum")), sizes)
+                .getVertex(Seq2SeqAttention.ATTENTION).numParams());
+        assertEquals(8 * 16, ModelRegistry.build(card("score=general").withAll(List.of("encoder=bi", "combine=concat")), sizes)
+                .getVertex(Seq2SeqAttention.ATTENTION).numParams());
     }
 
     private static ModelCard card(String override) {
-        return Zoo.card("seq2seq-attention").withAll(List.of(override, "hidden=8", "embedding=4", "attention=8"));
+        return Zoo.card("seq2seq-attention").withAll(List.of(override, "hidden=8", "embedding=4", "attention=6"));
     }
 }

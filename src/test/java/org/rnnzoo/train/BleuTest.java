@@ -46,6 +46,15 @@ class BleuTest {
     }
 
     @Test
+    void noMatchingWordScoresZeroAndAnEmptyOutputToo() {
+        // smoothing would give 100·(1/(2·3) · 1/(4·2) · 1/(8·1) · 1/(16·0))... but SacreBLEU stops at p1 = 0
+        assertEquals(0.0, Bleu.corpus(List.of("x y z"), List.of(List.of("a b c"))), 0.0);
+        assertEquals(0.0, Bleu.corpus(List.of(""), List.of(List.of("a b c"))), 0.0);
+        // an output shorter than 4 tokens has no 4-grams: 0 (SacreBLEU's default, not the effective order)
+        assertEquals(0.0, Bleu.corpus(List.of("a b c"), List.of(List.of("a b c"))), 0.0);
+    }
+
+    @Test
     void tokenizes13aAsSacreBleu() {
         assertEquals("Hello , world ! It's 3.5 - 4", Bleu.tokenize13a("Hello, world! It's 3.5-4"));
         assertEquals("\" quoted \" & ( parens ) / slash", Bleu.tokenize13a("&quot;quoted&quot; &amp; (parens)/slash"));

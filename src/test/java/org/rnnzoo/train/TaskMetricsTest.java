@@ -33,4 +33,18 @@ class TaskMetricsTest {
         assertEquals(2, EditDistance.between(new int[]{3, 2, 1}, new int[]{1, 2, 3}));   // "kitten"-style: two substitutions
         assertEquals(3, EditDistance.between(new int[]{1, 2, 3, 4, 5, 6}, new int[]{2, 3, 4, 7}));
     }
+
+    @Test
+    void g2pErrorRatesCountAWordOnceAndScoreItAgainstItsClosestPronunciation() {
+        // word 1 has two pronunciations and the output is the second: right, 0 edits over 3 phonemes
+        // word 2: one deletion against its only pronunciation: wrong, 1 edit over 4
+        // word 3: one edit from each of its two (length 2 and 4): wrong, 1 edit over the shorter, 2
+        // WER = 2 wrong / 3 words (not / 5 pronunciations); PER = (0 + 1 + 1) / (3 + 4 + 2)
+        java.util.Map<String, Double> m = Seq2SeqTask.errorRates(
+                java.util.List.of(new int[]{1, 4, 3}, new int[]{5, 6, 8}, new int[]{1, 2, 3}),
+                java.util.List.of(java.util.List.of(new int[]{1, 2, 3}, new int[]{1, 4, 3}), java.util.List.of(new int[]{5, 6, 7, 8}),
+                        java.util.List.of(new int[]{1, 2}, new int[]{1, 2, 3, 4})));
+        assertEquals(2.0 / 3, m.get("wer"), 1e-12);
+        assertEquals(2.0 / 9, m.get("ter"), 1e-12);
+    }
 }

@@ -1,0 +1,157 @@
+package org.rnnzoo.layers;
+
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The runtime of {@link GlobalAttentionVertex}: forward and backward written out in batched ND4J
+ * calls. It keeps DL4J's SameDiff vertex plumbing (parameter views, updater, serialisation) but
+ * not its SameDiff graph: in M2.1 the backward passes of {@code tensorMmul} and of a multiply that
+ * broadcasts both ways failed or disagreed with finite differences, and a SameDiff vertex fixes its
+ * mask placeholders on its first call. Masks are read on every call; none means all ones.
+ *
+ * <p>Shapes: queries q {@code [b, Hq, T]}, keys k {@code [b, Hk, S]}, scores E and weights
+ * W {@code [b, T, S]}, context C = k Wᵀ {@code [b, Hk, T]}.
+ */
+public class GlobalAttention extends SameDiffGraphVertex {
+    private final GlobalAttentionVertex conf;
+
+    GlobalAttention(GlobalAttentionVertex conf, ComputationGraph graph, String name, int index, INDArray paramsView,
+                    boolean initialize, DataType dataType) {
+        super(conf, graph, name, index, paramsView, initialize, dataType);
+        this.conf = conf;
+    }
+
+    /** The intermediates the backward pass needs. */
+    private record Forward(INDArray weights, INDArray projectedKeys, INDArray hidden) {}
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray k = inputs[1];
+            Forward f = forward(inputs[0], k, mask(1));
+            INDArray context = Nd4j.matmul(k, f.weights().permute(0, 2, 1).dup());
+            INDArray queryMask = mask(0);
+            if (queryMask != null) context.muli(expand(queryMask.castTo(context.dataType()), 1, context.shape()));
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, context);
+        }
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        Gradient g = new DefaultGradient();
+        INDArray dq, dk;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray q = inputs[0], k = inputs[1];
+            Forward f = forward(q, k, mask(1));
+            INDArray a = f.weights();
+            INDArray dc = epsilon.dup();
+            INDArray queryMask = mask(0);
+            if (queryMask != null) dc.muli(expand(queryMask.castTo(dc.dataType()), 1, dc.shape()));
+            dk = Nd4j.matmul(dc, a);                                              // C = k Wᵀ
+            INDArray da = Nd4j.matmul(dc.permute(0, 2, 1).dup(), k);               // [b, T, S]
+            // softmax backward along the source axis: dE = W ⊙ (dW − Σ_s dW ⊙ W)
+            INDArray de = a.mul(da.sub(expand(da.mul(a).sum(true, 2), -1, da.shape())));
+            INDArray deT = de.permute(0, 2, 1).dup();
+            switch (conf.score()) {
+                case "dot" -> {
+                    dq = Nd4j.matmul(k, deT);
+                    dk.addi(Nd4j.matmul(q, de));
+                }
+                case "general" -> {
+                    INDArray wa = paramTable.get("Wa");
+                    dq = Nd4j.matmul(f.projectedKeys(), deT);
+                    INDArray dkp = Nd4j.matmul(q, de);                             // [b, Hq, S]
+                    gradTable.get("Wa").assign(flat(dkp).mmul(flat(k).transpose()));
+                    dk.addi(project(wa.transpose(), dkp));
+                }
+                case "additive" -> {
+                    INDArray h = f.hidden(), v = paramTable.get("v");             // [b, A, T, S], [1, A]
+                    long[] shape = h.shape();
+                    INDArray deA = expand(de, 1, shape);                           // dE along every A
+                    gradTable.get("v").assign(h.mul(deA).sum(0, 2, 3).reshape(1, shape[1]));
+                    INDArray pre = deA.muli(expand(v.reshape(1, shape[1], 1, 1), -1, shape)).muli(h.mul(h).rsubi(1));
+                    INDArray du = pre.sum(3), dw = pre.sum(2);                      // [b, A, T], [b, A, S]
+                    gradTable.get("W2").assign(flat(du).mmul(flat(q).transpose()));
+                    gradTable.get("W1").assign(flat(dw).mmul(flat(k).transpose()));
+                    dq = project(paramTable.get("W2").transpose(), du);
+                    dk.addi(project(paramTable.get("W1").transpose(), dw));
+                }
+                default -> throw new IllegalStateException(conf.score());
+            }
+            for (String key : paramTable.keySet()) g.gradientForVariable().put(key, gradTable.get(key));
+        }
+        return new Pair<>(g, new INDArray[]{workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dq), workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dk)});
+    }
+
+    /**
+     * The attention weights {@code [b, T, S]} of queries {@code [b, Hq, T]} over keys {@code [b, Hk, S]}
+     * (key mask {@code [b, S]} or null): what the vertex mixes the keys with, which DL4J does not keep.
+     */
+    public INDArray weights(INDArray q, INDArray k, INDArray keyMask) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return forward(q, k, keyMask).weights();
+        }
+    }
+
+    private Forward forward(INDArray q, INDArray k, INDArray keyMask) {
+        INDArray qT = q.permute(0, 2, 1).dup();                                    // [b, T, Hq]
+        INDArray projected = null, hidden = null, scores;
+        switch (conf.score()) {
+            case "dot" -> scores = Nd4j.matmul(qT, k);
+            case "general" -> {
+                projected = project(paramTable.get("Wa"), k);                     // W_a h̄_s: [b, Hq, S]
+                scores = Nd4j.matmul(qT, projected);
+            }
+            case "additive" -> {
+                INDArray u = project(paramTable.get("W2"), q), w = project(paramTable.get("W1"), k);   // [b, A, T], [b, A, S]
+                long[] shape = {u.size(0), u.size(1), u.size(2), w.size(2)};
+                hidden = Transforms.tanh(expand(u, 3, shape).add(expand(w, 2, shape)), false);
+                scores = hidden.mul(expand(paramTable.get("v").reshape(1, shape[1], 1, 1), -1, shape)).sum(1);
+            }
+            default -> throw new IllegalStateException(conf.score());
+        }
+        if (keyMask != null)   // a padded source position scores −10⁹: weight exactly 0
+            scores.addi(expand(keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), 1, scores.shape()));
+        scores.subi(expand(scores.max(true, 2), -1, scores.shape()));
+        Transforms.exp(scores, false);
+        scores.divi(expand(scores.sum(true, 2), -1, scores.shape()));
+        return new Forward(scores, projected, hidden);
+    }
+
+    /** The mask of input {@code i}, or null where there is none. */
+    private INDArray mask(int i) { return maskArrays == null || maskArrays.length <= i ? null : maskArrays[i]; }
+
+    /**
+     * {@code x} broadcast to {@code shape}: {@code axis} ≥ 0 is the axis x lacks (inserted with size
+     * 1 first), −1 means x already has the rank of {@code shape} with ones where it is broadcast.
+     */
+    private static INDArray expand(INDArray x, int axis, long[] shape) {
+        INDArray e = x;
+        if (axis >= 0) {
+            long[] s = new long[x.rank() + 1];
+            for (int i = 0, j = 0; i < s.length; i++) s[i] = i == axis ? 1 : x.size(j++);
+            e = x.reshape(s);
+        }
+        return e.broadcast(shape);
+    }
+
+    /** M [r, c] applied at every (example, position) of x [b, c, n]: [b, r, n]. */
+    private static INDArray project(INDArray m, INDArray x) {
+        long b = x.size(0), n = x.size(2);
+        return m.mmul(flat(x)).reshape(m.size(0), b, n).permute(1, 0, 2).dup();
+    }
+
+    /** x [b, c, n] as [c, b·n]. */
+    private static INDArray flat(INDArray x) { return x.permute(1, 0, 2).dup().reshape(x.size(1), x.size(0) * x.size(2)); }
+}
