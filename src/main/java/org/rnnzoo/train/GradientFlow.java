@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -21,7 +20,6 @@ import org.rnnzoo.common.ZooException;
 import org.rnnzoo.layers.GradientProbe;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,7 +173,9 @@ public final class GradientFlow {
 
     private static void plot(Path png, List<Curves> curves) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(560).title("How far back the last step's loss reaches")
+        // the legend sits below the plot, a line per curve: the picture grows with it so the plot keeps its size
+        int series = curves.stream().mapToInt(c -> c.norms().size()).sum();
+        XYChart chart = new XYChartBuilder().width(900).height(460 + 21 * series).title("How far back the last step's loss reaches")
                 .xAxisTitle("steps back from the loss (T - t)").yAxisTitle("||dL_T/dx_t|| / ||dL_T/dx_T|| (log scale)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
@@ -193,11 +193,6 @@ public final class GradientFlow {
             });
         }
         if (chart.getSeriesMap().isEmpty()) return;
-        try (StagedFile tmp = StagedFile.beside(png)) {
-            try (OutputStream out = Files.newOutputStream(tmp.path())) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-            }
-            tmp.commit();
-        }
+        CurvePlot.save(chart, png);
     }
 }
