@@ -141,6 +141,8 @@ public final class SparkEpochs implements EpochRunner {
             throw new ZooException("Spark training failed: " + String.valueOf(e.getMessage()), e);
         }
         double score = sparkNet.getScore();
+        // SharedTrainingMaster leaves the master's score at 0 (measured: train ppl printed 1.00): no estimate, not a perfect one
+        if (score == 0 && training.equals("sharing")) return Double.NaN;
         if (!Double.isFinite(score)) throw new Divergence("the loss reported by the Spark workers is " + score);
         MultiDataSet last = round.get(round.size() - 1);
         if (segments) return score / Math.min(net.getConfiguration().getTbpttFwdLength(), last.getFeatures(0).size(2));

@@ -118,8 +118,10 @@ public final class Trainer {
             }
             trainSeconds += stats.seconds();
             trainTargets += stats.targets();
-            double trainFigure = task.trainFigure(stats.nll() / Math.max(1, stats.targets()));
-            if (!Double.isFinite(trainFigure))
+            // a runner may have no loss to report (Spark's gradient sharing gives the master no score): no train figure then
+            boolean reported = runner == null || !Double.isNaN(stats.nll());
+            double trainFigure = reported ? task.trainFigure(stats.nll() / Math.max(1, stats.targets())) : Double.NaN;
+            if (reported && !Double.isFinite(trainFigure))
                 throw diverged(run, card, task, epoch, lr, "the train " + task.trainMetric() + " is " + trainFigure
                         + " (mean loss " + stats.nll() / Math.max(1, stats.targets()) + " per target)", best, bestEpoch);
 
@@ -134,14 +136,15 @@ public final class Trainer {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("epoch", epoch);
             line.put("lr", lr);
-            line.put("train_" + task.trainMetric(), trainFigure);
+            if (reported) line.put("train_" + task.trainMetric(), trainFigure);
             valid.forEach((k, x) -> line.put("valid_" + k, x));
             line.put(rateKey, stats.targets() / stats.seconds());
             // a runner clips in its workers' copies of the listener: the driver's saw no gradient
             if (runner == null) line.put("grad_norm_last", clipping.lastNorm());
             run.appendMetrics(line);
-            out.printf("epoch %d/%d  lr %.4g  train %s %.2f  valid %s %.3f%s  %.0f %s/s%n", epoch, epochs, lr,
-                    task.trainMetric(), trainFigure, task.selectionMetric(), v, improved ? " *" : "",
+            out.printf("epoch %d/%d  lr %.4g  train %s %s  valid %s %.3f%s  %.0f %s/s%n", epoch, epochs, lr,
+                    task.trainMetric(), reported ? String.format("%.2f", trainFigure) : "- (not reported)", task.selectionMetric(), v,
+                    improved ? " *" : "",
                     stats.targets() / stats.seconds(), task.unit());
 
             Map<String, Object> s = new LinkedHashMap<>();
