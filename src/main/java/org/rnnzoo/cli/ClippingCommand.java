@@ -54,11 +54,12 @@ final class ClippingCommand implements Runnable {
         if (!(clip > 0) || Double.isInfinite(clip)) throw new ZooException("bad value for --clip: " + clip + " (expected a positive number)");
         List<String> recipe = new ArrayList<>(List.of("optimizer=sgd", "lr=1.0", "embedding=128", "hidden=128", "dropout=0.0",
                 "batch=32", "bptt=35"));
+        if (!ModelRegistry.card(name).task().equals(LanguageModelTask.KIND))
+            throw new ZooException("zoo clipping trains language models; " + name + " is a " + ModelRegistry.card(name).task() + " model");
         // the stacks (residual-lm, ...) choose their cell; rnn-lm's cell key picks an implementation instead
         if ("lstm".equals(ModelRegistry.card(name).getString("cell"))) recipe.add("cell=rnn");
         recipe.addAll(overrides);
         ModelCard card = ModelRegistry.card(name).withAll(recipe).with("dataset", dataset);
-        if (!card.task().equals(LanguageModelTask.KIND)) throw new ZooException("zoo clipping trains language models; " + name + " is a " + card.task() + " model");
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
         LanguageModelTask task = (LanguageModelTask) Tasks.create(card, store, null);
         int vocab = task.vocabularies().size(Vocabularies.TOKENS);

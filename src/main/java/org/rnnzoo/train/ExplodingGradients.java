@@ -90,7 +90,7 @@ public final class ExplodingGradients {
             rw.assign(orthogonal((int) rw.rows(), random).muli(radius).castTo(rw.dataType()));
             found++;
         }
-        if (found == 0) throw new ZooException("the network has no vanilla RNN layer whose recurrent matrix could be set (use cell=rnn)");
+        if (found == 0) throw new ZooException("the network has no vanilla RNN layer whose recurrent matrix could be set (use rnn-lm, or a deep stack with cell=rnn)");
     }
 
     /** A random orthogonal n×n matrix: Gram-Schmidt on Gaussian columns (in double; n is a layer width). */
