@@ -7,14 +7,11 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.buffer.util.DataTypeUtil;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -32,24 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sources and targets; padded source positions get weight 0 (changing them changes nothing); the
  * weights the vertex reports, computed for each example alone, rebuild its output in the batch; and a dot-product case worked by hand.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.rnnzoo.DoublePrecision.class)
 class GlobalAttentionVertexTest {
     private static final int B = 4, HQ = 3, HK = 3, T = 4, S = 5, CLASSES = 3;
     private static final int[] SOURCE_LENGTHS = {5, 2, 1, 4}, TARGET_LENGTHS = {4, 1, 3, 2};
-    private static DataType previous;
-
-    @BeforeAll
-    static void doublePrecision() {   // GradientCheckUtil insists on double everywhere
-        previous = Nd4j.dataType();
-        DataTypeUtil.setDTypeForContext(DataType.DOUBLE);
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        DataTypeUtil.setDTypeForContext(previous);
-        Nd4j.setDefaultDataTypes(previous, previous);
-    }
-
     /** queries, keys → attention → softmax over CLASSES at every decoder step. */
     private static ComputationGraph net(String score) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.DOUBLE).updater(new NoOp())

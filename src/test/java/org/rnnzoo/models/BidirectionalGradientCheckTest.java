@@ -2,12 +2,9 @@ package org.rnnzoo.models;
 
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.buffer.util.DataTypeUtil;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -21,24 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The bidirectional graphs (two stacks, the mask-aware reversals, concat / sum, the pooling heads)
  * have correct gradients on a padded, masked batch: analytic = finite differences, double precision.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.rnnzoo.DoublePrecision.class)
 class BidirectionalGradientCheckTest {
     private static final int VOCAB = 9, CLASSES = 3, B = 5;
     private static final int[] LENGTHS = {5, 3, 1, 4, 2};   // B ≥ 4: FastLstm's two lanes split the batch
-    private static DataType previous;
-
-    @BeforeAll
-    static void doublePrecision() {   // GradientCheckUtil insists on double everywhere
-        previous = Nd4j.dataType();
-        DataTypeUtil.setDTypeForContext(DataType.DOUBLE);
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        DataTypeUtil.setDTypeForContext(previous);
-        Nd4j.setDefaultDataTypes(previous, previous);
-    }
-
     private static ComputationGraph doubleNet(String model, String... overrides) {
         ModelCard card = ModelRegistry.card(model).withAll(List.of(overrides)).withAll(List.of(
                 "embedding=3", "hidden=4", "init_scale=0.5", "dropout=0", "optimizer=sgd", "lr=1.0"));

@@ -3,12 +3,9 @@ package org.rnnzoo.models;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.buffer.util.DataTypeUtil;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -23,23 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * concatenations have correct gradients: each zoo entry, built from its card at a tiny size, agrees
  * with central finite differences in double precision, for both cells, with right-padded masks.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.rnnzoo.DoublePrecision.class)
 class DeepStackGradientCheckTest {
     private static final int VOCAB = 7, B = 5, T = 4;   // B ≥ 4: FastLstm splits the examples over two lanes
-    private static DataType previous;
-
-    @BeforeAll
-    static void doublePrecision() {   // GradientCheckUtil insists on the global default being double
-        previous = Nd4j.dataType();
-        DataTypeUtil.setDTypeForContext(DataType.DOUBLE);
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restorePrecision() {
-        DataTypeUtil.setDTypeForContext(previous);
-        Nd4j.setDefaultDataTypes(previous, previous);
-    }
-
     @ParameterizedTest(name = "{0} cell={1} depth={2} masked={3}")
     @CsvSource({
             "residual-lm, lstm, 2, false", "residual-lm, rnn, 3, true",
