@@ -4,7 +4,11 @@ Then the figures that are cheap to recompute are compared with their definition 
   02-perplexity: the uniform model's perplexity equals V (to 1e-9);
   01-ngram-models: the KN 5-gram test perplexity equals `zoo train kn-lm`'s result.json on the same data;
   05-vanishing-and-exploding-gradients: the RNN's gradient 20 steps back is 10x below the LSTM's, and the loss
-  without clipping peaks 10x above the clipped run's.
+  without clipping peaks 10x above the clipped run's;
+  06-bidirectional-rnns: every printed class distribution is in [0, 1] and sums to 1; both sentiment models beat the
+  majority class by 20 points; both taggers beat the most-frequent-tag baseline on unknown words and the BiLSTM tagger
+  beats it overall; the LSTM tagger's distribution for 'that' is the same in "I know that man" and "I know that he
+  lied" (it has read only "I know that") and the BiLSTM tagger's is not.
 usage: check-notebooks.py EXECUTED_DIR [KN_RESULT_JSON]"""
 import json, pathlib, re, sys
 import nbformat
@@ -45,6 +49,30 @@ if "05-vanishing-and-exploding-gradients" in texts:
     if len(peak) < 2 or not peak["no clipping"] > 10 * peak["clipping at 1"]:
         failures.append(f"05: no loss spike without clipping: {peak}")
     print(f"05-vanishing-and-exploding-gradients: 20 steps back {far}; highest loss {peak}")
+if "06-bidirectional-rnns" in texts:
+    nb = nbformat.read(str(executed / "06-bidirectional-rnns.ipynb"), as_version=4)
+    out = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    dists = [[float(p) for p in re.findall(r" \S+ ([\d.]+)", m.group(2))]
+             for m in re.finditer(r"^  (LSTM|BiLSTM) +\|((?: \S+ [\d.]+)+) \|", out, re.M)]
+    if len(dists) < 8 or any(len(d) != 2 or min(d) < 0 or max(d) > 1 or abs(sum(d) - 1) > 1e-3 for d in dists):
+        failures.append(f"06: sentiment probabilities missing or not distributions: {dists}")
+    sentiment = {m.group(1): float(m.group(2)) for m in re.finditer(r"(LSTM|BiLSTM) +sentiment test accuracy ([\d.]+)", out)}
+    majority = re.search(r"majority class ([\d.]+)", out)
+    if len(sentiment) < 2 or not majority or min(sentiment.values()) < float(majority.group(1)) + 0.2:
+        failures.append(f"06: a sentiment model is not 20 points above the majority class: {sentiment}, {majority and majority.group(0)}")
+    tagger = {m.group(1): [float(x) for x in m.groups()[1:]] for m in re.finditer(
+        r"(LSTM|BiLSTM) +tagger test accuracy ([\d.]+), unknown words ([\d.]+) \| most-frequent-tag baseline ([\d.]+), unknown words ([\d.]+)", out)}
+    if len(tagger) < 2 or any(unknown <= baseline_unknown for _, unknown, _, baseline_unknown in tagger.values()) \
+            or tagger["BiLSTM"][0] <= tagger["BiLSTM"][2]:
+        failures.append(f"06: taggers [accuracy, unknown, baseline, baseline unknown] not above the baseline: {tagger}")
+    that = {}
+    for m in re.finditer(r"^(LSTM|BiLSTM) +\| that:((?: \S+ [\d.]+)+) \| (.*)$", out, re.M):
+        that.setdefault(m.group(1), []).append(m.group(2))
+    if len(that.get("LSTM", [])) != 2 or len(set(that["LSTM"])) != 1:
+        failures.append(f"06: the left-to-right tagger's 'that' depends on the words after it: {that.get('LSTM')}")
+    if len(that.get("BiLSTM", [])) != 2 or len(set(that["BiLSTM"])) != 2:
+        failures.append(f"06: the bidirectional tagger's 'that' is the same whatever follows it: {that.get('BiLSTM')}")
+    print(f"06-bidirectional-rnns: sentiment {sentiment}; taggers {tagger}; 'that' {that}")
 if "01-ngram-models" in texts and len(sys.argv) > 2:
     cli = json.loads(pathlib.Path(sys.argv[2]).read_text())["test_ppl"]
     m = re.search(r"Kneser-Ney 5-gram test perplexity ([\d.]+)", texts["01-ngram-models"])

@@ -7,6 +7,7 @@ import org.rnnzoo.datasets.TokenCorpus;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.decode.Predictor;
+import org.rnnzoo.decode.Saliency;
 import org.rnnzoo.decode.Sampler;
 import org.rnnzoo.models.ModelCard;
 import org.rnnzoo.models.KneserNeyLm;
@@ -320,6 +321,25 @@ public final class Zoo {
             tokens.add(t);
         }
         return p.predictTokens(tokens);
+    }
+
+    /**
+     * A sentence classifier's prediction for each sentence, with each token's gradient × input for the predicted
+     * class's log-probability ({@link Saliency}); tokenised as {@link #predict} does. Only classifiers: a tagger has a
+     * label per word, not one to explain.
+     */
+    public static List<Saliency.Explained> saliency(Checkpoint checkpoint, List<String> sentences) {
+        if (!checkpoint.task().equals(SentenceClassificationTask.KIND))
+            throw new ZooException("--saliency explains a sentence classifier's label; this is a " + checkpoint.task()
+                    + " checkpoint (" + checkpoint.card().name() + ")");
+        Saliency s = new Saliency(checkpoint.net(), checkpoint.vocabulary(), checkpoint.vocabularies().entries(Vocabularies.LABELS));
+        List<Saliency.Explained> out = new java.util.ArrayList<>();
+        for (int i = 0; i < sentences.size(); i++) {
+            List<String> t = s.tokenize(sentences.get(i));
+            if (t.isEmpty()) throw new ZooException("sentence " + (i + 1) + " is empty: nothing to predict");
+            out.add(s.explain(t));
+        }
+        return out;
     }
 
     /** Samples a continuation of {@code prompt} (space-separated words, or characters at char level). */

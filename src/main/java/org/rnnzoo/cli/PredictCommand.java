@@ -3,6 +3,7 @@ package org.rnnzoo.cli;
 import org.rnnzoo.Zoo;
 import org.rnnzoo.common.ZooException;
 import org.rnnzoo.decode.Predictor;
+import org.rnnzoo.decode.Saliency;
 import org.rnnzoo.train.Checkpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +35,11 @@ final class PredictCommand implements Runnable {
     @Option(names = "--file", paramLabel = "F", description = "predict every line of a UTF-8 file")
     Path file;
 
+    @Option(names = "--saliency", description = {"a classifier: also each word's gradient x input for the predicted class's log-probability,"
+            + " as word(+0.12) (positive: the word spoke for the label), green/red when stdout is a terminal (NO_COLOR turns that off);"
+            + " with --file, one more tab-separated field"})
+    boolean saliency;
+
     @Override
     public void run() {
         if ((sentence == null) == (file == null)) throw new ZooException("give a SENTENCE or --file F (one of them)");
@@ -42,7 +48,9 @@ final class PredictCommand implements Runnable {
             if (lines.get(i).isBlank())
                 throw new ZooException(file != null ? file + " line " + (i + 1) + " is blank: nothing to predict" : "the sentence is empty: nothing to predict");
         Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(checkpoint));
-        List<Predictor.Prediction> predictions = Zoo.predict(c, lines);
+        List<Saliency.Explained> explained = saliency ? Zoo.saliency(c, lines) : null;
+        List<Predictor.Prediction> predictions = saliency ? explained.stream().map(Saliency.Explained::prediction).toList() : Zoo.predict(c, lines);
+        boolean colour = System.console() != null && System.getenv("NO_COLOR") == null;
         for (int i = 0; i < lines.size(); i++) {
             Predictor.Prediction p = predictions.get(i);
             if (p.probabilities().length == p.tokens().size() && c.task().equals(org.rnnzoo.train.SequenceTaggingTask.KIND)) {
@@ -53,14 +61,28 @@ final class PredictCommand implements Runnable {
                 StringBuilder line = new StringBuilder(p.best(0));
                 for (int k = 0; k < p.labels().size(); k++)
                     line.append('\t').append(p.labels().get(k)).append('=').append(String.format(Locale.ROOT, "%.4f", p.probabilities()[0][k]));
-                System.out.println(line.append('\t').append(lines.get(i).replace('\t', ' ')));
+                line.append('\t').append(lines.get(i).replace('\t', ' '));
+                if (saliency) line.append('\t').append(saliencyLine(p.tokens(), explained.get(i).scores(), false));
+                System.out.println(line);
             } else {
                 System.out.println(p.best(0));
                 for (int k = 0; k < p.labels().size(); k++)
                     System.out.printf(Locale.ROOT, "  %-12s %.4f%n", p.labels().get(k), p.probabilities()[0][k]);
                 System.out.println("  tokens: " + String.join(" ", p.tokens()));
+                if (saliency) System.out.println("  saliency: " + saliencyLine(p.tokens(), explained.get(i).scores(), colour));
             }
         }
+    }
+
+    /** {@code word(+0.12)} per token; with colour, words that spoke for the label green, against it red. */
+    static String saliencyLine(List<String> tokens, double[] scores, boolean colour) {
+        StringBuilder sb = new StringBuilder();
+        for (int t = 0; t < tokens.size(); t++) {
+            if (t > 0) sb.append(' ');
+            String word = String.format(Locale.ROOT, "%s(%+.2f)", tokens.get(t), scores[t]);
+            sb.append(colour ? (scores[t] >= 0 ? "\u001B[32m" : "\u001B[31m") + word + "\u001B[0m" : word);
+        }
+        return sb.toString();
     }
 
     /**

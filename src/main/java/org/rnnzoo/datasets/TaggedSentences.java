@@ -24,6 +24,16 @@ public record TaggedSentences(String name, List<String> tags, List<Example> trai
         test = List.copyOf(test);
     }
 
+    /**
+     * The same dataset with only the first {@code trainN} training and {@code validN} validation sentences (0, or more
+     * than the split has: all of them); test unchanged, so a short run is still scored on the whole test split.
+     */
+    public TaggedSentences first(int trainN, int validN) {
+        return new TaggedSentences(name, tags, head(train, trainN), head(valid, validN), test);
+    }
+
+    private static List<Example> head(List<Example> split, int n) { return n > 0 && n < split.size() ? split.subList(0, n) : split; }
+
     public List<Example> split(String split) {
         return switch (split) {
             case "train" -> train;

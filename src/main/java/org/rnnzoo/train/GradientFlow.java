@@ -2,9 +2,6 @@ package org.rnnzoo.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.deeplearning4j.nn.conf.BackpropType;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
@@ -100,34 +97,15 @@ public final class GradientFlow {
         return recurrent;
     }
 
-    /**
-     * A copy of {@code net} with the same parameters and a {@link GradientProbe} (name {@code LAYER/probe})
-     * on the edge into each of {@code recurrent}; standard backprop, no dropout, no workspaces.
-     */
+    /** A copy of {@code net} ({@link GradientProbe#copyWith}) with a probe (name {@code LAYER/probe}) on the edge into each of {@code recurrent}. */
     static ComputationGraph withProbes(ComputationGraph net, List<String> recurrent) {
-        ComputationGraphConfiguration conf = net.getConfiguration().clone();
-        for (GraphVertex v : conf.getVertices().values())
-            if (v instanceof LayerVertex lv) lv.getLayerConf().getLayer().setIDropout(null);   // the gradient of the model, not of a dropout mask
+        List<GradientProbe.Placement> probes = new ArrayList<>();
         for (String r : recurrent) {
-            List<String> in = conf.getVertexInputs().get(r);
+            List<String> in = net.getConfiguration().getVertexInputs().get(r);
             if (in.size() != 1) throw new ZooException("recurrent layer " + r + " reads " + in + "; the probe needs one input");
-            conf.getVertices().put(r + PROBE, new GradientProbe());
-            conf.getVertexInputs().put(r + PROBE, List.of(in.get(0)));
-            conf.getVertexInputs().put(r, List.of(r + PROBE));
+            probes.add(new GradientProbe.Placement(r + PROBE, in.get(0), List.of(r)));
         }
-        conf.setTopologicalOrder(null);   // recomputed with the probes in place
-        conf.setTopologicalOrderStr(null);
-        conf.setBackpropType(BackpropType.Standard);
-        // recorded epsilons must outlive the backward pass: no workspaces
-        conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
-        conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
-        ComputationGraph probed = new ComputationGraph(conf);
-        probed.init();
-        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {   // by name: the probes may change the flattened order
-            String name = layer.conf().getLayer().getLayerName();
-            layer.paramTable().forEach((k, p) -> probed.getLayer(name).setParam(k, p.dup()));
-        }
-        return probed;
+        return GradientProbe.copyWith(net, probes);
     }
 
     /** Writes {@code dir/gradients.json} and the log-scale {@code dir/gradients.png} (norms relative to distance 0). */

@@ -94,6 +94,8 @@ public final class Tasks {
 
     private static Task sequenceTagging(ModelCard card, DatasetStore store, Vocabularies saved) {
         TaggedSentences data = Corpora.tagged(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), store);
+        // a short run on a real corpus (the notebooks' ci scale): fewer training and validation sentences, the whole test split
+        if (card.has("train_sentences")) data = data.first(card.getInt("train_sentences"), card.getInt("valid_sentences"));
         Vocabulary vocab = tokenVocabulary(card, saved, Vocabularies.TOKENS, data.train().stream().map(TaggedSentences.Example::tokens).toList());
         sameLabels(saved, data.tags(), data.name());
         return new SequenceTaggingTask(data, vocab, card.getInt("batch"), card.getInt("eval_batch"), card.getLong("seed"));

@@ -83,6 +83,22 @@ class PredictCommandTest {
     }
 
     @Test
+    void saliencyPrintsEachTokenWithTheLibrarysGradientTimesInputAndRefusesATagger() {
+        String sentence = "the movie was terribly exciting!";
+        assertEquals(0, ZooCommand.execute("predict", classifier.toString(), sentence, "--saliency"));
+        String line = console.stdout().lines().filter(l -> l.startsWith("  saliency: ")).findFirst().orElseThrow();
+        var explained = Zoo.saliency(Checkpoint.load(classifier), List.of(sentence)).get(0);
+        StringBuilder expected = new StringBuilder("  saliency:");
+        for (int t = 0; t < explained.scores().length; t++)
+            expected.append(String.format(java.util.Locale.ROOT, " %s(%+.2f)", explained.prediction().tokens().get(t), explained.scores()[t]));
+        assertEquals(expected.toString(), line, "plain text when stdout is not a terminal");
+        console.reset();
+        assertEquals(2, ZooCommand.execute("predict", tagger.toString(), sentence, "--saliency"));
+        assertTrue(console.stderr().startsWith("zoo: error: --saliency explains a sentence classifier's label"), console.stderr());
+        assertEquals(1, console.stderr().lines().count(), console.stderr());
+    }
+
+    @Test
     void aTaggerPrintsWordTagPairs() {
         assertEquals(0, ZooCommand.execute("predict", tagger.toString(), "The movie was NOT good."));
         String out = console.stdout().strip();
