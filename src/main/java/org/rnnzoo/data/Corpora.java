@@ -6,6 +6,10 @@ import org.rnnzoo.datasets.TextFileCorpus;
 import org.rnnzoo.datasets.TokenCorpus;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 
 /**
  * Resolves a corpus name to token streams: {@code grammar} (built-in, offline, with a known optimal
@@ -58,13 +62,27 @@ public final class Corpora {
      * A seq2seq dataset: {@code reverse} (built-in, {@code examples} training pairs) or a registered one
      * (cmudict-g2p, eng-fra), cut to pairs of at most {@code maxLength} tokens a side. CMUdict's standard
      * split is cut in train only: its dev and test words are the benchmark, all of them scored.
+     *
+     * @param trainPairs when above 0 and below the training split's size, train on a random subset of that many of its
+     *                   pairs (drawn with {@code seed}, kept in file order), so a real dataset can train in seconds;
+     *                   valid and test stay whole, so their figures compare with a full run's
      */
-    public static org.rnnzoo.datasets.SentencePairs pairs(String name, long seed, int examples, int maxLength, DatasetStore store) {
-        if (name.equals(ReversalPairs.NAME)) return ReversalPairs.generate(seed, examples, maxLength);
-        org.rnnzoo.datasets.SentencePairs all = Datasets.pairs(name, store), cut = all.maxTokens(maxLength);
-        if (name.equals(org.rnnzoo.datasets.CmudictG2p.NAME))
-            return new org.rnnzoo.datasets.SentencePairs(name, cut.train(), all.valid(), all.test());
-        return cut;
+    public static org.rnnzoo.datasets.SentencePairs pairs(String name, long seed, int examples, int maxLength, int trainPairs,
+                                                          DatasetStore store) {
+        org.rnnzoo.datasets.SentencePairs pairs;
+        if (name.equals(ReversalPairs.NAME)) pairs = ReversalPairs.generate(seed, examples, maxLength);
+        else {
+            org.rnnzoo.datasets.SentencePairs all = Datasets.pairs(name, store), cut = all.maxTokens(maxLength);
+            pairs = name.equals(org.rnnzoo.datasets.CmudictG2p.NAME)
+                    ? new org.rnnzoo.datasets.SentencePairs(name, cut.train(), all.valid(), all.test()) : cut;
+        }
+        if (trainPairs <= 0 || trainPairs >= pairs.train().size()) return pairs;
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < pairs.train().size(); i++) order.add(i);
+        Collections.shuffle(order, new Random(seed));
+        List<Integer> kept = new ArrayList<>(order.subList(0, trainPairs));
+        Collections.sort(kept);
+        return new org.rnnzoo.datasets.SentencePairs(pairs.name(), kept.stream().map(pairs.train()::get).toList(), pairs.valid(), pairs.test());
     }
 
     /**
