@@ -9,6 +9,8 @@ Then the figures that are cheap to recompute are compared with their definition 
   majority class by 20 points; both taggers beat the most-frequent-tag baseline on unknown words and the BiLSTM tagger
   beats it overall; the LSTM tagger's distribution for 'that' is the same in "I know that man" and "I know that he
   lied" (it has read only "I know that") and the BiLSTM tagger's is not.
+  07-seq2seq-attention: every error rate in [0, 1], both attention maps' rows sum to 1 and have an output token,
+  no greedy or beam output is empty, and the G2P map's argmax moves backwards less often than random positions would.
 usage: check-notebooks.py EXECUTED_DIR [KN_RESULT_JSON]"""
 import json, pathlib, re, sys
 import nbformat
@@ -73,6 +75,24 @@ if "06-bidirectional-rnns" in texts:
     if len(that.get("BiLSTM", [])) != 2 or len(set(that["BiLSTM"])) != 2:
         failures.append(f"06: the bidirectional tagger's 'that' is the same whatever follows it: {that.get('BiLSTM')}")
     print(f"06-bidirectional-rnns: sentiment {sentiment}; taggers {tagger}; 'that' {that}")
+if "07-seq2seq-attention" in texts:
+    nb = nbformat.read(str(executed / "07-seq2seq-attention.ipynb"), as_version=4)
+    out = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    rates = [float(x) for x in re.findall(r"\b(?:WER|PER|token error rate) (\d+\.\d+)", out)]
+    if len(rates) < 16 or not all(0 <= r <= 1 for r in rates):
+        failures.append(f"07: expected 16+ error rates in [0, 1]: {rates}")
+    # a map's rows: one per output token plus <eos>, so 2 or more when the output is not empty
+    sums = [(float(m.group(1)), int(m.group(2))) for m in re.finditer(r"largest \|row sum - 1\| = (\S+) over (\d+) rows", out)]
+    if len(sums) < 2 or any(not dev <= 1e-5 or rows < 2 for dev, rows in sums):
+        failures.append(f"07: attention rows must sum to 1 over an output of 1+ tokens: (largest |sum - 1|, rows) {sums}")
+    decoded = re.findall(r"greedy \[(.*?)\]\s+beam 5 \[(.*?)\]", out)
+    if len(decoded) < 8 or any(not g.strip() or not b.strip() for g, b in decoded):
+        failures.append(f"07: an empty pronunciation among {decoded}")
+    m = re.search(r"does not move backwards at ([\d.]+) of (\d+) phoneme steps .*random positions: ([\d.]+)", texts["07-seq2seq-attention"])
+    if not m or int(m.group(2)) == 0 or not float(m.group(3)) < float(m.group(1)) <= 1:
+        failures.append("07: the G2P map is no more monotone than random positions: " + (m.group(0) if m else "line missing"))
+    else:
+        print(f"07-seq2seq-attention: {len(rates)} error rates in [0, 1]; map rows {sums}; monotone {m.group(1)} > random {m.group(3)}")
 if "01-ngram-models" in texts and len(sys.argv) > 2:
     cli = json.loads(pathlib.Path(sys.argv[2]).read_text())["test_ppl"]
     m = re.search(r"Kneser-Ney 5-gram test perplexity ([\d.]+)", texts["01-ngram-models"])

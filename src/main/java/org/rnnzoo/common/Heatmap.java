@@ -21,11 +21,13 @@ public final class Heatmap {
     private Heatmap() {}
 
     /**
+     * The chart {@link #write} draws, for a caller that shows it rather than writes it (a notebook cell's image).
+     *
      * @param values {@code [row][column]}, each in [0, 1]
      * @param cell   pixels per column and per row (the axes' labels need room)
      */
-    public static void write(Path png, String title, String columnTitle, List<String> columns, String rowTitle, List<String> rows,
-                             double[][] values, int cell, boolean showValues) {
+    public static HeatMapChart chart(String title, String columnTitle, List<String> columns, String rowTitle, List<String> rows,
+                                     double[][] values, int cell, boolean showValues) {
         System.setProperty("java.awt.headless", "true");
         // XChart draws y upwards; list the rows bottom-up so the first row is at the top
         List<String> ys = new ArrayList<>();
@@ -39,6 +41,13 @@ public final class Heatmap {
         chart.getStyler().setMin(0).setMax(1);
         chart.getStyler().setShowValue(showValues);
         chart.addSeries(title, columns, ys, cells);
+        return chart;
+    }
+
+    /** {@link #chart} as a PNG file. */
+    public static void write(Path png, String title, String columnTitle, List<String> columns, String rowTitle, List<String> rows,
+                             double[][] values, int cell, boolean showValues) {
+        HeatMapChart chart = chart(title, columnTitle, columns, rowTitle, rows, values, cell, showValues);
         try (StagedFile tmp = StagedFile.beside(png)) {
             try (OutputStream out = Files.newOutputStream(tmp.path())) {
                 BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);

@@ -2,10 +2,17 @@ package org.rnnzoo.data;
 
 import org.rnnzoo.datasets.DatasetStore;
 import org.rnnzoo.datasets.Datasets;
+import org.rnnzoo.datasets.SentencePairs;
 import org.rnnzoo.datasets.TextFileCorpus;
 import org.rnnzoo.datasets.TokenCorpus;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 /**
  * Resolves a corpus name to token streams: {@code grammar} (built-in, offline, with a known optimal
@@ -58,13 +65,42 @@ public final class Corpora {
      * A seq2seq dataset: {@code reverse} (built-in, {@code examples} training pairs) or a registered one
      * (cmudict-g2p, eng-fra), cut to pairs of at most {@code maxLength} tokens a side. CMUdict's standard
      * split is cut in train only: its dev and test words are the benchmark, all of them scored.
+     *
+     * @param trainPairs  when above 0, train on a random subset of that many training pairs (drawn with {@code seed}, kept
+     *                    in file order), so a real dataset can train in seconds
+     * @param evalSources when above 0, score valid and test on that many of their distinct sources each (drawn with
+     *                    {@code seed}), every reference of a kept source kept: decoding all of CMUdict's 18,000 dev and test
+     *                    words takes longer than a small model trains; the figures are then those of the sample
      */
-    public static org.rnnzoo.datasets.SentencePairs pairs(String name, long seed, int examples, int maxLength, DatasetStore store) {
-        if (name.equals(ReversalPairs.NAME)) return ReversalPairs.generate(seed, examples, maxLength);
-        org.rnnzoo.datasets.SentencePairs all = Datasets.pairs(name, store), cut = all.maxTokens(maxLength);
-        if (name.equals(org.rnnzoo.datasets.CmudictG2p.NAME))
-            return new org.rnnzoo.datasets.SentencePairs(name, cut.train(), all.valid(), all.test());
-        return cut;
+    public static SentencePairs pairs(String name, long seed, int examples, int maxLength, int trainPairs, int evalSources,
+                                      DatasetStore store) {
+        SentencePairs pairs;
+        if (name.equals(ReversalPairs.NAME)) pairs = ReversalPairs.generate(seed, examples, maxLength);
+        else {
+            SentencePairs all = Datasets.pairs(name, store), cut = all.maxTokens(maxLength);
+            pairs = name.equals(org.rnnzoo.datasets.CmudictG2p.NAME)
+                    ? new SentencePairs(name, cut.train(), all.valid(), all.test()) : cut;
+        }
+        List<SentencePairs.Pair> train = pairs.train(), valid = pairs.valid(), test = pairs.test();
+        if (trainPairs > 0) train = sample(train, trainPairs, seed, false);
+        if (evalSources > 0) {
+            valid = sample(valid, evalSources, seed, true);
+            test = sample(test, evalSources, seed, true);
+        }
+        return new SentencePairs(pairs.name(), train, valid, test);
+    }
+
+    /** n pairs drawn at random, or (bySource) the pairs of n distinct sources; all of them when there are no more; in file order. */
+    private static List<SentencePairs.Pair> sample(List<SentencePairs.Pair> pairs, int n, long seed, boolean bySource) {
+        Map<Object, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.size(); i++) groups.computeIfAbsent(bySource ? pairs.get(i).source() : i, k -> new ArrayList<>()).add(i);
+        if (n >= groups.size()) return pairs;
+        List<List<Integer>> drawn = new ArrayList<>(groups.values());
+        Collections.shuffle(drawn, new Random(seed));
+        List<Integer> kept = new ArrayList<>();
+        drawn.subList(0, n).forEach(kept::addAll);
+        Collections.sort(kept);
+        return kept.stream().map(pairs::get).toList();
     }
 
     /**

@@ -82,9 +82,11 @@ public final class BeamSearchDecoder {
             boolean any = false;
             for (int i = 0; i < n; i++) {
                 Beam b = beams.get(i);
+                // a finished beam stops growing while the others go on: its rows read <s>, and their outputs are ignored
+                boolean live = !b.done(width);
                 for (int j = 0; j < width; j++)
-                    previous[i * width + j] = j < b.alive.size() && t > 1 ? b.alive.get(j)[t - 2] : Vocabulary.BOS_ID;
-                any |= !b.done(width);
+                    previous[i * width + j] = live && j < b.alive.size() && t > 1 ? b.alive.get(j)[t - 2] : Vocabulary.BOS_ID;
+                any |= live;
             }
             if (!any) break;
             float[][] logp = decoder.step(previous);

@@ -11,6 +11,7 @@ import org.rnnzoo.decode.BeamSearchDecoder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
     private final String select;
     private final int beam;
     private final double alpha;
+    /** Each split's targets as the dataset writes them, in the order of its encoded pairs: what outputs are scored against. */
+    private final Map<String, List<List<String>>> targets = new LinkedHashMap<>();
 
     /**
      * @param select the metric that picks the best checkpoint: {@code wer} or {@code bleu}
@@ -53,9 +56,14 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
         this.maxLength = maxLength;
         for (String split : List.of("train", "valid", "test")) {
             List<Seq2SeqPairIterator.Pair> encoded = new ArrayList<>();
+            List<List<String>> written = new ArrayList<>();
             for (SentencePairs.Pair p : data.split(split))
-                if (!p.source().isEmpty()) encoded.add(new Seq2SeqPairIterator.Pair(source.encode(p.source()), target.encode(p.target())));
+                if (!p.source().isEmpty()) {
+                    encoded.add(new Seq2SeqPairIterator.Pair(source.encode(p.source()), target.encode(p.target())));
+                    written.add(p.target());
+                }
             put(split, encoded);
+            targets.put(split, written);
         }
     }
 
@@ -76,37 +84,46 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
             ppl.addBatch(net, it.next());   // only the targets' log-probabilities with our fused output
         }
         Map<String, Double> m = new LinkedHashMap<>(ppl.metrics());
-        m.putAll(errorRates(net, pairs, 1));
+        m.putAll(errorRates(net, split, 1));
         // the beam only for the final figures: validation picks checkpoints by greedy decoding, which is cheaper
-        if (beam > 1 && split.equals("test")) errorRates(net, pairs, beam).forEach((k, x) -> { if (!k.equals("sources")) m.put("beam_" + k, x); });
+        if (beam > 1 && split.equals("test")) errorRates(net, split, beam).forEach((k, x) -> { if (!k.equals("sources")) m.put("beam_" + k, x); });
         return m;
     }
 
     /** WER, TER and BLEU of greedy (width 1) or beam outputs, each distinct source decoded once against all its references. */
-    private Map<String, Double> errorRates(ComputationGraph net, List<Seq2SeqPairIterator.Pair> pairs, int width) {
-        Map<String, List<int[]>> references = new LinkedHashMap<>();
+    private Map<String, Double> errorRates(ComputationGraph net, String split, int width) {
+        List<Seq2SeqPairIterator.Pair> pairs = split(split);
+        Map<String, List<List<String>>> references = new LinkedHashMap<>();
         Map<String, int[]> sources = new LinkedHashMap<>();
-        for (Seq2SeqPairIterator.Pair p : pairs) {
-            String key = Arrays.toString(p.source());
-            sources.putIfAbsent(key, p.source());
-            references.computeIfAbsent(key, k -> new ArrayList<>()).add(p.target());
+        for (int i = 0; i < pairs.size(); i++) {
+            String key = Arrays.toString(pairs.get(i).source());
+            sources.putIfAbsent(key, pairs.get(i).source());
+            references.computeIfAbsent(key, k -> new ArrayList<>()).add(targets.get(split).get(i));
         }
         List<String> keys = new ArrayList<>(sources.keySet());
         // a max length always applies; CMUdict's test words are not cut to max_length, so it grows with the longest source
         int limit = Math.max(maxLength, sources.values().stream().mapToInt(s -> s.length).max().orElse(0)) + 2;
         List<int[]> outputs = BeamSearchDecoder.search(net, keys.stream().map(sources::get).toList(), width, alpha, limit,
                 Math.max(evalBatch, width)).stream().map(BeamSearchDecoder.Hypothesis::tokens).toList();
-        List<String> hypotheses = new ArrayList<>(keys.size());
-        List<List<String>> bleuReferences = new ArrayList<>(keys.size());
-        List<List<int[]>> grouped = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            hypotheses.add(String.join(" ", target.decode(outputs.get(i))));
-            bleuReferences.add(references.get(keys.get(i)).stream().map(r -> String.join(" ", target.decode(r))).toList());
-            grouped.add(references.get(keys.get(i)));
-        }
-        Map<String, Double> m = errorRates(outputs, grouped);
-        m.put("bleu", Bleu.corpus(hypotheses, bleuReferences));
+        Map<String, Double> m = scores(outputs.stream().map(target::decode).toList(), keys.stream().map(references::get).toList());
         m.put("sources", (double) keys.size());
+        return m;
+    }
+
+    /**
+     * WER, TER ({@link #errorRates(List, List)}) and corpus BLEU of one output per source against all of its references, as
+     * the dataset writes them: an output {@code <unk>} matches no word. (References read back through the target vocabulary
+     * would have {@code <unk>} for every word it lacks, and a model answering {@code <unk>} would score on each.)
+     */
+    public static Map<String, Double> scores(List<List<String>> outputs, List<List<List<String>>> references) {
+        Map<String, Integer> ids = new HashMap<>();
+        java.util.function.Function<List<String>, int[]> encode = tokens ->
+                tokens.stream().mapToInt(t -> ids.computeIfAbsent(t, k -> ids.size())).toArray();
+        List<int[]> out = outputs.stream().map(encode).toList();
+        List<List<int[]>> refs = references.stream().map(r -> r.stream().map(encode).toList()).toList();
+        Map<String, Double> m = errorRates(out, refs);
+        m.put("bleu", Bleu.corpus(outputs.stream().map(o -> String.join(" ", o)).toList(),
+                references.stream().map(r -> r.stream().map(t -> String.join(" ", t)).toList()).toList()));
         return m;
     }
 

@@ -103,7 +103,9 @@ public final class Tasks {
 
     private static Task seq2seq(ModelCard card, DatasetStore store, Vocabularies saved) {
         int maxLength = card.getInt("max_length");
-        SentencePairs data = Corpora.pairs(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), maxLength, store);
+        SentencePairs data = Corpora.pairs(card.getString("dataset"), card.getLong("seed"), card.getInt("examples"), maxLength,
+                // cards saved before these keys: every pair
+                card.has("train_pairs") ? card.getInt("train_pairs") : 0, card.has("eval_sources") ? card.getInt("eval_sources") : 0, store);
         Vocabulary source = tokenVocabulary(card, saved, Vocabularies.SOURCE, data.train().stream().map(SentencePairs.Pair::source).toList());
         Vocabulary target = tokenVocabulary(card, saved, Vocabularies.TARGET, data.train().stream().map(SentencePairs.Pair::target).toList());
         return new Seq2SeqTask(data, source, target, card.getInt("batch"), card.getInt("eval_batch"), maxLength, card.getLong("seed"),

@@ -36,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   after B: &lt;eos&gt; 0.9, C 0.1               after C, D: &lt;eos&gt; 1
  * </pre>
  * Greedy takes A, then C: P(A C) = 0.5 · 0.36 · 1 = 0.18. A beam of 2 also keeps B and finds
- * P(B) = 0.4 · 0.9 = 0.36, twice as likely.
+ * P(B) = 0.4 · 0.9 = 0.36, twice as likely. A source ending in C is the one exception: it adds 30 to the logits of
+ * C and D at every step, so a beam of 2 keeps two of their strings, each far likelier than any ending, up to the maximum
+ * length (the other sources end in A or D, whose summary weighs 0).
  */
 class BeamSearchDecoderTest {
     private static final int A = 4, B = 5, C = 6, D = 7, V = 8;
@@ -73,7 +75,12 @@ class BeamSearchDecoderTest {
         net.getLayer("tgt_embed").setParam("W", logits);                  // row = previous token
         INDArray w = Nd4j.zeros(DataType.FLOAT, V + 1, V);                  // identity; the source summary weighs 0
         for (int i = 0; i < V; i++) w.putScalar(i, i, 1);
+        w.putScalar(V, C, 30);
+        w.putScalar(V, D, 30);
         net.getLayer("target").setParam("W", w);
+        INDArray summary = Nd4j.zeros(DataType.FLOAT, V, 1);
+        summary.putScalar(C, 0, 1);
+        net.getLayer("src_embed").setParam("W", summary);
         net.getLayer("target").setParam("b", Nd4j.zeros(DataType.FLOAT, 1, V));
     }
 
@@ -100,6 +107,18 @@ class BeamSearchDecoderTest {
         double b = Math.log(0.36) / BeamSearchDecoder.lengthPenalty(2, 6), ac = Math.log(0.18) / BeamSearchDecoder.lengthPenalty(3, 6);
         assertTrue(ac > b, "at α = 6 'A C' scores " + ac + " > 'B' " + b);
         assertArrayEquals(new int[]{A, C}, BeamSearchDecoder.best(net, SOURCES.get(0), 3, 6.0, 10).tokens());
+    }
+
+    @Test
+    void aBeamThatHasFinishedWaitsWhileAnotherRunsOn() {
+        // {A}'s beam of 2 has two finished hypotheses at step 3 (B, A C), {C}'s runs to the maximum length: the finished beam
+        // must not read its stale hypotheses at the later steps (it did, past their end: ArrayIndexOutOfBoundsException)
+        List<BeamSearchDecoder.Hypothesis> out = BeamSearchDecoder.search(net, List.of(new int[]{A}, new int[]{C}), 2, 0.0, 10, 4);
+        assertArrayEquals(new int[]{B}, out.get(0).tokens());
+        assertTrue(out.get(0).finished());
+        assertEquals(10, out.get(1).tokens().length);
+        assertTrue(java.util.Arrays.stream(out.get(1).tokens()).allMatch(t -> t == C || t == D), java.util.Arrays.toString(out.get(1).tokens()));
+        assertFalse(out.get(1).finished(), "cut at the maximum length");
     }
 
     @Test

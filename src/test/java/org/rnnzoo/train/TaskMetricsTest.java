@@ -47,4 +47,19 @@ class TaskMetricsTest {
         assertEquals(2.0 / 3, m.get("wer"), 1e-12);
         assertEquals(2.0 / 9, m.get("ter"), 1e-12);
     }
+
+    @Test
+    void anUnknownOutputWordMatchesNoReferenceWord() {
+        // "Bonjour" is not in the model's vocabulary: the output <unk> there is one substitution, not a match.
+        // sentence 1 wrong (1 edit over 2 words), sentence 2 right (0 over 3): WER 1/2, TER 1/5
+        java.util.Map<String, Double> m = Seq2SeqTask.scores(
+                java.util.List.of(java.util.List.of("<unk>", "."), java.util.List.of("Je", "suis", ".")),
+                java.util.List.of(java.util.List.of(java.util.List.of("Bonjour", ".")), java.util.List.of(java.util.List.of("Je", "suis", "."))));
+        assertEquals(0.5, m.get("wer"), 1e-12);
+        assertEquals(1.0 / 5, m.get("ter"), 1e-12);
+        // BLEU: 13a splits <unk> into "< unk >", so the outputs are 7 tokens (no brevity penalty against 5); n-gram matches
+        // 4/7, 2/5, 1/3 and 0/1, the last smoothed to 1/(2·1). Against "<unk> ." as a reference the first output would match
+        // every n-gram.
+        assertEquals(100 * Math.pow(4.0 / 7 * 2.0 / 5 * 1.0 / 3 * 1.0 / 2, 0.25), m.get("bleu"), 1e-9);
+    }
 }
