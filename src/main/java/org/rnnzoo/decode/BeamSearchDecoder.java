@@ -82,9 +82,12 @@ public final class BeamSearchDecoder {
             boolean any = false;
             for (int i = 0; i < n; i++) {
                 Beam b = beams.get(i);
+                boolean done = b.done(width);
+                // a done beam's rows still step beside the others' (their outputs are ignored), and its live
+                // hypotheses stopped growing when it was done: they are not read
                 for (int j = 0; j < width; j++)
-                    previous[i * width + j] = j < b.alive.size() && t > 1 ? b.alive.get(j)[t - 2] : Vocabulary.BOS_ID;
-                any |= !b.done(width);
+                    previous[i * width + j] = !done && j < b.alive.size() && t > 1 ? b.alive.get(j)[t - 2] : Vocabulary.BOS_ID;
+                any |= !done;
             }
             if (!any) break;
             float[][] logp = decoder.step(previous);

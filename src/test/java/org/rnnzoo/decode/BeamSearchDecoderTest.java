@@ -103,6 +103,22 @@ class BeamSearchDecoderTest {
     }
 
     @Test
+    void aSourceWhoseBeamIsDoneWaitsForTheLongerOnesOfItsBatch() {
+        // the source summary now counts: a source ending in D gets -50 on <eos> at every step, so it runs to the
+        // length limit while A's beam is done after three steps; the done beam must sit still for the other's seven
+        ComputationGraph twoSpeeds = net.clone();
+        INDArray summary = Nd4j.zeros(DataType.FLOAT, V, 1);
+        summary.putScalar(D, 0, 1);
+        twoSpeeds.getLayer("src_embed").setParam("W", summary);
+        twoSpeeds.getLayer("target").getParam("W").putScalar(V, Vocabulary.EOS_ID, -50);
+        List<BeamSearchDecoder.Hypothesis> h = BeamSearchDecoder.search(twoSpeeds, List.of(new int[]{A}, new int[]{D, D}), 2, 0.0, 10, 4);
+        assertArrayEquals(new int[]{B}, h.get(0).tokens());
+        assertEquals(Math.log(0.36), h.get(0).logProbability(), 1e-5);
+        assertFalse(h.get(1).finished());
+        assertEquals(10, h.get(1).tokens().length);
+    }
+
+    @Test
     void aMaxLengthAlwaysApplies() {
         BeamSearchDecoder.Hypothesis h = BeamSearchDecoder.best(net, SOURCES.get(0), 1, 0.0, 1);
         assertArrayEquals(new int[]{A}, h.tokens());
