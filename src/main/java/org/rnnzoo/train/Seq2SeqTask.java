@@ -84,30 +84,45 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
 
     /** WER, TER and BLEU of greedy (width 1) or beam outputs, each distinct source decoded once against all its references. */
     private Map<String, Double> errorRates(ComputationGraph net, List<Seq2SeqPairIterator.Pair> pairs, int width) {
-        Map<String, List<int[]>> references = new LinkedHashMap<>();
-        Map<String, int[]> sources = new LinkedHashMap<>();
-        for (Seq2SeqPairIterator.Pair p : pairs) {
-            String key = Arrays.toString(p.source());
-            sources.putIfAbsent(key, p.source());
-            references.computeIfAbsent(key, k -> new ArrayList<>()).add(p.target());
-        }
-        List<String> keys = new ArrayList<>(sources.keySet());
-        // a max length always applies; CMUdict's test words are not cut to max_length, so it grows with the longest source
-        int limit = Math.max(maxLength, sources.values().stream().mapToInt(s -> s.length).max().orElse(0)) + 2;
-        List<int[]> outputs = BeamSearchDecoder.search(net, keys.stream().map(sources::get).toList(), width, alpha, limit,
-                Math.max(evalBatch, width)).stream().map(BeamSearchDecoder.Hypothesis::tokens).toList();
-        List<String> hypotheses = new ArrayList<>(keys.size());
-        List<List<String>> bleuReferences = new ArrayList<>(keys.size());
-        List<List<int[]>> grouped = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
+        List<Source> sources = distinct(pairs);
+        List<int[]> outputs = decode(net, sources.stream().map(Source::ids).toList(), width);
+        List<String> hypotheses = new ArrayList<>(sources.size());
+        List<List<String>> bleuReferences = new ArrayList<>(sources.size());
+        for (int i = 0; i < sources.size(); i++) {
             hypotheses.add(String.join(" ", target.decode(outputs.get(i))));
-            bleuReferences.add(references.get(keys.get(i)).stream().map(r -> String.join(" ", target.decode(r))).toList());
-            grouped.add(references.get(keys.get(i)));
+            bleuReferences.add(sources.get(i).references().stream().map(r -> String.join(" ", target.decode(r))).toList());
         }
-        Map<String, Double> m = errorRates(outputs, grouped);
+        Map<String, Double> m = errorRates(outputs, sources.stream().map(Source::references).toList());
         m.put("bleu", Bleu.corpus(hypotheses, bleuReferences));
-        m.put("sources", (double) keys.size());
+        m.put("sources", (double) sources.size());
         return m;
+    }
+
+    /** A distinct source and every target it is paired with (CMUdict lists some words twice). */
+    private record Source(int[] ids, List<int[]> references) {}
+
+    /** The distinct sources of the pairs, in order of first appearance. */
+    private static List<Source> distinct(List<Seq2SeqPairIterator.Pair> pairs) {
+        Map<String, Source> grouped = new LinkedHashMap<>();
+        for (Seq2SeqPairIterator.Pair p : pairs)
+            grouped.computeIfAbsent(Arrays.toString(p.source()), k -> new Source(p.source(), new ArrayList<>())).references().add(p.target());
+        return List.copyOf(grouped.values());
+    }
+
+    /** The distinct sources of a split, in order of first appearance (a word with two pronunciations once). */
+    public List<int[]> distinctSources(String split) {
+        return distinct(split(split)).stream().map(Source::ids).toList();
+    }
+
+    /**
+     * The outputs of sources as evaluation decodes them: greedy (width 1) or a beam with the task's
+     * length penalty, {@code max(eval_batch, width)} decoder rows at a time.
+     */
+    public List<int[]> decode(ComputationGraph net, List<int[]> sources, int width) {
+        // a max length always applies; CMUdict's test words are not cut to max_length, so it grows with the longest source
+        int limit = Math.max(maxLength, sources.stream().mapToInt(s -> s.length).max().orElse(0)) + 2;
+        return BeamSearchDecoder.search(net, sources, width, alpha, limit, Math.max(evalBatch, width)).stream()
+                .map(BeamSearchDecoder.Hypothesis::tokens).toList();
     }
 
     /**
