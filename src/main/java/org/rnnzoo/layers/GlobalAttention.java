@@ -10,6 +10,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -42,7 +44,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
             Forward f = forward(inputs[0], k, mask(1));
             INDArray context = Nd4j.matmul(k, f.weights().permute(0, 2, 1).dup());
             INDArray queryMask = mask(0);
-            if (queryMask != null) context.muli(expand(queryMask.castTo(context.dataType()), 1, context.shape()));
+            if (queryMask != null) Broadcast.mul(context, queryMask.castTo(context.dataType()), context, 0, 2);
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, context);
         }
     }
@@ -57,11 +59,11 @@ public class GlobalAttention extends SameDiffGraphVertex {
             INDArray a = f.weights();
             INDArray dc = epsilon.dup();
             INDArray queryMask = mask(0);
-            if (queryMask != null) dc.muli(expand(queryMask.castTo(dc.dataType()), 1, dc.shape()));
+            if (queryMask != null) Broadcast.mul(dc, queryMask.castTo(dc.dataType()), dc, 0, 2);
             dk = Nd4j.matmul(dc, a);                                              // C = k Wᵀ
             INDArray da = Nd4j.matmul(dc.permute(0, 2, 1).dup(), k);               // [b, T, S]
             // softmax backward along the source axis: dE = W ⊙ (dW − Σ_s dW ⊙ W)
-            INDArray de = a.mul(da.sub(expand(da.mul(a).sum(true, 2), -1, da.shape())));
+            INDArray de = a.mul(Broadcast.sub(da, da.mul(a).sum(2), da, 0, 1));
             INDArray deT = de.permute(0, 2, 1).dup();
             switch (conf.score()) {
                 case "dot" -> {
@@ -121,11 +123,11 @@ public class GlobalAttention extends SameDiffGraphVertex {
             }
             default -> throw new IllegalStateException(conf.score());
         }
+        // broadcast and softmax ops rather than materialised broadcasts: one native call each (docs/performance.md,
+        // "Seq2seq and classifier training")
         if (keyMask != null)   // a padded source position scores −10⁹: weight exactly 0
-            scores.addi(expand(keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), 1, scores.shape()));
-        scores.subi(expand(scores.max(true, 2), -1, scores.shape()));
-        Transforms.exp(scores, false);
-        scores.divi(expand(scores.sum(true, 2), -1, scores.shape()));
+            Broadcast.add(scores, keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), scores, 0, 2);
+        Nd4j.exec(new SoftMax(scores, scores, 2));   // subtracts each row's max first
         return new Forward(scores, projected, hidden);
     }
 
