@@ -1,7 +1,7 @@
 package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.rnnzoo.layers.FastMergeVertex;
 import org.rnnzoo.layers.ReverseWithinLengthVertex;
 import org.rnnzoo.common.ZooException;
 
@@ -57,7 +57,7 @@ public final class BidirectionalEncoder {
     static String combine(ZooGraph g, ModelCard card, String name, String a, String b) {
         int w = g.width(a);
         return switch (card.getString("combine")) {
-            case "concat" -> g.vertex(name, new MergeVertex(), w + g.width(b), a, b);
+            case "concat" -> g.vertex(name, new FastMergeVertex(), w + g.width(b), a, b);
             case "sum" -> g.vertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), w, a, b);
             default -> throw new ZooException("bad value for combine: '" + card.getString("combine") + "' (expected concat or sum)");
         };
