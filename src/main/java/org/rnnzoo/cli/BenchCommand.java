@@ -127,9 +127,10 @@ final class BenchCommand implements Runnable {
         Map<String, Object> r = ExampleTaskBenchmark.run(net, card, task,
                 new ExampleTaskBenchmark.Settings(warmup != null ? warmup : 100, steps, repeats, decodeSources, beam));
         r.put("dataset", task.provenance().get("dataset"));
+        r.put("data", task.provenance());   // split sizes: what the peers' train= counts
         boolean seq2seq = task instanceof Seq2SeqTask;
-        System.out.printf("%s on %s (batch %s, vocabularies %s, %,d parameters)%n", model, r.get("dataset"), r.get("batch"),
-                r.get("vocabularies"), (long) r.get("parameters"));
+        System.out.printf("%s on %s (%s; batch %s, vocabularies %s, %,d parameters)%n", model, r.get("dataset"), task.describeData(),
+                r.get("batch"), r.get("vocabularies"), (long) r.get("parameters"));
         System.out.printf("  training   %,10.1f %s/s   %,10.0f %s/s   %.1f ms/step (min %.1f, max %.1f over %d repeats of %d steps)%n",
                 r.get("train_examples_per_s"), seq2seq ? "sequences" : "sentences", r.get(seq2seq ? "train_targets_per_s" : "train_input_tokens_per_s"),
                 seq2seq ? "target tokens" : "tokens", r.get("train_ms_per_step"), r.get("train_ms_per_step_min"), r.get("train_ms_per_step_max"),
