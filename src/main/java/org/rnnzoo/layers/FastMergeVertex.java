@@ -6,10 +6,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -67,7 +65,7 @@ public class FastMergeVertex extends MergeVertex {
             widths = new long[inputs.length];
             int features = 0;
             for (int i = 0; i < inputs.length; i++) features += (int) (widths[i] = inputs[i].size(1));
-            Object out = array(inputs[0].dataType(), b * features * t);
+            Object out = StridedArrays.array(inputs[0].dataType(), b * features * t);
             int offset = 0;
             for (int i = 0; i < inputs.length; i++) {
                 int w = (int) widths[i];
@@ -75,10 +73,10 @@ public class FastMergeVertex extends MergeVertex {
                 for (int n = 0, k = 0; n < b; n++)
                     for (int c = 0; c < w; c++)
                         for (int s = 0; s < t; s++) to[k++] = ((n * features) + offset + c) * t + s;
-                copy(inputs[i], out, to);
+                StridedArrays.copy(inputs[i], out, to);
                 offset += w;
             }
-            return workspaceMgr.dup(ArrayType.ACTIVATIONS, create(out, new long[]{b, features, t}, inputs[0].dataType()));
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, StridedArrays.create(out, new long[]{b, features, t}, inputs[0].dataType()));
         }
 
         @Override
@@ -88,49 +86,10 @@ public class FastMergeVertex extends MergeVertex {
             long offset = 0;
             for (int i = 0; i < widths.length; i++) {
                 INDArray slice = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(offset, offset + widths[i]), NDArrayIndex.all());
-                int n = (int) slice.length();
-                int[] to = new int[n];
-                for (int k = 0; k < n; k++) to[k] = k;
-                Object part = array(epsilon.dataType(), n);
-                copy(slice, part, to);
-                out[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, create(part, slice.shape(), epsilon.dataType()));
+                out[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, StridedArrays.compact(slice));
                 offset += widths[i];
             }
             return new Pair<>(null, out);
-        }
-
-        /** A Java array for n values of this type: float[] for floats, double[] for the rest (the gradient checks' doubles). */
-        private static Object array(DataType type, int n) { return type == DataType.FLOAT ? new float[n] : new double[n]; }
-
-        private static INDArray create(Object values, long[] shape, DataType type) {
-            return values instanceof float[] f ? Nd4j.create(f, shape, 'c') : Nd4j.create((double[]) values, shape, 'c').castTo(type);
-        }
-
-        /**
-         * out[to[k]] = the k-th element of rank-3 x in c order, read in Java from the buffer x is a
-         * view of (x's offset counts from that buffer's start, as an epsilon slice's does).
-         */
-        private static void copy(INDArray x, Object out, int[] to) {
-            DataBuffer whole = x.data().originalDataBuffer() != null ? x.data().originalDataBuffer() : x.data();
-            long[] shape = x.shape(), stride = x.stride();
-            long last = x.offset();
-            for (int d = 0; d < 3; d++) last += (shape[d] - 1) * Math.max(0, stride[d]);
-            if (x.offset() < 0 || last >= whole.length() || Math.min(stride[0], Math.min(stride[1], stride[2])) < 0) {
-                copy(x.dup('c'), out, to);   // a layout this reading does not expect: ND4J's own copy, then ours
-                return;
-            }
-            int[] from = new int[to.length];
-            int k = 0;
-            for (long i = 0; i < shape[0]; i++)
-                for (long j = 0; j < shape[1]; j++)
-                    for (long l = 0; l < shape[2]; l++) from[k++] = (int) (x.offset() + i * stride[0] + j * stride[1] + l * stride[2]);
-            if (out instanceof float[] o) {
-                float[] in = whole.asFloat();
-                for (k = 0; k < to.length; k++) o[to[k]] = in[from[k]];
-            } else {
-                double[] o = (double[]) out, in = whole.asDouble();
-                for (k = 0; k < to.length; k++) o[to[k]] = in[from[k]];
-            }
         }
     }
 }

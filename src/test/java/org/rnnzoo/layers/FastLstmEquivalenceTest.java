@@ -86,6 +86,31 @@ class FastLstmEquivalenceTest {
             sameForwardAndBackward(a, b, DataType.DOUBLE, shape[0], shape[1], null);
     }
 
+    /**
+     * With input dropout the layer hands its input gradient over as a contiguous copy for the mask's
+     * multiply: at a keep probability of 1 (mask all ones) every gradient is the one without dropout.
+     */
+    @Test
+    void inputDropoutThatKeepsEverythingLeavesTheGradientsAsTheyWere() {
+        INDArray[] gradients = new INDArray[2];
+        for (int i = 0; i < 2; i++) {
+            boolean dropout = i == 1;
+            ComputationGraph net = TestGraphs.twoLayer((nIn, nOut) -> {
+                FastLstm.Builder b = new FastLstm.Builder().nIn(nIn).nOut(nOut).dataFormat(org.deeplearning4j.nn.conf.RNNFormat.NCW);
+                return dropout ? b.dropOut(1.0).build() : b.build();
+            }, DataType.DOUBLE, N_IN, H, 6, 3, 0, 0);
+            Nd4j.getRandom().setSeed(3);
+            INDArray x = Nd4j.randn(DataType.DOUBLE, B, N_IN, T);
+            net.setInputs(x);
+            net.setLabels(oneHot(DataType.DOUBLE, B, 3, T));
+            net.setLayerMaskArrays(new INDArray[]{rightPaddingMask(DataType.DOUBLE)}, new INDArray[]{rightPaddingMask(DataType.DOUBLE)});
+            net.computeGradientAndScore();
+            gradients[i] = net.getGradientsViewArray().dup();
+        }
+        assertTrue(gradients[0].amaxNumber().doubleValue() > 0);
+        assertEquals(gradients[0], gradients[1]);
+    }
+
     private static void sameForwardAndBackward(Layer a, Layer b, DataType type, int batch, int steps, INDArray mask) {
         INDArray x = Nd4j.randn(type, batch, N_IN, steps);
         INDArray eps = Nd4j.randn(type, batch, H, steps); // non-zero at padded steps too
