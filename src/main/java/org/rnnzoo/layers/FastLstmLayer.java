@@ -284,7 +284,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         // Input dropout multiplies this gradient by its mask, laid out as the layer's input: a permuted view
         // against a contiguous mask took libnd4j's element-by-element path (11% of an SST-2 step); a
         // contiguous copy made in Java first is cheaper (docs/performance.md, "Seq2seq and classifier training")
-        if (layerConf().getIDropout() != null) epsNext = ws.leverageTo(ArrayType.ACTIVATION_GRAD, StridedArrays.compact(epsNext));
+        if (layerConf().getIDropout() != null && StridedArrays.supports(epsNext.dataType())) epsNext = StridedArrays.compact(epsNext, ws, ArrayType.ACTIVATION_GRAD);
         return new Pair<>(g, backpropDropOutIfPresent(epsNext));
     }
 

@@ -51,7 +51,9 @@ public class FastMergeVertex extends MergeVertex {
 
         private boolean ours(INDArray[] xs) {
             if (axis != 1 || xs.length < 2) return false;
-            for (INDArray x : xs) if (x.rank() != 3 || x.dataType() != xs[0].dataType()) return false;
+            for (INDArray x : xs)
+                if (x.rank() != 3 || x.dataType() != xs[0].dataType() || !StridedArrays.supports(x.dataType())
+                        || x.size(0) != xs[0].size(0) || x.size(2) != xs[0].size(2)) return false;   // DL4J's path says what is wrong
             return true;
         }
 
@@ -61,22 +63,17 @@ public class FastMergeVertex extends MergeVertex {
                 widths = null;
                 return super.doForward(training, workspaceMgr);
             }
-            int b = (int) inputs[0].size(0), t = (int) inputs[0].size(2);
+            long features = 0;
             widths = new long[inputs.length];
-            int features = 0;
-            for (int i = 0; i < inputs.length; i++) features += (int) (widths[i] = inputs[i].size(1));
-            Object out = StridedArrays.array(inputs[0].dataType(), b * features * t);
-            int offset = 0;
+            for (int i = 0; i < inputs.length; i++) features += widths[i] = inputs[i].size(1);
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, inputs[0].dataType(),
+                    new long[]{inputs[0].size(0), features, inputs[0].size(2)}, 'c');
+            long offset = 0;
             for (int i = 0; i < inputs.length; i++) {
-                int w = (int) widths[i];
-                int[] to = new int[b * w * t];
-                for (int n = 0, k = 0; n < b; n++)
-                    for (int c = 0; c < w; c++)
-                        for (int s = 0; s < t; s++) to[k++] = ((n * features) + offset + c) * t + s;
-                StridedArrays.copy(inputs[i], out, to);
-                offset += w;
+                StridedArrays.gather(inputs[i], (example, step) -> step, out, offset);
+                offset += widths[i];
             }
-            return workspaceMgr.dup(ArrayType.ACTIVATIONS, StridedArrays.create(out, new long[]{b, features, t}, inputs[0].dataType()));
+            return out;
         }
 
         @Override
@@ -86,7 +83,7 @@ public class FastMergeVertex extends MergeVertex {
             long offset = 0;
             for (int i = 0; i < widths.length; i++) {
                 INDArray slice = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(offset, offset + widths[i]), NDArrayIndex.all());
-                out[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, StridedArrays.compact(slice));
+                out[i] = StridedArrays.compact(slice, workspaceMgr, ArrayType.ACTIVATION_GRAD);
                 offset += widths[i];
             }
             return new Pair<>(null, out);

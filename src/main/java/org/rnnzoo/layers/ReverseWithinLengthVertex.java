@@ -8,13 +8,13 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's {@code ReverseTimeSeriesVertex} (each example reversed within its own length, the mask of
- * a named network input; padding left in place as zeros), computed in one Java pass over a copy of
- * the array instead of DL4J's copy per example and time step — two native calls and index objects
- * each, which made the bidirectional encoders' four reversals a large share of a training step.
+ * a named network input; padding left in place as zeros), computed in one Java pass between the
+ * native buffers ({@link StridedArrays}) instead of DL4J's copy per example and time step — two
+ * native calls and index objects each, which made the bidirectional encoders' four reversals a
+ * large share of a training step.
  * libnd4j's {@code reverse_sequence} op was no cure: it took a quarter of a seq2seq step on its own
  * (docs/performance.md, "Seq2seq and classifier training"). Masks that are not a prefix of ones
  * (holes) take DL4J's own path. Same configuration fields and JSON as DL4J's vertex but this class's name.
@@ -54,16 +54,16 @@ public class ReverseWithinLengthVertex extends ReverseTimeSeriesVertex {
         public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
             INDArray x = inputs[0], mask = mask();
             int[] lengths = lengths(mask, x.size(0), x.size(2));
-            if (lengths == null) return super.doForward(training, workspaceMgr);
-            return workspaceMgr.dup(ArrayType.ACTIVATIONS, reverse(x, lengths));
+            if (lengths == null || !StridedArrays.supports(x.dataType())) return super.doForward(training, workspaceMgr);
+            return reverse(x, lengths, workspaceMgr, ArrayType.ACTIVATIONS);
         }
 
         @Override
         public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
             INDArray mask = mask();
             int[] lengths = lengths(mask, epsilon.size(0), epsilon.size(2));
-            if (lengths == null) return super.doBackward(tbptt, workspaceMgr);
-            return new Pair<>(null, new INDArray[]{workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, reverse(epsilon, lengths))});
+            if (lengths == null || !StridedArrays.supports(epsilon.dataType())) return super.doBackward(tbptt, workspaceMgr);
+            return new Pair<>(null, new INDArray[]{reverse(epsilon, lengths, workspaceMgr, ArrayType.ACTIVATION_GRAD)});
         }
 
         private INDArray mask() {
@@ -72,21 +72,10 @@ public class ReverseWithinLengthVertex extends ReverseTimeSeriesVertex {
         }
 
         /** x {@code [b, f, T]} with each example's first {@code lengths[i]} steps reversed; the rest zero, as DL4J's. */
-        static INDArray reverse(INDArray x, int[] lengths) {
-            int f = (int) x.size(1), t = (int) x.size(2);
-            int[] from = new int[(int) x.length()];   // where each output element comes from; -1: padding
-            for (int i = 0; i < lengths.length; i++)
-                for (int row = i * f * t, end = row + f * t; row < end; row += t)
-                    for (int k = 0; k < t; k++) from[row + k] = k < lengths[i] ? row + lengths[i] - 1 - k : -1;
-            INDArray c = x.dup('c');
-            if (x.dataType() == DataType.FLOAT) {
-                float[] in = c.data().asFloat(), out = new float[in.length];
-                for (int i = 0; i < out.length; i++) if (from[i] >= 0) out[i] = in[from[i]];
-                return Nd4j.create(out, x.shape(), 'c');
-            }
-            double[] in = c.data().asDouble(), out = new double[in.length];   // the gradient checks' doubles
-            for (int i = 0; i < out.length; i++) if (from[i] >= 0) out[i] = in[from[i]];
-            return Nd4j.create(out, x.shape(), 'c').castTo(x.dataType());
+        static INDArray reverse(INDArray x, int[] lengths, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+            INDArray out = workspaceMgr.createUninitialized(type, x.dataType(), x.shape(), 'c');
+            StridedArrays.gather(x, (example, step) -> step < lengths[example] ? lengths[example] - 1 - step : -1, out, 0);
+            return out;
         }
 
         /**

@@ -1,61 +1,69 @@
 package org.rnnzoo.layers;
 
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * Rank-3 arrays of any strides copied in Java. libnd4j copies, joins and multiplies arrays whose
- * layouts differ — a recurrent layer's output or gradient is a permuted view of its time-major
- * storage — element by element through index arithmetic; reading the buffer in Java is many times
- * faster at these sizes (docs/performance.md, "Seq2seq and classifier training").
+ * Sequences {@code [batch, features, time]} of any strides copied in Java, straight between native
+ * buffers. libnd4j copies, joins and multiplies arrays whose layouts differ — a recurrent layer's
+ * output or gradient is a permuted view of its time-major storage — element by element through
+ * index arithmetic, which is many times slower at these sizes (docs/performance.md, "Seq2seq and
+ * classifier training").
  */
 final class StridedArrays {
     private StridedArrays() {}
 
-    /** A c-ordered copy of rank-3 x. */
-    static INDArray compact(INDArray x) {
-        int n = (int) x.length();
-        int[] to = new int[n];
-        for (int k = 0; k < n; k++) to[k] = k;
-        Object values = array(x.dataType(), n);
-        copy(x, values, to);
-        return create(values, x.shape(), x.dataType());
+    /** Which time step of the source an output step reads: a step of x, or −1 for a zero. */
+    @FunctionalInterface
+    interface Steps {
+        int at(int example, int step);
     }
 
-    /** A Java array for n values of this type: float[] for floats, double[] for the rest (the gradient checks' doubles). */
-    static Object array(DataType type, int n) { return type == DataType.FLOAT ? new float[n] : new double[n]; }
+    /** Whether {@link #gather} copies this type: float and double (the gradient checks' doubles). */
+    static boolean supports(DataType type) { return type == DataType.FLOAT || type == DataType.DOUBLE; }
 
-    /** A c-ordered array of {@link #array}'s values. */
-    static INDArray create(Object values, long[] shape, DataType type) {
-        return values instanceof float[] f ? Nd4j.create(f, shape, 'c') : Nd4j.create((double[]) values, shape, 'c').castTo(type);
+    /** A c-ordered copy of rank-3 x, in the workspace's {@code type} array. */
+    static INDArray compact(INDArray x, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        INDArray out = workspaceMgr.createUninitialized(type, x.dataType(), x.shape(), 'c');
+        gather(x, (example, step) -> step, out, 0);
+        return out;
     }
 
     /**
-     * out[to[k]] = the k-th element of rank-3 x in c order, read in Java from the buffer x is a
-     * view of (x's offset counts from that buffer's start, as an epsilon slice's does).
+     * {@code out[i, offset + c, k] = x[i, c, steps.at(i, k)]} (0 where that is −1), for {@code out}
+     * a contiguous c-ordered {@code [b, C, T]} array of x's type and time length.
      */
-    static void copy(INDArray x, Object out, int[] to) {
+    static void gather(INDArray x, Steps steps, INDArray out, long offset) {
+        if (!supports(x.dataType()) || out.dataType() != x.dataType() || out.ordering() != 'c' || out.isView())
+            throw new IllegalArgumentException("gather: " + x.dataType() + " into " + out.dataType() + " (" + out.ordering() + ")");
         DataBuffer whole = x.data().originalDataBuffer() != null ? x.data().originalDataBuffer() : x.data();
         long[] shape = x.shape(), stride = x.stride();
         long last = x.offset();
         for (int d = 0; d < 3; d++) last += (shape[d] - 1) * Math.max(0, stride[d]);
         if (x.offset() < 0 || last >= whole.length() || Math.min(stride[0], Math.min(stride[1], stride[2])) < 0) {
-            copy(x.dup('c'), out, to);   // a layout this reading does not expect: ND4J's own copy, then ours
+            gather(x.dup('c'), steps, out, offset);   // a layout this reading does not expect: ND4J's own copy, then ours
             return;
         }
-        int[] from = new int[to.length];
-        int k = 0;
-        for (long i = 0; i < shape[0]; i++)
-            for (long j = 0; j < shape[1]; j++)
-                for (long l = 0; l < shape[2]; l++) from[k++] = (int) (x.offset() + i * stride[0] + j * stride[1] + l * stride[2]);
-        if (out instanceof float[] o) {
-            float[] in = whole.asFloat();
-            for (k = 0; k < to.length; k++) o[to[k]] = in[from[k]];
-        } else {
-            double[] o = (double[]) out, in = whole.asDouble();
-            for (k = 0; k < to.length; k++) o[to[k]] = in[from[k]];
+        ByteBuffer in = whole.asNio().order(ByteOrder.nativeOrder()), o = out.data().asNio().order(ByteOrder.nativeOrder());
+        boolean floats = x.dataType() == DataType.FLOAT;
+        int b = (int) shape[0], f = (int) shape[1], t = (int) shape[2], width = (int) out.size(1);
+        int[] from = new int[t];
+        for (int i = 0; i < b; i++) {
+            for (int k = 0; k < t; k++) from[k] = steps.at(i, k);
+            for (int c = 0; c < f; c++) {
+                long src = x.offset() + i * stride[0] + c * stride[1], dst = out.offset() + ((long) i * width + offset + c) * t;
+                for (int k = 0; k < t; k++) {
+                    boolean zero = from[k] < 0;
+                    if (floats) o.putFloat((int) (4 * (dst + k)), zero ? 0f : in.getFloat((int) (4 * (src + from[k] * stride[2]))));
+                    else o.putDouble((int) (8 * (dst + k)), zero ? 0 : in.getDouble((int) (8 * (src + from[k] * stride[2]))));
+                }
+            }
         }
     }
 }
