@@ -11,12 +11,14 @@ import org.rnnzoo.train.GlobalNormClipping;
 import org.rnnzoo.train.PerplexityEvaluator;
 import org.rnnzoo.decode.HeapLstmDecoder;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static org.rnnzoo.bench.Measurements.cpuNanos;
+import static org.rnnzoo.bench.Measurements.median;
+import static org.rnnzoo.bench.Measurements.peakRssMb;
 
 /**
  * Times a language model the way the trainer runs it: fit() on consecutive TBPTT segments of real
@@ -155,28 +157,5 @@ public final class LanguageModelBenchmark {
         for (int l = 0; l < layers; l++) fwd += 2.0 * ((l == 0 ? e : h) + h) * gates * h;
         fwd += 2.0 * h * vocab;
         return 3 * fwd;
-    }
-
-    /** CPU time of the whole process (every thread, native ones included), in ns; 0 where unknown. */
-    static long cpuNanos() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : 0;
-    }
-
-    static double median(double[] xs) {
-        double[] c = xs.clone();
-        Arrays.sort(c);
-        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
-    }
-
-    /** Peak resident set size of this process (VmHWM), in MiB; -1 where /proc is not available. */
-    static double peakRssMb() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status")))
-                if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
-        } catch (Exception ignored) {
-            // not Linux
-        }
-        return -1;
     }
 }

@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnnzoo.kernels.HeapCopy;
 import org.rnnzoo.kernels.LstmKernel;
 import org.rnnzoo.kernels.PackedMatrix;
@@ -220,7 +221,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             passInput = null;
         }
         if (buffers == null || !buffers.fits(batch, steps)) {
-            buffers = new NativeBuffers(dataType, batch, steps, (int) layerConf().getNIn(), size);
+            buffers = new NativeBuffers(dataType, batch, steps, (int) layerConf().getNIn(), size, buffers);
         }
     }
 
@@ -280,6 +281,10 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         weightNoiseParams.clear();
 
         INDArray epsNext = layerConf().getRnnDataFormat() == RNNFormat.NWC ? epsOut.permute(1, 0, 2) : epsOut.permute(1, 2, 0);
+        // Input dropout multiplies this gradient by its mask, laid out as the layer's input: a permuted view
+        // against a contiguous mask took libnd4j's element-by-element path (11% of an SST-2 step); a
+        // contiguous copy made in Java first is cheaper (docs/performance.md, "Seq2seq and classifier training")
+        if (layerConf().getIDropout() != null && StridedArrays.supports(epsNext.dataType())) epsNext = StridedArrays.compact(epsNext, ws, ArrayType.ACTIVATION_GRAD);
         return new Pair<>(g, backpropDropOutIfPresent(epsNext));
     }
 
@@ -292,13 +297,20 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     /**
      * Contiguous native buffers reused across calls (allocated outside any workspace), and the split
      * of the examples over lanes: lane k holds examples [firstExample[k], firstExample[k + 1]).
+     * Batches of whole sentences differ in length from one step to the next: a new shape takes views
+     * of the previous buffers' storage when it fits in them, since a fresh native allocation per
+     * layer and step was a measurable share of a seq2seq step (docs/performance.md, "Seq2seq and
+     * classifier training").
      */
     private static final class NativeBuffers {
         final int batch, steps, shares;
         final int[] firstExample;
         final INDArray input, input3d, projection, previousOutputs, epsilon, epsilon3d, gates;
+        /** Flat storage of input, projection, previousOutputs, epsilon and gates, each for {@link #capacity} rows. */
+        private final INDArray[] storage;
+        private final long capacity;
 
-        NativeBuffers(DataType type, int batch, int steps, int nIn, int size) {
+        NativeBuffers(DataType type, int batch, int steps, int nIn, int size, NativeBuffers previous) {
             this.batch = batch;
             this.steps = steps;
             // two lanes only when each gets a few examples: below that the hand-offs cost more than they save
@@ -306,15 +318,29 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             firstExample = new int[shares + 1];
             for (int k = 0; k <= shares; k++) firstExample[k] = batch * k / shares;
             long rows = (long) batch * steps;
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                input = Nd4j.create(type, new long[]{rows, nIn}, 'c');
-                projection = Nd4j.create(type, new long[]{rows, 4L * size}, 'c');
-                previousOutputs = Nd4j.create(type, new long[]{rows, size}, 'c');
-                epsilon = Nd4j.create(type, new long[]{rows, size}, 'c');
-                gates = Nd4j.create(type, new long[]{rows, 4L * size}, 'c');
-                input3d = input.reshape('c', steps, batch, nIn);
-                epsilon3d = epsilon.reshape('c', steps, batch, size);
+            long[] widths = {nIn, 4L * size, size, size, 4L * size};
+            if (previous != null && previous.capacity >= rows && previous.storage[0].dataType() == type) {
+                storage = previous.storage;
+                capacity = previous.capacity;
+            } else {
+                storage = new INDArray[widths.length];
+                capacity = rows;
+                try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    for (int i = 0; i < widths.length; i++) storage[i] = Nd4j.create(type, new long[]{rows * widths[i]}, 'c');
+                }
             }
+            input = rows(storage[0], rows, widths[0]);
+            projection = rows(storage[1], rows, widths[1]);
+            previousOutputs = rows(storage[2], rows, widths[2]);
+            epsilon = rows(storage[3], rows, widths[3]);
+            gates = rows(storage[4], rows, widths[4]);
+            input3d = input.reshape('c', steps, batch, nIn);
+            epsilon3d = epsilon.reshape('c', steps, batch, size);
+        }
+
+        /** The first rows × width elements of flat storage as a {@code [rows, width]} view. */
+        private static INDArray rows(INDArray flat, long rows, long width) {
+            return flat.get(NDArrayIndex.interval(0, rows * width)).reshape('c', rows, width);
         }
 
         boolean fits(int batch, int steps) {

@@ -10,6 +10,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -33,7 +35,8 @@ public class GlobalAttention extends SameDiffGraphVertex {
     }
 
     /** The intermediates the backward pass needs. */
-    private record Forward(INDArray weights, INDArray projectedKeys, INDArray hidden) {}
+    /** projectedQueries: general's h_tᵀ W_a {@code [b, T, Hk]}; hidden: additive's tanh layer. */
+    private record Forward(INDArray weights, INDArray projectedQueries, INDArray hidden) {}
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -42,7 +45,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
             Forward f = forward(inputs[0], k, mask(1));
             INDArray context = Nd4j.matmul(k, f.weights().permute(0, 2, 1).dup());
             INDArray queryMask = mask(0);
-            if (queryMask != null) context.muli(expand(queryMask.castTo(context.dataType()), 1, context.shape()));
+            if (queryMask != null) Broadcast.mul(context, queryMask.castTo(context.dataType()), context, 0, 2);
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, context);
         }
     }
@@ -57,23 +60,25 @@ public class GlobalAttention extends SameDiffGraphVertex {
             INDArray a = f.weights();
             INDArray dc = epsilon.dup();
             INDArray queryMask = mask(0);
-            if (queryMask != null) dc.muli(expand(queryMask.castTo(dc.dataType()), 1, dc.shape()));
+            if (queryMask != null) Broadcast.mul(dc, queryMask.castTo(dc.dataType()), dc, 0, 2);
             dk = Nd4j.matmul(dc, a);                                              // C = k Wᵀ
             INDArray da = Nd4j.matmul(dc.permute(0, 2, 1).dup(), k);               // [b, T, S]
             // softmax backward along the source axis: dE = W ⊙ (dW − Σ_s dW ⊙ W)
-            INDArray de = a.mul(da.sub(expand(da.mul(a).sum(true, 2), -1, da.shape())));
-            INDArray deT = de.permute(0, 2, 1).dup();
+            INDArray de = a.mul(Broadcast.sub(da, da.mul(a).sum(2), da, 0, 1));
             switch (conf.score()) {
                 case "dot" -> {
-                    dq = Nd4j.matmul(k, deT);
+                    dq = Nd4j.matmul(k, de.permute(0, 2, 1).dup());
                     dk.addi(Nd4j.matmul(q, de));
                 }
                 case "general" -> {
-                    INDArray wa = paramTable.get("Wa");
-                    dq = Nd4j.matmul(f.projectedKeys(), deT);
-                    INDArray dkp = Nd4j.matmul(q, de);                             // [b, Hq, S]
-                    gradTable.get("Wa").assign(flat(dkp).mmul(flat(k).transpose()));
-                    dk.addi(project(wa.transpose(), dkp));
+                    // E = U k with U = qᵀ W_a [b, T, Hk]: dU = dE kᵀ, dk += Uᵀ dE, dW_a = Σ q dU, dq = (dU W_aᵀ)ᵀ
+                    INDArray u = f.projectedQueries();
+                    long b = u.size(0), t = u.size(1);
+                    INDArray du = Nd4j.matmul(de, k.permute(0, 2, 1)).reshape('c', b * t, k.size(1));
+                    dk.addi(Nd4j.matmul(u.permute(0, 2, 1), de));
+                    INDArray qRows = q.permute(0, 2, 1).dup('c').reshape('c', b * t, q.size(1));   // [b·T, Hq]
+                    gradTable.get("Wa").assign(qRows.transpose().mmul(du));
+                    dq = du.mmul(paramTable.get("Wa").transpose()).reshape('c', b, t, q.size(1)).permute(0, 2, 1);
                 }
                 case "additive" -> {
                     INDArray h = f.hidden(), v = paramTable.get("v");             // [b, A, T, S], [1, A]
@@ -106,12 +111,14 @@ public class GlobalAttention extends SameDiffGraphVertex {
 
     private Forward forward(INDArray q, INDArray k, INDArray keyMask) {
         INDArray qT = q.permute(0, 2, 1).dup();                                    // [b, T, Hq]
-        INDArray projected = null, hidden = null, scores;
+        INDArray projected = null, hidden = null, scores;   // projected: general's queries through W_a
         switch (conf.score()) {
             case "dot" -> scores = Nd4j.matmul(qT, k);
             case "general" -> {
-                projected = project(paramTable.get("Wa"), k);                     // W_a h̄_s: [b, Hq, S]
-                scores = Nd4j.matmul(qT, projected);
+                // h_tᵀ W_a for every (example, step) in one product, then against the keys: no permuted copies of the keys
+                long b = qT.size(0), t = qT.size(1);
+                projected = qT.reshape('c', b * t, qT.size(2)).mmul(paramTable.get("Wa")).reshape('c', b, t, k.size(1));
+                scores = Nd4j.matmul(projected, k);
             }
             case "additive" -> {
                 INDArray u = project(paramTable.get("W2"), q), w = project(paramTable.get("W1"), k);   // [b, A, T], [b, A, S]
@@ -121,11 +128,11 @@ public class GlobalAttention extends SameDiffGraphVertex {
             }
             default -> throw new IllegalStateException(conf.score());
         }
+        // broadcast and softmax ops rather than materialised broadcasts: one native call each (docs/performance.md,
+        // "Seq2seq and classifier training")
         if (keyMask != null)   // a padded source position scores −10⁹: weight exactly 0
-            scores.addi(expand(keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), 1, scores.shape()));
-        scores.subi(expand(scores.max(true, 2), -1, scores.shape()));
-        Transforms.exp(scores, false);
-        scores.divi(expand(scores.sum(true, 2), -1, scores.shape()));
+            Broadcast.add(scores, keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), scores, 0, 2);
+        Nd4j.exec(new SoftMax(scores, scores, 2));   // subtracts each row's max first
         return new Forward(scores, projected, hidden);
     }
 

@@ -1,8 +1,8 @@
 package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
+import org.rnnzoo.layers.FastMergeVertex;
+import org.rnnzoo.layers.ReverseWithinLengthVertex;
 import org.rnnzoo.common.ZooException;
 
 /**
@@ -13,8 +13,9 @@ import org.rnnzoo.common.ZooException;
  * width hidden). Every state then depends on the whole sentence: "terribly" is read together with
  * the "exciting" after it.
  *
- * <p>The backward stack reads {@code ReverseTimeSeriesVertex(input)} of the embedding, which
- * reverses each example within its own length (the input's mask), and its output is reversed back
+ * <p>The backward stack reads {@code ReverseWithinLengthVertex(input)} of the embedding (DL4J's
+ * ReverseTimeSeriesVertex in one native call), which reverses each example within its own length
+ * (the input's mask), and its output is reversed back
  * the same way. DL4J's {@code Bidirectional} wrapper reverses the whole padded batch instead, so its
  * backward direction would read the padding first: a sentence would score differently alone and
  * inside a batch of longer ones (docs/dl4j-notes.md; BidirectionalPaddingTest).
@@ -40,14 +41,14 @@ public final class BidirectionalEncoder {
     public static String add(ZooGraph g, ModelCard card, String embedded, String input) {
         Directions d = directions(g, card, embedded, input);
         // reversed back within each length, so position t holds word t's state read from the right
-        String backInOrder = g.vertex("reverse_out", new ReverseTimeSeriesVertex(input), g.width(d.backward()), d.backward());
+        String backInOrder = g.vertex("reverse_out", new ReverseWithinLengthVertex(input), g.width(d.backward()), d.backward());
         return combine(g, card, "states", d.forward(), backInOrder);
     }
 
     /** Adds both stacks (layers fwd0.., bwd0..) without combining them. */
     public static Directions directions(ZooGraph g, ModelCard card, String embedded, String input) {
         String forward = LanguageModelGraph.plainStack(card, "fwd", RecurrentCells.of(card)).add(g, embedded);
-        String reversed = g.vertex("reverse_in", new ReverseTimeSeriesVertex(input), g.width(embedded), embedded);
+        String reversed = g.vertex("reverse_in", new ReverseWithinLengthVertex(input), g.width(embedded), embedded);
         String backward = LanguageModelGraph.plainStack(card, "bwd", RecurrentCells.of(card)).add(g, reversed);
         return new Directions(forward, backward);
     }
@@ -56,7 +57,7 @@ public final class BidirectionalEncoder {
     static String combine(ZooGraph g, ModelCard card, String name, String a, String b) {
         int w = g.width(a);
         return switch (card.getString("combine")) {
-            case "concat" -> g.vertex(name, new MergeVertex(), w + g.width(b), a, b);
+            case "concat" -> g.vertex(name, new FastMergeVertex(), w + g.width(b), a, b);
             case "sum" -> g.vertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), w, a, b);
             default -> throw new ZooException("bad value for combine: '" + card.getString("combine") + "' (expected concat or sum)");
         };

@@ -1,11 +1,11 @@
 package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.rnnzoo.layers.FastEmbedding;
+import org.rnnzoo.layers.FastMergeVertex;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,7 +65,7 @@ public final class Seq2Seq {
         // ... repeated along the decoder's time axis and read beside each previous target token
         String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);
         String previous = g.layer("tgt_embed", FastEmbedding.create(targetVocab, emb, RNNFormat.NCW), TARGET_IN);
-        String decoderIn = g.vertex("dec_in", new MergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
+        String decoderIn = g.vertex("dec_in", new FastMergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
         return new Ends(encoded, LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn));
     }
 }

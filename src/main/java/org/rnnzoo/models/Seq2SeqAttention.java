@@ -1,12 +1,12 @@
 package org.rnnzoo.models;
 
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
+import org.rnnzoo.layers.FastMergeVertex;
 import org.rnnzoo.layers.GlobalAttentionVertex;
 
 
@@ -49,7 +49,7 @@ public final class Seq2SeqAttention {
         // queries, keys in that order: the vertex's masks are the target's and the source's
         String context = g.vertex(ATTENTION, new GlobalAttentionVertex(card.getString("score"), g.width(decoded), keys,
                 card.getInt("attention")), keys, decoded, encoded);
-        String joined = g.vertex("context_and_state", new MergeVertex(), keys + g.width(decoded), context, decoded);
+        String joined = g.vertex("context_and_state", new FastMergeVertex(), keys + g.width(decoded), context, decoded);
         // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step,
         // as DL4J's RNN ↔ feed-forward preprocessor pair: TimeDistributed(Dense) reorders the target mask
         // against its rows (a padded batch zeroed real steps), and fails on a [1, 1] mask (the decoders

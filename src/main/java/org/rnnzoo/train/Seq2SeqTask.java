@@ -101,13 +101,28 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
             references.computeIfAbsent(key, k -> new ArrayList<>()).add(targets.get(split).get(i));
         }
         List<String> keys = new ArrayList<>(sources.keySet());
-        // a max length always applies; CMUdict's test words are not cut to max_length, so it grows with the longest source
-        int limit = Math.max(maxLength, sources.values().stream().mapToInt(s -> s.length).max().orElse(0)) + 2;
-        List<int[]> outputs = BeamSearchDecoder.search(net, keys.stream().map(sources::get).toList(), width, alpha, limit,
-                Math.max(evalBatch, width)).stream().map(BeamSearchDecoder.Hypothesis::tokens).toList();
+        List<int[]> outputs = decode(net, keys.stream().map(sources::get).toList(), width);
         Map<String, Double> m = scores(outputs.stream().map(target::decode).toList(), keys.stream().map(references::get).toList());
         m.put("sources", (double) keys.size());
         return m;
+    }
+
+    /** The distinct sources of a split, in order of first appearance (a word with two pronunciations once). */
+    public List<int[]> distinctSources(String split) {
+        Map<String, int[]> sources = new LinkedHashMap<>();
+        for (Seq2SeqPairIterator.Pair p : split(split)) sources.putIfAbsent(Arrays.toString(p.source()), p.source());
+        return List.copyOf(sources.values());
+    }
+
+    /**
+     * The outputs of sources as evaluation decodes them: greedy (width 1) or a beam with the task's
+     * length penalty, {@code max(eval_batch, width)} decoder rows at a time.
+     */
+    public List<int[]> decode(ComputationGraph net, List<int[]> sources, int width) {
+        // a max length always applies; CMUdict's test words are not cut to max_length, so it grows with the longest source
+        int limit = Math.max(maxLength, sources.stream().mapToInt(s -> s.length).max().orElse(0)) + 2;
+        return BeamSearchDecoder.search(net, sources, width, alpha, limit, Math.max(evalBatch, width)).stream()
+                .map(BeamSearchDecoder.Hypothesis::tokens).toList();
     }
 
     /**

@@ -67,23 +67,67 @@ class FastLstmEquivalenceTest {
         nets[1].initGradientsView();
         for (INDArray mask : new INDArray[]{null, rightPaddingMask(type)}) {
             Layer a = nets[0].getLayer("lstm1"), b = nets[1].getLayer("lstm1");
-            INDArray x = Nd4j.randn(type, B, N_IN, T);
-            INDArray eps = Nd4j.randn(type, B, H, T); // non-zero at padded steps too
-            a.setMaskArray(mask);
-            b.setMaskArray(mask);
-            INDArray outA = a.activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces()).dup();
-            INDArray outB = b.activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces()).dup();
-            assertTrue(maxRelDiff(outA, outB) < TOL, "output differs: " + maxRelDiff(outA, outB) + " mask=" + (mask != null));
-
-            Pair<Gradient, INDArray> ga = a.backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
-            Pair<Gradient, INDArray> gb = b.backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
-            for (String key : new String[]{"W", "RW", "b"}) {
-                double d = maxRelDiff(ga.getFirst().getGradientFor(key), gb.getFirst().getGradientFor(key));
-                assertTrue(d < TOL, key + " gradient differs by " + d + " mask=" + (mask != null));
-            }
-            double d = maxRelDiff(ga.getSecond(), gb.getSecond());
-            assertTrue(d < TOL, "input gradient differs by " + d + " mask=" + (mask != null));
+            sameForwardAndBackward(a, b, type, B, T, mask);
         }
+    }
+
+    /**
+     * Batches of whole sentences change shape at every step: FastLstm then works in views of the
+     * storage it allocated for a larger shape, and must read nothing a larger batch left there.
+     */
+    @Test
+    void smallerBatchesAfterALargerOneMatchDl4j() {
+        Nd4j.getRandom().setSeed(5);
+        ComputationGraph[] nets = twins(DataType.DOUBLE, 0, 0);
+        nets[0].initGradientsView();
+        nets[1].initGradientsView();
+        Layer a = nets[0].getLayer("lstm1"), b = nets[1].getLayer("lstm1");
+        for (int[] shape : new int[][]{{B, T}, {B, 3}, {2, T}, {B, T + 2}, {3, 2}})
+            sameForwardAndBackward(a, b, DataType.DOUBLE, shape[0], shape[1], null);
+    }
+
+    /**
+     * With input dropout the layer hands its input gradient over as a contiguous copy for the mask's
+     * multiply: at a keep probability of 1 (mask all ones) every gradient is the one without dropout.
+     */
+    @Test
+    void inputDropoutThatKeepsEverythingLeavesTheGradientsAsTheyWere() {
+        INDArray[] gradients = new INDArray[2];
+        for (int i = 0; i < 2; i++) {
+            boolean dropout = i == 1;
+            ComputationGraph net = TestGraphs.twoLayer((nIn, nOut) -> {
+                FastLstm.Builder b = new FastLstm.Builder().nIn(nIn).nOut(nOut).dataFormat(org.deeplearning4j.nn.conf.RNNFormat.NCW);
+                return dropout ? b.dropOut(1.0).build() : b.build();
+            }, DataType.DOUBLE, N_IN, H, 6, 3, 0, 0);
+            Nd4j.getRandom().setSeed(3);
+            INDArray x = Nd4j.randn(DataType.DOUBLE, B, N_IN, T);
+            net.setInputs(x);
+            net.setLabels(oneHot(DataType.DOUBLE, B, 3, T));
+            net.setLayerMaskArrays(new INDArray[]{rightPaddingMask(DataType.DOUBLE)}, new INDArray[]{rightPaddingMask(DataType.DOUBLE)});
+            net.computeGradientAndScore();
+            gradients[i] = net.getGradientsViewArray().dup();
+        }
+        assertTrue(gradients[0].amaxNumber().doubleValue() > 0);
+        assertEquals(gradients[0], gradients[1]);
+    }
+
+    private static void sameForwardAndBackward(Layer a, Layer b, DataType type, int batch, int steps, INDArray mask) {
+        INDArray x = Nd4j.randn(type, batch, N_IN, steps);
+        INDArray eps = Nd4j.randn(type, batch, H, steps); // non-zero at padded steps too
+        a.setMaskArray(mask);
+        b.setMaskArray(mask);
+        INDArray outA = a.activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces()).dup();
+        INDArray outB = b.activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces()).dup();
+        assertTrue(maxRelDiff(outA, outB) < TOL, "output differs: " + maxRelDiff(outA, outB) + " mask=" + (mask != null));
+
+        Pair<Gradient, INDArray> ga = a.backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
+        Pair<Gradient, INDArray> gb = b.backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
+        for (String key : new String[]{"W", "RW", "b"}) {
+            double d = maxRelDiff(ga.getFirst().getGradientFor(key), gb.getFirst().getGradientFor(key));
+            assertTrue(d < TOL, key + " gradient differs by " + d + " mask=" + (mask != null));
+        }
+        double d = maxRelDiff(ga.getSecond(), gb.getSecond());
+        assertTrue(d < TOL, "input gradient differs by " + d + " mask=" + (mask != null));
     }
 
     @ParameterizedTest

@@ -34,12 +34,15 @@ class GlobalAttentionVertexTest {
     private static final int B = 4, HQ = 3, HK = 3, T = 4, S = 5, CLASSES = 3;
     private static final int[] SOURCE_LENGTHS = {5, 2, 1, 4}, TARGET_LENGTHS = {4, 1, 3, 2};
     /** queries, keys → attention → softmax over CLASSES at every decoder step. */
-    private static ComputationGraph net(String score) {
+    private static ComputationGraph net(String score) { return net(score, HK); }
+
+    /** @param hk the keys' width */
+    private static ComputationGraph net(String score, int hk) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.DOUBLE).updater(new NoOp())
-                .graphBuilder().addInputs("q", "k").setInputTypes(InputType.recurrent(HQ), InputType.recurrent(HK))
-                .addVertex("att", new GlobalAttentionVertex(score, HQ, HK, 4), "q", "k")
+                .graphBuilder().addInputs("q", "k").setInputTypes(InputType.recurrent(HQ), InputType.recurrent(hk))
+                .addVertex("att", new GlobalAttentionVertex(score, HQ, hk, 4), "q", "k")
                 .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                        .nIn(HK).nOut(CLASSES).dataFormat(RNNFormat.NCW).build(), "att")
+                        .nIn(hk).nOut(CLASSES).dataFormat(RNNFormat.NCW).build(), "att")
                 .setOutputs("out").build();
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
@@ -52,9 +55,11 @@ class GlobalAttentionVertexTest {
         return m;
     }
 
-    private static INDArray[] batch() {
+    private static INDArray[] batch() { return batch(HK); }
+
+    private static INDArray[] batch(int hk) {
         Nd4j.getRandom().setSeed(7);
-        INDArray q = Nd4j.rand(DataType.DOUBLE, B, HQ, T).subi(0.5).muli(2), k = Nd4j.rand(DataType.DOUBLE, B, HK, S).subi(0.5).muli(2);
+        INDArray q = Nd4j.rand(DataType.DOUBLE, B, HQ, T).subi(0.5).muli(2), k = Nd4j.rand(DataType.DOUBLE, B, hk, S).subi(0.5).muli(2);
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, B, CLASSES, T);
         for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) labels.putScalar(b, (b + t) % CLASSES, t, 1);
         return new INDArray[]{q, k, labels};
@@ -63,8 +68,19 @@ class GlobalAttentionVertexTest {
     @ParameterizedTest(name = "score={0}")
     @ValueSource(strings = {"dot", "general", "additive"})
     void gradientsMatchFiniteDifferencesOnAPaddedBatch(String score) {
-        ComputationGraph net = net(score);
-        INDArray[] x = batch();
+        gradientCheck(score, HK);
+    }
+
+    /** A concat bi-encoder's keys are wider than the decoder's queries: W_a is not square. */
+    @ParameterizedTest(name = "score={0}")
+    @ValueSource(strings = {"general", "additive"})
+    void gradientsMatchFiniteDifferencesWithKeysWiderThanQueries(String score) {
+        gradientCheck(score, HQ + 2);
+    }
+
+    private static void gradientCheck(String score, int hk) {
+        ComputationGraph net = net(score, hk);
+        INDArray[] x = batch(hk);
         INDArray targetMask = mask(TARGET_LENGTHS, T);
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
                 .inputs(new INDArray[]{x[0], x[1]}).labels(new INDArray[]{x[2]})

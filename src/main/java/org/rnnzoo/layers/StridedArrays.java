@@ -1,0 +1,69 @@
+package org.rnnzoo.layers;
+
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Sequences {@code [batch, features, time]} of any strides copied in Java, straight between native
+ * buffers. libnd4j copies, joins and multiplies arrays whose layouts differ — a recurrent layer's
+ * output or gradient is a permuted view of its time-major storage — element by element through
+ * index arithmetic, which is many times slower at these sizes (docs/performance.md, "Seq2seq and
+ * classifier training").
+ */
+final class StridedArrays {
+    private StridedArrays() {}
+
+    /** Which time step of the source an output step reads: a step of x, or −1 for a zero. */
+    @FunctionalInterface
+    interface Steps {
+        int at(int example, int step);
+    }
+
+    /** Whether {@link #gather} copies this type: float and double (the gradient checks' doubles). */
+    static boolean supports(DataType type) { return type == DataType.FLOAT || type == DataType.DOUBLE; }
+
+    /** A c-ordered copy of rank-3 x, in the workspace's {@code type} array. */
+    static INDArray compact(INDArray x, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        INDArray out = workspaceMgr.createUninitialized(type, x.dataType(), x.shape(), 'c');
+        gather(x, (example, step) -> step, out, 0);
+        return out;
+    }
+
+    /**
+     * {@code out[i, offset + c, k] = x[i, c, steps.at(i, k)]} (0 where that is −1), for {@code out}
+     * a contiguous c-ordered {@code [b, C, T]} array of x's type and time length.
+     */
+    static void gather(INDArray x, Steps steps, INDArray out, long offset) {
+        if (!supports(x.dataType()) || out.dataType() != x.dataType() || out.ordering() != 'c' || out.isView())
+            throw new IllegalArgumentException("gather: " + x.dataType() + " into " + out.dataType() + " (" + out.ordering() + ")");
+        DataBuffer whole = x.data().originalDataBuffer() != null ? x.data().originalDataBuffer() : x.data();
+        long[] shape = x.shape(), stride = x.stride();
+        long last = x.offset();
+        for (int d = 0; d < 3; d++) last += (shape[d] - 1) * Math.max(0, stride[d]);
+        if (x.offset() < 0 || last >= whole.length() || Math.min(stride[0], Math.min(stride[1], stride[2])) < 0) {
+            gather(x.dup('c'), steps, out, offset);   // a layout this reading does not expect: ND4J's own copy, then ours
+            return;
+        }
+        ByteBuffer in = whole.asNio().order(ByteOrder.nativeOrder()), o = out.data().asNio().order(ByteOrder.nativeOrder());
+        boolean floats = x.dataType() == DataType.FLOAT;
+        int b = (int) shape[0], f = (int) shape[1], t = (int) shape[2], width = (int) out.size(1);
+        int[] from = new int[t];
+        for (int i = 0; i < b; i++) {
+            for (int k = 0; k < t; k++) from[k] = steps.at(i, k);
+            for (int c = 0; c < f; c++) {
+                long src = x.offset() + i * stride[0] + c * stride[1], dst = out.offset() + ((long) i * width + offset + c) * t;
+                for (int k = 0; k < t; k++) {
+                    boolean zero = from[k] < 0;
+                    if (floats) o.putFloat((int) (4 * (dst + k)), zero ? 0f : in.getFloat((int) (4 * (src + from[k] * stride[2]))));
+                    else o.putDouble((int) (8 * (dst + k)), zero ? 0 : in.getDouble((int) (8 * (src + from[k] * stride[2]))));
+                }
+            }
+        }
+    }
+}
