@@ -245,6 +245,11 @@ class FusedAdamUpdaterTest {
             assertFalse(net.getUpdater() instanceof FusedUpdater);
         }
 
+        // KillAndResumeTest's lstm-lm trains with Adam: its kill-and-resume equality runs through this updater
+        ComputationGraph lm = ModelRegistry.build("lstm-lm", 24, "hidden=16", "embedding=8", "batch=8", "bptt=10");
+        assertTrue(FusedUpdater.install(lm));
+        assertInstanceOf(FusedAdamUpdater.class, lm.getUpdater());
+
         ComputationGraph sgd = build("birnn-sentiment", "optimizer=sgd");
         assertTrue(FusedUpdater.install(sgd));
         assertInstanceOf(FusedSgdUpdater.class, sgd.getUpdater(), "plain SGD gets the SGD pass, not Adam's");
