@@ -6,7 +6,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnnzoo.models.ModelCard;
-import org.rnnzoo.train.FusedSgdUpdater;
+import org.rnnzoo.train.FusedAdamUpdater;
+import org.rnnzoo.train.FusedUpdater;
 import org.rnnzoo.train.GlobalNormClipping;
 import org.rnnzoo.train.Seq2SeqTask;
 import org.rnnzoo.train.Task;
@@ -38,7 +39,7 @@ public final class ExampleTaskBenchmark {
 
     public static Map<String, Object> run(ComputationGraph net, ModelCard card, Task task, Settings s) {
         net.setListeners(new GlobalNormClipping(card.getDouble("clip")));
-        boolean fusedSgd = FusedSgdUpdater.install(net);   // as the trainer does
+        boolean fused = FusedUpdater.install(net);   // as the trainer does
         Nd4j.getRandom().setSeed(card.getLong("seed") + 1);   // the dropout masks of a first epoch
         Batches batches = new Batches(task);
         for (int i = 0; i < s.warmupSteps(); i++) batches.fit(net);
@@ -77,7 +78,8 @@ public final class ExampleTaskBenchmark {
         out.put("train_ms_per_step_max", Arrays.stream(stepMs).max().orElse(0));
         out.put("train_examples_per_s_repeats", Arrays.stream(examples).mapToLong(Math::round).toArray());
         out.put("train_cpu_ms_per_step", median(stepCpuMs));
-        out.put("update", fusedSgd ? "fused SGD, two lanes" : "DL4J's updater and step");
+        out.put("update", !fused ? "DL4J's updater and step"
+                : net.getUpdater() instanceof FusedAdamUpdater ? "fused Adam, two lanes" : "fused SGD, two lanes");
         if (task instanceof Seq2SeqTask seq2seq) decodeRates(net, seq2seq, s, out);
         out.put("peak_rss_mb", peakRssMb());
         out.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));

@@ -6,7 +6,8 @@ import org.rnnzoo.data.BatchifiedTokenStream;
 import org.rnnzoo.data.Vocabulary;
 import org.rnnzoo.decode.Sampler;
 import org.rnnzoo.models.ModelCard;
-import org.rnnzoo.train.FusedSgdUpdater;
+import org.rnnzoo.train.FusedAdamUpdater;
+import org.rnnzoo.train.FusedUpdater;
 import org.rnnzoo.train.GlobalNormClipping;
 import org.rnnzoo.train.PerplexityEvaluator;
 import org.rnnzoo.decode.HeapLstmDecoder;
@@ -34,7 +35,7 @@ public final class LanguageModelBenchmark {
     public static Map<String, Object> run(ComputationGraph net, ModelCard card, Vocabulary vocab, int[] train, int[] valid, Settings s) {
         int batch = card.getInt("batch"), bptt = card.getInt("bptt");
         net.setListeners(new GlobalNormClipping(card.getDouble("clip")));
-        boolean fusedSgd = FusedSgdUpdater.install(net);   // as the trainer does
+        boolean fused = FusedUpdater.install(net);   // as the trainer does
         // As in training: one fit() over many consecutive segments (DL4J's TBPTT carries the state).
         int tokensNeeded = batch * bptt * (s.warmupSteps() + s.steps()) + 1;
         if (train.length < tokensNeeded) throw new org.rnnzoo.common.ZooException("training split too small for "
@@ -108,7 +109,8 @@ public final class LanguageModelBenchmark {
         out.put("score_from_probabilities_tokens_per_s", median(probabilityTps));
         out.put("score_valid_prefix_ppl", scorePpl[0]);
         out.put("score_valid_prefix_ppl_from_probabilities", scorePpl[1]);
-        out.put("sgd_update", fusedSgd ? "fused, two lanes" : "DL4J's updater and step");
+        out.put("update", !fused ? "DL4J's updater and step"
+                : net.getUpdater() instanceof FusedAdamUpdater ? "fused Adam, two lanes" : "fused SGD, two lanes");
         out.put("sample_path", decoder ? "heap decoder, " + HeapLstmDecoder.defaultThreads() + " thread(s), byte proposals" : "rnnTimeStep");
         out.put("sample_tokens_per_s", sample[0]);
         out.put("sample_tokens_per_cpu_s", sample[1]);

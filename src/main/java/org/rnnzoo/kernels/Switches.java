@@ -33,6 +33,9 @@ public final class Switches {
     /** {@code rnnzoo.fusedSgd=false}: DL4J's own SGD updater and step instead of the fused two-lane pass. */
     public static final boolean FUSED_SGD = Boolean.parseBoolean(System.getProperty("rnnzoo.fusedSgd", "true"));
 
+    /** {@code rnnzoo.fusedAdam=false}: DL4J's own Adam updater and step instead of the fused two-lane pass. */
+    public static final boolean FUSED_ADAM = Boolean.parseBoolean(System.getProperty("rnnzoo.fusedAdam", "true"));
+
     /** {@code rnnzoo.workspaces=none}: the language-model graphs run with DL4J's WorkspaceMode.NONE. */
     public static final boolean NO_WORKSPACES = "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces"));
 }

@@ -167,6 +167,34 @@ public final class VectorMath {
         }
     }
 
+    /**
+     * One Adam update over i in [0, n) of native buffers, as libnd4j's {@code adam_updater} makes it
+     * in float after clipping's rescale and DL4J's divide by the batch: x = g·scale/divisor;
+     * m = β₁m + x(1 − β₁); v = β₂v + x·x(1 − β₂); u = m·α / (√v + ε), in that order (no fused
+     * multiply-add). m, v are updated in {@code s} at mFrom + i and vFrom + i, u is left in g
+     * (where DL4J leaves the update) and, when {@code p} is not null, p[pFrom + i] −= u.
+     */
+    public static void adam(java.nio.ByteBuffer g, long gFrom, java.nio.ByteBuffer s, long mFrom, long vFrom, long n,
+                            float scale, float divisor, AdamFactors f, java.nio.ByteBuffer p, long pFrom) {
+        java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+        g.order(order);
+        s.order(order);
+        if (p != null) p.order(order);
+        int i = 0, gi = (int) gFrom, mi = (int) mFrom, vi = (int) vFrom, pi = (int) pFrom, len = (int) n;
+        if (VECTOR) i = VectorizedSoftmax.adam(g, gi, s, mi, vi, len, scale, divisor, f, p, pi);
+        float b1 = f.beta1(), b2 = f.beta2(), c1 = 1f - b1, c2 = 1f - b2, eps = f.epsilon(), alpha = f.alpha();
+        for (; i < len; i++) {
+            float x = g.getFloat(4 * (gi + i)) * scale / divisor;
+            float m = b1 * s.getFloat(4 * (mi + i)) + x * c1;
+            float v = b2 * s.getFloat(4 * (vi + i)) + x * x * c2;
+            float u = m * alpha / ((float) Math.sqrt(v) + eps);
+            s.putFloat(4 * (mi + i), m);
+            s.putFloat(4 * (vi + i), v);
+            g.putFloat(4 * (gi + i), u);
+            if (p != null) p.putFloat(4 * (pi + i), p.getFloat(4 * (pi + i)) - u);
+        }
+    }
+
     /** p[pFrom + i] −= g[gFrom + i] for i in [0, n), native buffers (a plain SGD step). */
     public static void subtract(java.nio.ByteBuffer p, long pFrom, java.nio.ByteBuffer g, long gFrom, long n) {
         p.order(java.nio.ByteOrder.nativeOrder());

@@ -144,6 +144,25 @@ final class VectorizedSoftmax {
         return i;
     }
 
+    /** The vector part of {@link VectorMath#adam}; returns how many it did. Lanewise mul, add, div and sqrt round as the scalar ones. */
+    static int adam(ByteBuffer g, int gFrom, ByteBuffer s, int mFrom, int vFrom, int n, float scale, float divisor,
+                    AdamFactors f, ByteBuffer p, int pFrom) {
+        ByteOrder order = ByteOrder.nativeOrder();
+        float b1 = f.beta1(), b2 = f.beta2(), c1 = 1f - b1, c2 = 1f - b2, eps = f.epsilon(), alpha = f.alpha();
+        int i = 0;
+        for (; i + S.length() <= n; i += S.length()) {
+            FloatVector x = FloatVector.fromByteBuffer(S, g, 4 * (gFrom + i), order).mul(scale).div(divisor);
+            FloatVector m = FloatVector.fromByteBuffer(S, s, 4 * (mFrom + i), order).mul(b1).add(x.mul(c1));
+            FloatVector v = FloatVector.fromByteBuffer(S, s, 4 * (vFrom + i), order).mul(b2).add(x.mul(x).mul(c2));
+            FloatVector u = m.mul(alpha).div(v.lanewise(VectorOperators.SQRT).add(eps));
+            m.intoByteBuffer(s, 4 * (mFrom + i), order);
+            v.intoByteBuffer(s, 4 * (vFrom + i), order);
+            u.intoByteBuffer(g, 4 * (gFrom + i), order);
+            if (p != null) FloatVector.fromByteBuffer(S, p, 4 * (pFrom + i), order).sub(u).intoByteBuffer(p, 4 * (pFrom + i), order);
+        }
+        return i;
+    }
+
     /** The vector part of {@link VectorMath#subtract}; returns how many it did. */
     static int subtract(ByteBuffer p, int pFrom, ByteBuffer g, int gFrom, int n) {
         ByteOrder order = ByteOrder.nativeOrder();

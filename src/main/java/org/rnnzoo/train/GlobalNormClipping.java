@@ -56,8 +56,8 @@ public final class GlobalNormClipping extends BaseTrainingListener implements ja
         if (!Double.isFinite(lastNorm)) throw new Divergence("the gradient norm is " + lastNorm);
         if (maxNorm > 0 && lastNorm > maxNorm) {
             double scale = maxNorm / lastNorm;
-            // SGD's fused update takes the rescale as the first multiply of its own pass (same float operation)
-            if (model instanceof ComputationGraph graph && graph.getUpdater(false) instanceof FusedSgdUpdater fused)
+            // the fused update (SGD, Adam) takes the rescale as the first multiply of its own pass (same float operation)
+            if (model instanceof ComputationGraph graph && graph.getUpdater(false) instanceof FusedUpdater fused)
                 fused.scaleNextUpdate((float) scale);
             else
                 TwoLanes.runOverRange(flat.length(), (from, to, lane) -> flat.get(NDArrayIndex.interval(from, to)).muli(scale));

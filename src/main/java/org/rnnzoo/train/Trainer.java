@@ -221,7 +221,7 @@ public final class Trainer {
         List<TrainingListener> all = new ArrayList<>(List.of(clipping, progress));
         all.addAll(listeners);
         net.setListeners(all);
-        FusedSgdUpdater.install(net);   // again every epoch: setLearningRate put DL4J's updater back
+        FusedUpdater.install(net);   // again every epoch: setLearningRate put DL4J's updater back
         net.rnnClearPreviousState();
         long targets = 0;
         progress.unit = task.unit();

@@ -10,21 +10,21 @@ import org.rnnzoo.kernels.TwoLanes;
 import org.rnnzoo.kernels.VectorMath;
 
 /**
- * The SGD step {@code params −= update} on two lanes. DL4J's optimizer applies it with one
+ * The step {@code params −= update} on two lanes. DL4J's optimizer applies it with one
  * single-threaded ND4J op, the second core idle (docs/performance.md#training-step-clipping-update-and-step), and offers one
  * public way to change how a step is applied: a {@link GradientsAccumulator}, the hook its
  * shared-gradient training uses. This one accumulates nothing — it has nothing pending, keeps no
  * update, receives none — and only applies the step it is handed, as the step function would.
- * With a {@link FusedSgdUpdater}, the step also makes the update that updater deferred, in the
+ * With a {@link FusedUpdater}, the step also makes the update that updater deferred, in the
  * same pass. A step function other than DL4J's default for SGD, or arrays it does not cover, go to
  * the step function itself (after the deferred update is settled in the gradient view).
  */
 public final class TwoLaneStep implements GradientsAccumulator {
-    private final FusedSgdUpdater updater;    // whose deferred update this step makes in its own pass; may be null
+    private final FusedUpdater updater;    // whose deferred update this step makes in its own pass; may be null
 
     public TwoLaneStep() { this(null); }
 
-    TwoLaneStep(FusedSgdUpdater updater) { this.updater = updater; }
+    TwoLaneStep(FusedUpdater updater) { this.updater = updater; }
 
     @Override
     public void applyUpdate(StepFunction function, INDArray params, INDArray updates, boolean isFinalStep) {

@@ -52,4 +52,36 @@ class VectorMathTest {
         assertEquals(last, VectorMath.locate(q, from, to, total * 1.01));
         assertEquals(-1, VectorMath.locate(new float[40], 3, 37, 0.5));
     }
+
+    /**
+     * Adam's bias correction makes its first step from zero moments lr·g/(|g| + ε/√(1 − β₂)) ≈ lr
+     * against the gradient's sign, whatever the gradient's size (Kingma and Ba 2015, section 2.1); at
+     * t = 1, α = lr·√(1 − β₂)/(1 − β₁) ≈ 0.001·√0.001/0.1. A zero gradient stays a zero update.
+     */
+    @Test
+    void adamsFirstStepIsTheLearningRateAgainstTheGradientsSign() {
+        AdamFactors f = AdamFactors.of(0.001, 0.9, 0.999, 1e-8, 0);
+        // with β₁, β₂ rounded to float first, as libnd4j takes them (1 − (float) 0.999 is 1.3e-5 relative off 0.001)
+        assertEquals(0.001 * Math.sqrt(1 - (double) 0.999f) / (1 - (double) 0.9f), f.alpha(), 1e-6 * f.alpha());
+        int n = 2 * 16 + 5;                                    // whole vectors and a scalar tail
+        ByteBuffer g = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
+        ByteBuffer state = ByteBuffer.allocateDirect(8 * n).order(ByteOrder.nativeOrder());
+        ByteBuffer p = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
+        float[] grad = new float[n];
+        for (int i = 0; i < n; i++) {
+            grad[i] = i == 3 ? 0f : (float) ((i % 2 == 0 ? 1 : -1) * Math.pow(10, -4 + i % 7));   // 1e-4 .. 1e2, both signs
+            g.putFloat(4 * i, grad[i] * 50);                   // summed over a batch of 50: divided back below
+        }
+        VectorMath.adam(g, 0, state, 0, n, n, 1f, 50f, f, p, 0);
+        for (int i = 0; i < n; i++) {
+            double want = grad[i] == 0 ? 0 : 0.001 * Math.signum(grad[i]);
+            assertEquals(want, g.getFloat(4 * i), 2e-6 * 0.001 + (grad[i] == 0 ? 0 : 0.001 * 1e-8 / Math.sqrt(0.001) / Math.abs(grad[i])),
+                    "update " + i);
+            assertEquals(-g.getFloat(4 * i), p.getFloat(4 * i), 0f, "step " + i);
+            assertEquals(0.1 * grad[i], state.getFloat(4 * i), 1e-6 * Math.abs(grad[i]), "m " + i);
+            assertEquals(0.001 * grad[i] * grad[i], state.getFloat(4 * (n + i)), 1e-6 * grad[i] * grad[i], "v " + i);
+        }
+        // a learning rate of 0 makes α zero, which libnd4j replaces by ε
+        assertEquals(1e-8f, AdamFactors.of(0, 0.9, 0.999, 1e-8, 5).alpha());
+    }
 }

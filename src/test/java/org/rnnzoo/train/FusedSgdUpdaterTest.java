@@ -101,7 +101,7 @@ class FusedSgdUpdaterTest {
         // clipping active (a small bound), so the listener's rescaling runs before the update as in training
         dl4j.setListeners(new GlobalNormClipping(0.5));
         fused.setListeners(new GlobalNormClipping(0.5));
-        assertTrue(FusedSgdUpdater.install(fused));
+        assertTrue(FusedUpdater.install(fused));
         assertInstanceOf(FusedSgdUpdater.class, fused.getUpdater());
         dl4j.fit(stream(1));
         fused.fit(stream(1));
@@ -113,7 +113,7 @@ class FusedSgdUpdaterTest {
         dl4j.setLearningRate(0.3);
         fused.setLearningRate(0.3);
         assertFalse(fused.getUpdater() instanceof FusedSgdUpdater);
-        assertTrue(FusedSgdUpdater.install(fused));
+        assertTrue(FusedUpdater.install(fused));
         dl4j.fit(stream(2));
         fused.fit(stream(2));
         assertTrue(TestGraphs.maxRelDiff(dl4j.params(), fused.params()) < 1e-5, "params after the learning-rate change");
@@ -130,9 +130,9 @@ class FusedSgdUpdaterTest {
     }
 
     @Test
-    void leavesAdamAndRegularisedSgdToDl4j() {
+    void neverTakesAdamAndLeavesRegularisedSgdToDl4j() {
         ComputationGraph adam = lstmLm("adam");
-        assertFalse(FusedSgdUpdater.install(adam));
+        FusedUpdater.install(adam);   // Adam's own fused pass (FusedAdamUpdaterTest), never SGD's
         assertFalse(adam.getUpdater() instanceof FusedSgdUpdater);
 
         ComputationGraph l2 = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
@@ -141,7 +141,7 @@ class FusedSgdUpdaterTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2).build(), "h")
                 .setOutputs("out").build());
         l2.init();
-        assertFalse(FusedSgdUpdater.install(l2));
+        assertFalse(FusedUpdater.install(l2));
     }
 
     @Test

@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * differently before and after the JIT compiles it, so with it two runs of the same seed differ by
  * ~1e-9 relative after one epoch, and a resumed JVM (cold JIT) is one of them. Without it a run
  * repeats to the bit (README, Training). Dropout is on, so the RNG state matters too.
+ * The card trains with Adam, through {@link FusedAdamUpdater}: its moments must come back from the
+ * checkpoint and carry over every epoch's re-install.
  */
 class KillAndResumeTest {
     @TempDir
