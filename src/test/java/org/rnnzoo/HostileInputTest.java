@@ -1,5 +1,6 @@
 package org.rnnzoo;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +60,13 @@ class HostileInputTest {
     private static final List<String> TINY_LM = List.of("--no-progress", "--set", "epochs=1", "--set", "grammar_tokens=2000",
             "--set", "hidden=8", "--set", "embedding=8");
 
+    @AfterAll
+    static void forgetHome() { System.clearProperty("zoo.home"); }
+
     @BeforeAll
     static void trainFixtures() {
+        // a cache of our own: a dataset already in the user's cache would be read instead of the broken mirror
+        System.setProperty("zoo.home", fixtures.resolve("home").toString());
         lm = train("lstm-lm", "lm", TINY_LM);
         classifier = train("rnn-sentiment", "cls", List.of("--no-progress", "--set", "epochs=1", "--set", "examples=200", "--set", "hidden=8",
                 "--set", "embedding=8"));

@@ -37,7 +37,7 @@ import java.util.zip.ZipFile;
  * name in the cache folder, verified, then atomically renamed, so a failed or corrupt fetch leaves
  * the cache exactly as it was (DL4J zoo's pretrained-weights checksum, applied to data).
  *
- * <p>Cache: {@code ~/.rnnzoo/datasets}, or {@code $ZOO_HOME/datasets}. Mirror: {@link #withMirror}
+ * <p>Cache: {@code ~/.rnnzoo/datasets}, or {@code $ZOO_HOME/datasets} (common.ZooHome). Mirror: {@link #withMirror}
  * ({@code --mirror DIR}), else {@code $ZOO_DATA_MIRROR}, else the system property {@code zoo.mirror}.
  * With a mirror set, the network is never used; {@code ZOO_OFFLINE=1} (or {@link #offline()})
  * forbids it too, and a missing file is then an error saying where to put it.
@@ -93,9 +93,7 @@ public final class DatasetStore {
     public Path mirrorDir() { return mirrorDir; }
 
     static Path defaultCacheDir() {
-        String home = System.getenv("ZOO_HOME");
-        Path root = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".rnnzoo");
-        return root.resolve("datasets");
+        return org.rnnzoo.common.ZooHome.dir().resolve("datasets");
     }
 
     static Path defaultMirrorDir() {

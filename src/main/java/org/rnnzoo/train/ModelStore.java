@@ -49,11 +49,7 @@ public final class ModelStore {
 
     public Path dir() { return dir; }
 
-    static Path home() {
-        String home = System.getProperty("zoo.home");
-        if (home == null || home.isBlank()) home = System.getenv("ZOO_HOME");
-        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".rnnzoo");
-    }
+    static Path home() { return org.rnnzoo.common.ZooHome.dir(); }
 
     /** Whether {@code s} is a trained-model name rather than a path. */
     public static boolean isName(String s) { return NAME.matcher(s).matches(); }
