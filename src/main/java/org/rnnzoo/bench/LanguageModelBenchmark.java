@@ -91,7 +91,7 @@ public final class LanguageModelBenchmark {
         out.put("batch", batch);
         out.put("bptt", bptt);
         out.put("vocabulary", vocab.size());
-        out.put("parameters", net.numParams());
+        out.put("parameters", net.params().length());   // numParams() leaves out vertex parameters (a highway gate)
         out.put("train_tokens_per_s", tokensPerStep / (ms / 1e3));
         out.put("train_ms_per_step", ms);
         out.put("train_ms_per_step_min", Arrays.stream(stepMs).min().orElse(0));

@@ -97,7 +97,7 @@ final class BenchCommand implements Runnable {
                 new LanguageModelBenchmark.Settings(warmup != null ? warmup : 500, steps, repeats, sampleTokens));
         r.put("dataset", corpus.name());
         System.out.printf("%s on %s (batch %s, bptt %s, vocabulary %,d, %,d parameters)%n", model, corpus.name(), r.get("batch"),
-                r.get("bptt"), vocab.size(), net.numParams());
+                r.get("bptt"), vocab.size(), r.get("parameters"));
         System.out.printf("  training   %,10.0f tokens/s   %.1f ms/step (min %.1f, max %.1f over %d repeats)   %.1f GFLOP/s%n",
                 r.get("train_tokens_per_s"), r.get("train_ms_per_step"), r.get("train_ms_per_step_min"),
                 r.get("train_ms_per_step_max"), repeats, r.get("train_gflops"));

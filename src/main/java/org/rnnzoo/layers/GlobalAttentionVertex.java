@@ -135,17 +135,7 @@ public class GlobalAttentionVertex extends SameDiffVertex {
         c.queries = queries;
         c.keys = keys;
         c.width = width;
-        // what SameDiffVertex holds (DL4J's own AttentionVertex.clone drops it, and the updater then finds no vertex by name)
-        c.setName(getName());
-        c.setVertexParams(getVertexParams());
-        c.setUpdater(getUpdater());
-        c.setBiasUpdater(getBiasUpdater());
-        c.setRegularization(getRegularization());
-        c.setRegularizationBias(getRegularizationBias());
-        c.setGradientNormalization(getGradientNormalization());
-        c.setGradientNormalizationThreshold(getGradientNormalizationThreshold());
-        c.setDataType(getDataType());
-        return c;
+        return LayerWiring.withSettingsOf(c, this);
     }
 
     @Override

@@ -67,6 +67,9 @@ public final class GradientProbe extends ScaleVertex {
             String name = layer.conf().getLayer().getLayerName();
             layer.paramTable().forEach((k, p) -> probed.getLayer(name).setParam(k, p.dup()));
         }
+        for (org.deeplearning4j.nn.graph.vertex.GraphVertex v : net.getVertices())   // vertices with parameters (a highway gate)
+            if (!v.hasLayer() && v.numParams() > 0)
+                v.paramTable(false).forEach((k, p) -> probed.getVertex(v.getVertexName()).paramTable(false).get(k).assign(p));
         return probed;
     }
 

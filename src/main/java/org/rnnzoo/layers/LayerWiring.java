@@ -3,12 +3,16 @@ package org.rnnzoo.layers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
 
-/** What every DL4J layer configuration's {@code instantiate} does to a new runtime layer, for this package's layers. */
+/**
+ * What every DL4J layer configuration's {@code instantiate} does to a new runtime layer, and what a
+ * clone of a SameDiff vertex configuration must carry over, for this package's layers and vertices.
+ */
 final class LayerWiring {
     private LayerWiring() {}
 
@@ -20,5 +24,22 @@ final class LayerWiring {
         layer.setParamTable(initializer.init(conf, paramsView, initializeParams));
         layer.setConf(conf);
         return layer;
+    }
+
+    /**
+     * {@code copy} given what SameDiffVertex holds of {@code original}: its name, parameters and training
+     * settings. DL4J's own AttentionVertex.clone drops them, and the updater then finds no vertex by name.
+     */
+    static <V extends SameDiffVertex> V withSettingsOf(V copy, SameDiffVertex original) {
+        copy.setName(original.getName());
+        copy.setVertexParams(original.getVertexParams());
+        copy.setUpdater(original.getUpdater());
+        copy.setBiasUpdater(original.getBiasUpdater());
+        copy.setRegularization(original.getRegularization());
+        copy.setRegularizationBias(original.getRegularizationBias());
+        copy.setGradientNormalization(original.getGradientNormalization());
+        copy.setGradientNormalizationThreshold(original.getGradientNormalizationThreshold());
+        copy.setDataType(original.getDataType());
+        return copy;
     }
 }

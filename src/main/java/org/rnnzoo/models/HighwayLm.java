@@ -1,9 +1,8 @@
 package org.rnnzoo.models;
 
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.activations.Activation;
+import org.rnnzoo.layers.HighwayGateVertex;
 
 import java.util.function.BiFunction;
 
@@ -32,12 +31,10 @@ public final class HighwayLm {
                 // the carried input must be as wide as H(x): a learned projection only where it is not
                 String carry = LanguageModelGraph.matchWidth(g, "proj" + i, x, hidden);
                 // Srivastava, Greff & Schmidhuber 2015, "Highway Networks", eq. (3) with C = 1 − T:
-                // T = σ(W_T·x + b_T), b_T negative (sec. 2.2, −1 to −3) so the layer starts by carrying x
-                String t = g.layer("gate" + i, LanguageModelGraph.timeDistributedDense(nIn, hidden, Activation.SIGMOID, gateBias), hidden, x);
-                // y = T⊙H(x) + (1−T)⊙x, written as x + T⊙(H(x) − x): the same function from three DL4J vertices
-                String diff = g.vertex("transform" + i, new ElementWiseVertex(ElementWiseVertex.Op.Subtract), hidden, h, carry);
-                String gated = g.vertex("gated" + i, new ElementWiseVertex(ElementWiseVertex.Op.Product), hidden, t, diff);
-                x = g.vertex("highway" + i, new ElementWiseVertex(ElementWiseVertex.Op.Add), hidden, carry, gated);
+                // y = T⊙H(x) + (1−T)⊙x, T = σ(W_T·x + b_T), b_T negative (sec. 2.2, −1 to −3) so the layer
+                // starts by carrying x; one fused vertex (its own gradient check: HighwayGateVertexTest)
+                HighwayGateVertex gate = new HighwayGateVertex(nIn, hidden, gateBias);
+                x = gate.carriesProjection() ? g.vertex("highway" + i, gate, hidden, x, h, carry) : g.vertex("highway" + i, gate, hidden, x, h);
             }
             return x;
         };

@@ -105,7 +105,7 @@ final class LanguageModelGraph {
     /**
      * The same dense layer W·x_t + b applied at every time step of a [batch, features, time] input
      * (DL4J's TimeDistributed reshapes to [batch·time, features] and back): the learned projection of
-     * a skip connection between different widths, and the highway gate.
+     * a skip connection between different widths.
      */
     static Layer timeDistributedDense(int nIn, int nOut, Activation activation, double biasInit) {
         return new TimeDistributed(new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(activation).biasInit(biasInit).build(),

@@ -34,6 +34,8 @@ public final class ModelCard {
     private static final Set<String> POSITIVE = Set.of("hidden", "layers", "embedding", "epochs", "batch", "bptt",
             "eval_batch", "order", "context", "max_size", "examples", "max_length");
     private static final Set<String> PROBABILITY = Set.of("dropout", "lr_decay", "valid_fraction");
+    /** The values that may be negative: every other number is a size, a rate or a count. A highway gate bias starts negative. */
+    private static final Set<String> SIGNED = Set.of("seed", "gate_bias");
 
     private final Map<String, Object> root;
 
@@ -164,7 +166,7 @@ public final class ModelCard {
                 throw new ZooException("bad value for " + key + ": " + text + " (must be > 0)");
             if (PROBABILITY.contains(key) && (n.doubleValue() < 0 || n.doubleValue() >= 1))
                 throw new ZooException("bad value for " + key + ": " + text + " (must be in [0, 1))");
-            if (n.doubleValue() < 0 && !key.equals("seed"))
+            if (n.doubleValue() < 0 && !SIGNED.contains(key))
                 throw new ZooException("bad value for " + key + ": " + text + " (must be >= 0)");
         }
         return typed;

@@ -41,8 +41,8 @@ class DeepStackTrainingTest {
     @org.junit.jupiter.api.Test
     void highwayGatesStartMostlyClosedAndDepthIsOneToEight() {
         ComputationGraph net = ModelRegistry.build("highway-lm", 20, "depth=2", "hidden=8", "embedding=8");
-        for (String gate : List.of("gate0", "gate1")) {
-            org.nd4j.linalg.api.ndarray.INDArray b = net.getLayer(gate).getParam("b");
+        for (String gate : List.of("highway0", "highway1")) {
+            org.nd4j.linalg.api.ndarray.INDArray b = net.getVertex(gate).paramTable(false).get("b");
             assertEquals(-2.0, b.minNumber().doubleValue(), 1e-6, gate);
             assertEquals(-2.0, b.maxNumber().doubleValue(), 1e-6, gate);
         }

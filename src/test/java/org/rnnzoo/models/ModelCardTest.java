@@ -40,6 +40,12 @@ class ModelCardTest {
         assertEquals("bad value for hidden: -5 (must be > 0)", assertThrows(ZooException.class, () -> c.with("hidden", "-5")).getMessage());
         assertEquals("bad value for hidden: 'big' is not an integer", assertThrows(ZooException.class, () -> c.with("hidden", "big")).getMessage());
         assertEquals("bad value for dropout: 1.5 (must be in [0, 1))", assertThrows(ZooException.class, () -> c.with("dropout", "1.5")).getMessage());
+        assertEquals("bad value for lr: -0.1 (must be >= 0)", assertThrows(ZooException.class, () -> c.with("lr", "-0.1")).getMessage());
+    }
+
+    @Test
+    void aHighwayGateBiasMayBeNegativeAsItsPaperSays() {   // Srivastava et al. 2015, sec. 2.2: −1 to −3
+        assertEquals(-3.0, ModelRegistry.card("highway-lm").with("gate_bias", "-3").getDouble("gate_bias"));
     }
 
     @Test
