@@ -5,6 +5,8 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.font.FontRenderContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -35,13 +37,41 @@ public final class Heatmap {
         List<Number[]> cells = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++)
             for (int c = 0; c < columns.size(); c++) cells.add(new Number[]{c, rows.size() - 1 - r, values[r][c]});
+        // column labels wider than a column ("very negative" under a 70-pixel column) overlap their neighbours:
+        // those are drawn at an angle, and the chart grows by what the slanted labels need below the plot
+        Font font = new HeatMapChartBuilder().build().getStyler().getAxisTickLabelsFont();   // the theme's, known once a chart exists
+        int rotation = columnLabelRotation(columns, cell, font);
+        int below = (int) Math.ceil(widest(columns, font) * Math.sin(Math.toRadians(rotation)));
         HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(400, cell * columns.size() + 200))
-                .height(Math.max(300, cell * rows.size() + 150)).title(title).xAxisTitle(columnTitle).yAxisTitle(rowTitle).build();
+                .height(Math.max(300, cell * rows.size() + 150 + below)).title(title).xAxisTitle(columnTitle).yAxisTitle(rowTitle).build();
+        chart.getStyler().setXAxisLabelRotation(rotation);
         chart.getStyler().setRangeColors(new Color[]{Color.WHITE, new Color(0x3b, 0x6e, 0xb4), new Color(0x0b, 0x1d, 0x51)});
         chart.getStyler().setMin(0).setMax(1);
         chart.getStyler().setShowValue(showValues);
         chart.addSeries(title, columns, ys, cells);
         return chart;
+    }
+
+    /**
+     * The angle (degrees) at which to draw the column labels: 0 when the widest fits in a column of
+     * {@code cell} pixels with a little room to spare; else 45, when neighbouring slanted labels, which
+     * stand {@code cell}·sin 45° apart across their length, still clear a line of text; else 90.
+     */
+    static int columnLabelRotation(List<String> columns, int cell, Font font) {
+        if (widest(columns, font) <= cell - LABEL_GAP) return 0;
+        double line = font.getSize2D() * 1.5;   // a line of text with some leading
+        return cell * Math.sin(Math.toRadians(45)) >= line ? 45 : 90;
+    }
+
+    /** Pixels kept free between two horizontal column labels. */
+    private static final int LABEL_GAP = 6;
+
+    /** The width in pixels of the widest label, as Java2D lays it out in {@code font}. */
+    private static double widest(List<String> labels, Font font) {
+        FontRenderContext frc = new FontRenderContext(null, true, true);
+        double w = 0;
+        for (String label : labels) w = Math.max(w, font.getStringBounds(label, frc).getWidth());
+        return w;
     }
 
     /** {@link #chart} as a PNG file. */
