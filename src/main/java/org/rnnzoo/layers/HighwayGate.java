@@ -39,6 +39,8 @@ public class HighwayGate extends SameDiffGraphVertex {
     private int rows;                  // steps × batch of the arrays below
     private DataType type;
     private INDArray xRows, pre, dPre; // native, outside workspaces: [rows, inputWidth], [rows, width], [rows, width]
+    private int shares;                // lanes the products are cut over, and the cuts of the arrays above (a view costs a native call)
+    private INDArray[] xShares, preShares, xCols, dPreRows;
     private float[][] f;               // Java side, float networks: the slots below
     private double[][] d;              // Java side, double networks (gradient checks)
     private static final int GATE = 0, DIFF = 1, CARRY = 2, OUT = 3, DPRE = 4, DH = 5, DCARRY = 6, SLOTS = 7;
@@ -92,10 +94,8 @@ public class HighwayGate extends SameDiffGraphVertex {
         INDArray w = paramTable.get("W"), gW = gradTable.get("W"), gB = gradTable.get("b");
         INDArray dxRows = dx.reshape('c', rows, inputWidth);
         double beta = projected ? 0.0 : 1.0;
-        int shares = shares();
         // results cut by rows only: gemm writes into contiguous blocks, and W_T is c-ordered
-        INDArray[] xCols = TwoLanes.columnShares(xRows, shares), gWRows = TwoLanes.rowShares(gW, shares),
-                dPreRows = TwoLanes.rowShares(dPre, shares), dxShares = TwoLanes.rowShares(dxRows, shares);
+        INDArray[] gWRows = TwoLanes.rowShares(gW, shares), dxShares = TwoLanes.rowShares(dxRows, shares);
         TwoLanes.run((phase, k) -> {
             Nd4j.gemm(xCols[k], dPre, gWRows[k], true, false, 1.0, 0.0);                // dW_T = xᵀ·dPre, by rows of dW_T
             Nd4j.gemm(dPreRows[k], w, dxShares[k], false, true, 1.0, beta);              // dx (+)= dPre·W_Tᵀ, by rows
@@ -128,8 +128,6 @@ public class HighwayGate extends SameDiffGraphVertex {
         prepare(h.dataType(), (int) (h.size(0) * h.size(2)));
         xRows.assign(timeMajor(x, inputWidth));
         INDArray w = paramTable.get("W");
-        int shares = shares();
-        INDArray[] xShares = TwoLanes.rowShares(xRows, shares), preShares = TwoLanes.rowShares(pre, shares);
         TwoLanes.run((phase, k) -> Nd4j.gemm(xShares[k], w, preShares[k], false, false, 1.0, 0.0), 0, shares);
         read(pre, GATE);
         read(timeMajor(h, width), DIFF);
@@ -144,9 +142,6 @@ public class HighwayGate extends SameDiffGraphVertex {
         }
     }
 
-    /** Two lanes only when each gets a fair share of rows: below that the hand-off costs more than it saves. */
-    private int shares() { return rows >= 64 ? TwoLanes.lanes() : 1; }
-
     private void prepare(DataType dataType, int rowCount) {
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE)
             throw new DL4JInvalidInputException("highway vertex " + getVertexName() + ": data type " + dataType + " (expected FLOAT or DOUBLE)");
@@ -158,6 +153,12 @@ public class HighwayGate extends SameDiffGraphVertex {
             pre = Nd4j.createUninitializedDetached(type, rows, width);
             dPre = Nd4j.createUninitializedDetached(type, rows, width);
         }
+        // two lanes only when each gets a fair share of rows: below that the hand-off costs more than it saves
+        shares = rows >= 64 ? TwoLanes.lanes() : 1;
+        xShares = TwoLanes.rowShares(xRows, shares);
+        preShares = TwoLanes.rowShares(pre, shares);
+        xCols = TwoLanes.columnShares(xRows, shares);
+        dPreRows = TwoLanes.rowShares(dPre, shares);
         f = null;
         d = null;
         if (type == DataType.FLOAT) {
