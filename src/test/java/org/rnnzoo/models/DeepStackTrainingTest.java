@@ -38,6 +38,22 @@ class DeepStackTrainingTest {
         assertTrue(last < 0.85 * first, model + " cell=" + cell + ": mean loss of the first 5 steps " + first + ", of the last 5 " + last);
     }
 
+    /** The gate's parameters live in a vertex, not a layer: the trainer's fused updater must still step them. */
+    @org.junit.jupiter.api.Test
+    void highwayGatesLearnUnderTheTrainersFusedUpdater() {
+        ModelCard card = ModelRegistry.card("highway-lm").withAll(List.of("depth=2", "embedding=16", "hidden=32",
+                "grammar_tokens=20000", "batch=16", "bptt=20"));
+        Task task = Zoo.task(card, null);
+        ComputationGraph net = ModelRegistry.build(card, task.vocabularies().size("tokens"));
+        assertTrue(org.rnnzoo.train.FusedUpdater.install(net), "the card's Adam runs fused");
+        org.nd4j.linalg.api.ndarray.INDArray before = net.getVertex("highway1").params().dup();
+        MultiDataSetIterator batches = new BatchifiedTokenStream(((LanguageModelTask) task).ids("train"), 16, 20);
+        for (int step = 0; step < 3; step++) net.fit(batches.next());
+        org.nd4j.linalg.api.ndarray.INDArray after = net.getVertex("highway1").params();
+        assertEquals(before.length(), after.length());
+        assertTrue(after.sub(before).amaxNumber().doubleValue() > 1e-4, "W_T and b_T moved");
+    }
+
     @org.junit.jupiter.api.Test
     void highwayGatesStartMostlyClosedAndDepthIsOneToEight() {
         ComputationGraph net = ModelRegistry.build("highway-lm", 20, "depth=2", "hidden=8", "embedding=8");
