@@ -25,9 +25,9 @@ import java.nio.ByteOrder;
  * (two lanes, {@link TwoLanes}); the sigmoid, the mix and their gradients are one Java pass over the
  * whole sequence ({@link HighwayKernel}); the backward pass adds two gemms (dW_T, dx). The output
  * and the input gradients are written straight into workspace arrays. It replaces a time-distributed
- * dense gate and three element-wise vertices, whose reshapes, permuted-layout copies and per-op
- * arrays made a depth-4 highway stack train at 0.67–0.88× the plain stack (docs/performance.md,
- * "Deep stacks at depth 4").
+ * dense gate (reshaping preprocessors on both sides) and three element-wise vertices (an output and a
+ * gradient array each), under which a depth-4 highway stack trained at 0.67–0.88× the plain stack
+ * (docs/performance.md, "Deep stacks at depth 4").
  *
  * <p>The forward pass made in training is kept (T and H − C) for the backward pass that follows,
  * checked as the recurrent layers check theirs: same input arrays; otherwise it is recomputed.
@@ -120,7 +120,7 @@ public class HighwayGate extends SameDiffGraphVertex {
     /** T into GATE, H − C into DIFF, y into OUT, from the current inputs and parameters. */
     private void forward() {
         INDArray x = inputs[0], h = inputs[1], carry = projected ? inputs[2] : x;
-        if (x.rank() != 3 || x.size(1) != inputWidth || h.rank() != 3 || h.size(1) != width || carry.size(1) != width
+        if (x.rank() != 3 || x.size(1) != inputWidth || h.rank() != 3 || h.size(1) != width || carry.rank() != 3 || carry.size(1) != width
                 || x.size(0) != h.size(0) || x.size(2) != h.size(2) || carry.size(0) != h.size(0) || carry.size(2) != h.size(2))
             throw new DL4JInvalidInputException("highway vertex " + getVertexName() + ": inputs " + shapes()
                     + " (expected x [batch, " + inputWidth + ", time], H(x) [batch, " + width + ", time]"
