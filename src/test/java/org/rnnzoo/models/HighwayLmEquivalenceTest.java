@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with and without the first layer's projection.
  */
 class HighwayLmEquivalenceTest {
-    private static final int VOCAB = 11, B = 6, T = 7;
+    private static final int VOCAB = 11, B = 6, T = 11;   // 66 rows: the gate's products go over two lanes
 
     /** The previous highway-lm body: T from a time-distributed dense layer, y = C + T⊙(H − C) from three DL4J vertices. */
     private static LanguageModelGraph.Body threeVertexBody(ModelCard card) {
