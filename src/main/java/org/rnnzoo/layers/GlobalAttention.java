@@ -38,11 +38,21 @@ public class GlobalAttention extends SameDiffGraphVertex {
     /** projectedQueries: general's h_tᵀ W_a {@code [b, T, Hk]}; hidden: additive's tanh layer. */
     private record Forward(INDArray weights, INDArray projectedQueries, INDArray hidden) {}
 
+    /**
+     * The last training forward pass and what it read (the very arrays): the backward pass of the same
+     * inputs reuses it instead of computing it again (docs/performance.md, "The attentional layer").
+     * Consumed by that backward pass; parameters change only after it.
+     */
+    private Forward stored;
+    private INDArray[] storedFor;
+
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray k = inputs[1];
             Forward f = forward(inputs[0], k, mask(1));
+            stored = training ? f : null;
+            storedFor = training ? new INDArray[]{inputs[0], k, mask(0), mask(1)} : null;
             INDArray context = Nd4j.matmul(k, f.weights().permute(0, 2, 1).dup());
             INDArray queryMask = mask(0);
             if (queryMask != null) Broadcast.mul(context, queryMask.castTo(context.dataType()), context, 0, 2);
@@ -56,7 +66,9 @@ public class GlobalAttention extends SameDiffGraphVertex {
         INDArray dq, dk;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray q = inputs[0], k = inputs[1];
-            Forward f = forward(q, k, mask(1));
+            Forward f = stored != null && sameArrays(storedFor, q, k, mask(0), mask(1)) ? stored : forward(q, k, mask(1));
+            stored = null;
+            storedFor = null;
             INDArray a = f.weights();
             INDArray dc = epsilon.dup();
             INDArray queryMask = mask(0);
@@ -134,6 +146,11 @@ public class GlobalAttention extends SameDiffGraphVertex {
             Broadcast.add(scores, keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), scores, 0, 2);
         Nd4j.exec(new SoftMax(scores, scores, 2));   // subtracts each row's max first
         return new Forward(scores, projected, hidden);
+    }
+
+    private static boolean sameArrays(INDArray[] a, INDArray... b) {
+        for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+        return true;
     }
 
     /** The mask of input {@code i}, or null where there is none. */
