@@ -73,6 +73,18 @@ public abstract class LstmKernel {
     public abstract void loadRecurrentWeights(INDArray rw);
 
     /**
+     * Each example's length (steps from its first), or null: the next forward pass and its backward pass
+     * run only the steps t &lt; length of each example and leave zero outputs, cells and gate gradients
+     * past it. Only a kernel for which {@link #skipsPadding} is true reads it.
+     */
+    public void loadLengths(int[] lengths) {
+        if (lengths != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
+    }
+
+    /** Whether {@link #loadLengths} is honoured. */
+    public boolean skipsPadding() { return false; }
+
+    /**
      * One step for examples [b0, b1): gates from x·W (loaded), h_{t-1}·RW (skipped when
      * {@code recurrent} is false: the previous output is known to be zero) and b. Calls for disjoint
      * example ranges touch disjoint state, so two threads may run them at once (examples never

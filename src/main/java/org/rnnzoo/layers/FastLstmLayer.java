@@ -16,7 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnnzoo.kernels.HeapCopy;
 import org.rnnzoo.kernels.LstmKernel;
+import org.rnnzoo.kernels.NativeMatrix;
 import org.rnnzoo.kernels.PackedMatrix;
+import org.rnnzoo.kernels.Switches;
 import org.rnnzoo.kernels.TwoLanes;
 import org.rnnzoo.kernels.VectorMath;
 
@@ -52,6 +54,10 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     private long passGeneration = -1;
     /** Heap copies of W and RW for {@link #smallSingleStep}; stale after every backward pass. */
     private final HeapCopy inputWeights = new HeapCopy(), recurrentWeights = new HeapCopy();
+    /** The sequence mask the graph handed on with {@link #feedForwardMaskArray} (not applied), or null. */
+    private INDArray sequenceMask;
+    /** Off: every padded step is computed, as before (a measurement switch, docs/performance.md#switches). */
+    static volatile boolean skipPadding = Switches.SKIP_PADDING;
 
     public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -76,13 +82,20 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     @Override
     public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState, int minibatchSize) {
-        // Same as DL4J's LSTM: masks pass through untouched; masking happens in the loss.
+        // Same as DL4J's LSTM: masks pass through untouched; masking happens in the loss. Kept to skip the padding.
+        sequenceMask = maskArray;
         return new Pair<>(maskArray, MaskState.Passthrough);
     }
 
     @Override
+    public void setMaskArray(INDArray maskArray) {
+        super.setMaskArray(maskArray);
+        if (maskArray == null) sequenceMask = null;   // the graph clears masks this way before it hands on new ones
+    }
+
+    @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return forward(training, null, null, workspaceMgr);
+        return forward(training, null, null, true, workspaceMgr);
     }
 
     @Override
@@ -97,7 +110,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         if (isSmallSingleStep(input)) return smallSingleStep(input, workspaceMgr);
         setInput(input, workspaceMgr);
-        INDArray out = forward(false, stateMap.get(STATE_KEY_PREV_ACTIVATION), stateMap.get(STATE_KEY_PREV_MEMCELL), workspaceMgr);
+        INDArray out = forward(false, stateMap.get(STATE_KEY_PREV_ACTIVATION), stateMap.get(STATE_KEY_PREV_MEMCELL), false, workspaceMgr);
         storeLastState(stateMap);
         return out;
     }
@@ -107,7 +120,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                                                 LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         INDArray out = forward(training, tBpttStateMap.get(STATE_KEY_PREV_ACTIVATION),
-                tBpttStateMap.get(STATE_KEY_PREV_MEMCELL), workspaceMgr);
+                tBpttStateMap.get(STATE_KEY_PREV_MEMCELL), false, workspaceMgr);
         if (storeLastForTBPTT) storeLastState(tBpttStateMap);
         return out;
     }
@@ -168,8 +181,12 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     // ---- forward ----
 
-    /** Runs the forward pass from state (h0, c0) (null: zeros) and returns the output [B, H, T] (NCW). */
-    private INDArray forward(boolean training, INDArray h0, INDArray c0, LayerWorkspaceMgr ws) {
+    /**
+     * Runs the forward pass from state (h0, c0) (null: zeros) and returns the output [B, H, T] (NCW).
+     * {@code mayskip}: a whole-sequence pass whose last state nobody reads — with the graph's sequence
+     * mask it runs each example only up to its length (see {@link #lengths}).
+     */
+    private INDArray forward(boolean training, INDArray h0, INDArray c0, boolean mayskip, LayerWorkspaceMgr ws) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, ws);
         INDArray x = timeMajor(input);          // [T, B, nIn] view
@@ -188,6 +205,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         kernel.loadBias(b);
         kernel.loadInitialState(h0, c0);
         kernel.loadMask(maskArray);
+        kernel.loadLengths(mayskip && h0 == null && c0 == null ? lengths(batch, steps) : null);
         boolean hasState = h0 != null;
         // Two lanes (TwoLanes): the projection by rows, then each lane runs every step for its own
         // examples — they never interact, so the lanes need not meet between steps.
@@ -204,6 +222,32 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         passInput = training ? input : null;
         passGeneration = kernel.generation;
         return layerConf().getRnnDataFormat() == RNNFormat.NWC ? out.permute(1, 0, 2) : out.permute(1, 2, 0);
+    }
+
+    /**
+     * Each example's length from the graph's sequence mask, when the kernel can skip what lies past it
+     * and the mask is ones then zeros in every row; else null (every step runs). Past its length an
+     * example's outputs, cell and gate gradients are then zero instead of the LSTM run over the padding:
+     * nothing downstream reads them (attention weighs padded keys 0, the last-step vertex, pooling and
+     * the loss read real steps only), so the loss and every gradient stay what they were
+     * (FastLstmPaddingTest), and a whole-batch step no longer pays for its longest example on every row
+     * (docs/performance.md, "Padded steps").
+     */
+    private int[] lengths(int batch, int steps) {
+        INDArray m = sequenceMask;
+        if (!skipPadding || m == null || maskArray != null || !kernel.skipsPadding() || m.rank() != 2 || m.size(0) != batch || m.size(1) != steps)
+            return null;
+        float[] v = NativeMatrix.toFloats(m);
+        int[] lengths = new int[batch];
+        boolean padded = false;
+        for (int b = 0; b < batch; b++) {
+            int n = 0;
+            while (n < steps && v[b * steps + n] != 0f) n++;
+            for (int k = n; k < steps; k++) if (v[b * steps + k] != 0f) return null;   // a hole: every step runs
+            lengths[b] = n;
+            padded |= n < steps;
+        }
+        return padded ? lengths : null;
     }
 
     /** The layer input as a [T, B, nIn] view (2-d input [B, nIn] is one step). */
@@ -240,7 +284,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         // gradient of a different forward pass. Recompute only when no such pass is stored.
         boolean stored = passInput == input && kernel != null && passGeneration == kernel.generation;
         if (!stored) forward(true, tbptt ? stateMap.get(STATE_KEY_PREV_ACTIVATION) : null,
-                tbptt ? stateMap.get(STATE_KEY_PREV_MEMCELL) : null, ws);
+                tbptt ? stateMap.get(STATE_KEY_PREV_MEMCELL) : null, !tbptt, ws);
         if (tbptt) storeLastState(tBpttStateMap);
 
         int steps = kernel.steps, batch = kernel.batch, size = kernel.size;
