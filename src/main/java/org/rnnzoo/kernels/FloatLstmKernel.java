@@ -84,6 +84,42 @@ final class FloatLstmKernel extends LstmKernel {
     }
 
     @Override
+    public void loadProjection(INDArray projection, int[] rows) {
+        if (rows == null) {
+            loadProjection(projection);
+            return;
+        }
+        generation++;
+        Arrays.fill(z, 0f);
+        FloatBuffer p = nio(projection);
+        for (int i = 0; i < rows.length; i++) p.get(i * gates, z, rows[i] * gates, gates);
+    }
+
+    @Override
+    public void writeGateGradients(INDArray out, int firstStep, int[] rows) {
+        if (rows == null || firstStep > 0) {   // truncated BPTT never packs
+            writeGateGradients(out, firstStep);
+            return;
+        }
+        FloatBuffer o = nio(out);
+        for (int i = 0; i < rows.length; i++) o.put(i * gates, dz, rows[i] * gates, gates);
+    }
+
+    @Override
+    public void writePreviousOutputs(INDArray out, int[] rows) {
+        if (rows == null) {
+            writePreviousOutputs(out);
+            return;
+        }
+        FloatBuffer o = nio(out);
+        for (int i = 0; i < rows.length; i++) {
+            int r = rows[i];
+            if (r < batch) o.put(i * size, h0, r * size, size);
+            else o.put(i * size, h, (r - batch) * size, size);
+        }
+    }
+
+    @Override
     public void loadBias(INDArray b) {
         System.arraycopy(values(b), 0, bias, 0, gates);
     }

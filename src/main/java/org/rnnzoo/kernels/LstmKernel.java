@@ -81,8 +81,29 @@ public abstract class LstmKernel {
         if (lengths != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
     }
 
-    /** Whether {@link #loadLengths} is honoured. */
+    /** Whether {@link #loadLengths} is honoured, with the packed-row overloads below. */
     public boolean skipsPadding() { return false; }
+
+    /**
+     * The input projection of only the rows {@code rows} (row t·B + b, ascending; null: every row), packed
+     * in that order as rows 0 … n−1 of {@code projection}; the other rows' projections are zero.
+     */
+    public void loadProjection(INDArray projection, int[] rows) {
+        if (rows != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
+        loadProjection(projection);
+    }
+
+    /** The gate gradients of only the rows {@code rows}, packed (see {@link #loadProjection(INDArray, int[])}). */
+    public void writeGateGradients(INDArray out, int firstStep, int[] rows) {
+        if (rows != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
+        writeGateGradients(out, firstStep);
+    }
+
+    /** The previous outputs h_{t-1} of only the rows {@code rows}, packed. */
+    public void writePreviousOutputs(INDArray out, int[] rows) {
+        if (rows != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
+        writePreviousOutputs(out);
+    }
 
     /**
      * One step for examples [b0, b1): gates from x·W (loaded), h_{t-1}·RW (skipped when

@@ -56,6 +56,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     private final HeapCopy inputWeights = new HeapCopy(), recurrentWeights = new HeapCopy();
     /** The sequence mask the graph handed on with {@link #feedForwardMaskArray} (not applied), or null. */
     private INDArray sequenceMask;
+    /** The rows t·B + b of the last forward pass's real steps (ascending), packed first in its buffers; null: every row. */
+    private int[] realRows;
     /** Off: every padded step is computed, as before (a measurement switch, docs/performance.md#switches). */
     static volatile boolean skipPadding = Switches.SKIP_PADDING;
 
@@ -205,13 +207,18 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         kernel.loadBias(b);
         kernel.loadInitialState(h0, c0);
         kernel.loadMask(maskArray);
-        kernel.loadLengths(mayskip && h0 == null && c0 == null ? lengths(batch, steps) : null);
+        int[] lengths = mayskip && h0 == null && c0 == null ? lengths(batch, steps) : null;
+        kernel.loadLengths(lengths);
+        realRows = lengths == null ? null : realRows(lengths, steps);
+        // the products skip the padding too: the real rows packed first, the projection of those only
+        if (realRows != null) NativeMatrix.packRows(nb.input, realRows);
+        INDArray in = packed(nb.input), projection = packed(nb.projection);
         boolean hasState = h0 != null;
         // Two lanes (TwoLanes): the projection by rows, then each lane runs every step for its own
         // examples — they never interact, so the lanes need not meet between steps.
-        INDArray[] inputRows = TwoLanes.rowShares(nb.input, nb.shares), projectionRows = TwoLanes.rowShares(nb.projection, nb.shares);
+        INDArray[] inputRows = TwoLanes.rowShares(in, nb.shares), projectionRows = TwoLanes.rowShares(projection, nb.shares);
         TwoLanes.run((phase, k) -> Nd4j.gemm(inputRows[k], w, projectionRows[k], false, false, 1.0, 0.0), 0, nb.shares);
-        kernel.loadProjection(nb.projection);
+        kernel.loadProjection(projection, realRows);
         kernel.loadRecurrentWeights(rw);
         TwoLanes.run((phase, k) -> {
             int b0 = nb.firstExample[k], b1 = nb.firstExample[k + 1];
@@ -248,6 +255,20 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             padded |= n < steps;
         }
         return padded ? lengths : null;
+    }
+
+    /** The rows t·B + b with t &lt; lengths[b], ascending. */
+    private static int[] realRows(int[] lengths, int steps) {
+        int batch = lengths.length, n = 0;
+        for (int l : lengths) n += Math.min(l, steps);
+        int[] rows = new int[n];
+        for (int t = 0, i = 0; t < steps; t++) for (int b = 0; b < batch; b++) if (lengths[b] > t) rows[i++] = t * batch + b;
+        return rows;
+    }
+
+    /** The first rows of a [T·B, w] buffer that hold the real rows when they are packed; the buffer itself otherwise. */
+    private INDArray packed(INDArray rows) {
+        return realRows == null ? rows : rows.get(NDArrayIndex.interval(0, realRows.length), NDArrayIndex.all());
     }
 
     /** The layer input as a [T, B, nIn] view (2-d input [B, nIn] is one step). */
@@ -298,8 +319,11 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         TwoLanes.run((phase, k) -> {                 // per lane, its own examples, as in forward
             for (int t = steps - 1; t >= first; t--) kernel.backwardStep(t, nb.firstExample[k], nb.firstExample[k + 1]);
         }, 0, nb.shares);
-        kernel.writeGateGradients(nb.gates, first);
-        kernel.writePreviousOutputs(nb.previousOutputs);
+        int[] rows = first == 0 ? realRows : null;       // truncated BPTT never skips (see forward)
+        INDArray gates = rows == null ? nb.gates : packed(nb.gates), previousOutputs = rows == null ? nb.previousOutputs : packed(nb.previousOutputs),
+                input = rows == null ? nb.input : packed(nb.input);
+        kernel.writeGateGradients(gates, first, rows);
+        kernel.writePreviousOutputs(previousOutputs, rows);
 
         INDArray gW = gradientViews.get(FastLstmParams.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(FastLstmParams.RECURRENT_WEIGHT_KEY);
@@ -309,14 +333,16 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 new long[]{steps, batch, layerConf().getNIn()}, 'c');
         // weight gradients by gate columns, the input gradient by rows
         int shares = nb.shares;
-        INDArray[] gateCols = TwoLanes.columnShares(nb.gates, shares), gWCols = TwoLanes.columnShares(gW, shares),
-                gRWCols = TwoLanes.columnShares(gRW, shares), gateRows = TwoLanes.rowShares(nb.gates, shares),
-                epsRows = TwoLanes.rowShares(epsOut.reshape(steps * batch, layerConf().getNIn()), shares);
+        INDArray epsAll = epsOut.reshape(steps * batch, layerConf().getNIn());
+        INDArray[] gateCols = TwoLanes.columnShares(gates, shares), gWCols = TwoLanes.columnShares(gW, shares),
+                gRWCols = TwoLanes.columnShares(gRW, shares), gateRows = TwoLanes.rowShares(gates, shares),
+                epsRows = TwoLanes.rowShares(rows == null ? epsAll : epsAll.get(NDArrayIndex.interval(0, rows.length), NDArrayIndex.all()), shares);
         TwoLanes.run((phase, k) -> {
-            Nd4j.gemm(nb.input, gateCols[k], gWCols[k], true, false, 1.0, 0.0);
-            Nd4j.gemm(nb.previousOutputs, gateCols[k], gRWCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(input, gateCols[k], gWCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(previousOutputs, gateCols[k], gRWCols[k], true, false, 1.0, 0.0);
             Nd4j.gemm(gateRows[k], w, epsRows[k], false, true, 1.0, 0.0);
         }, 0, nb.shares);
+        if (rows != null) NativeMatrix.unpackRows(epsAll, rows);   // the padding's input gradient is zero
 
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(FastLstmParams.INPUT_WEIGHT_KEY, gW);
