@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.rnnzoo.kernels.TwoLanes;
 
 /**
  * The runtime of {@link GlobalAttentionVertex}: forward and backward written out in batched ND4J
@@ -35,8 +36,8 @@ public class GlobalAttention extends SameDiffGraphVertex {
     }
 
     /** The intermediates the backward pass needs. */
-    /** projectedQueries: general's h_tᵀ W_a {@code [b, T, Hk]}; hidden: additive's tanh layer. */
-    private record Forward(INDArray weights, INDArray projectedQueries, INDArray hidden) {}
+    /** queryRows: q as rows {@code [b·T, Hq]}; projectedQueries: general's h_tᵀ W_a {@code [b, T, Hk]}; hidden: additive's tanh layer. */
+    private record Forward(INDArray weights, INDArray queryRows, INDArray projectedQueries, INDArray hidden) {}
 
     /**
      * The last training forward pass and what it read (the very arrays): the backward pass of the same
@@ -88,9 +89,17 @@ public class GlobalAttention extends SameDiffGraphVertex {
                     long b = u.size(0), t = u.size(1);
                     INDArray du = Nd4j.matmul(de, k.permute(0, 2, 1)).reshape('c', b * t, k.size(1));
                     dk.addi(Nd4j.matmul(u.permute(0, 2, 1), de));
-                    INDArray qRows = q.permute(0, 2, 1).dup('c').reshape('c', b * t, q.size(1));   // [b·T, Hq]
-                    gradTable.get("Wa").assign(qRows.transpose().mmul(du));
-                    dq = du.mmul(paramTable.get("Wa").transpose()).reshape('c', b, t, q.size(1)).permute(0, 2, 1);
+                    // the two products with W_a on two lanes (TwoLanes): dW_a by columns, dq by rows
+                    INDArray qRows = f.queryRows(), wa = paramTable.get("Wa"), gWa = gradTable.get("Wa");
+                    INDArray dqRows = Nd4j.createUninitialized(du.dataType(), b * t, q.size(1));
+                    int shares = b * t >= 64 ? TwoLanes.lanes() : 1;
+                    INDArray[] duCols = TwoLanes.columnShares(du, shares), gWaCols = TwoLanes.columnShares(gWa, shares),
+                            duRows = TwoLanes.rowShares(du, shares), dqShares = TwoLanes.rowShares(dqRows, shares);
+                    TwoLanes.run((phase, lane) -> {
+                        Nd4j.gemm(qRows, duCols[lane], gWaCols[lane], true, false, 1.0, 0.0);
+                        Nd4j.gemm(duRows[lane], wa, dqShares[lane], false, true, 1.0, 0.0);
+                    }, 0, shares);
+                    dq = dqRows.reshape('c', b, t, q.size(1)).permute(0, 2, 1);
                 }
                 case "additive" -> {
                     INDArray h = f.hidden(), v = paramTable.get("v");             // [b, A, T, S], [1, A]
@@ -129,7 +138,12 @@ public class GlobalAttention extends SameDiffGraphVertex {
             case "general" -> {
                 // h_tᵀ W_a for every (example, step) in one product, then against the keys: no permuted copies of the keys
                 long b = qT.size(0), t = qT.size(1);
-                projected = qT.reshape('c', b * t, qT.size(2)).mmul(paramTable.get("Wa")).reshape('c', b, t, k.size(1));
+                INDArray rows = qT.reshape('c', b * t, qT.size(2)), wa = paramTable.get("Wa");
+                projected = Nd4j.createUninitialized(qT.dataType(), b * t, k.size(1));
+                int shares = b * t >= 64 ? TwoLanes.lanes() : 1;
+                INDArray[] in = TwoLanes.rowShares(rows, shares), out = TwoLanes.rowShares(projected, shares);
+                TwoLanes.run((phase, lane) -> Nd4j.gemm(in[lane], wa, out[lane], false, false, 1.0, 0.0), 0, shares);
+                projected = projected.reshape('c', b, t, k.size(1));
                 scores = Nd4j.matmul(projected, k);
             }
             case "additive" -> {
@@ -145,7 +159,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
         if (keyMask != null)   // a padded source position scores −10⁹: weight exactly 0
             Broadcast.add(scores, keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), scores, 0, 2);
         Nd4j.exec(new SoftMax(scores, scores, 2));   // subtracts each row's max first
-        return new Forward(scores, projected, hidden);
+        return new Forward(scores, qT.reshape('c', qT.size(0) * qT.size(1), qT.size(2)), projected, hidden);
     }
 
     private static boolean sameArrays(INDArray[] a, INDArray... b) {
