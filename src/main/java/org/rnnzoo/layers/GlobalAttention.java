@@ -89,16 +89,9 @@ public class GlobalAttention extends SameDiffGraphVertex {
                     long b = u.size(0), t = u.size(1);
                     INDArray du = Nd4j.matmul(de, k.permute(0, 2, 1)).reshape('c', b * t, k.size(1));
                     dk.addi(Nd4j.matmul(u.permute(0, 2, 1), de));
-                    // the two products with W_a on two lanes (TwoLanes): dW_a by columns, dq by rows
-                    INDArray qRows = f.queryRows(), wa = paramTable.get("Wa"), gWa = gradTable.get("Wa");
+                    // the two products with W_a on two lanes: dW_a = Σ q dU by columns, dq by rows
                     INDArray dqRows = Nd4j.createUninitialized(du.dataType(), b * t, q.size(1));
-                    int shares = b * t >= 64 ? TwoLanes.lanes() : 1;
-                    INDArray[] duCols = TwoLanes.columnShares(du, shares), gWaCols = TwoLanes.columnShares(gWa, shares),
-                            duRows = TwoLanes.rowShares(du, shares), dqShares = TwoLanes.rowShares(dqRows, shares);
-                    TwoLanes.run((phase, lane) -> {
-                        Nd4j.gemm(qRows, duCols[lane], gWaCols[lane], true, false, 1.0, 0.0);
-                        Nd4j.gemm(duRows[lane], wa, dqShares[lane], false, true, 1.0, 0.0);
-                    }, 0, shares);
+                    TwoLanes.denseBackward(f.queryRows(), du, paramTable.get("Wa"), gradTable.get("Wa"), dqRows);
                     dq = dqRows.reshape('c', b, t, q.size(1)).permute(0, 2, 1);
                 }
                 case "additive" -> {

@@ -131,15 +131,7 @@ public class SequenceDenseLayer extends DenseLayer {
         }
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[]{b, t, nIn}, 'c');
-        INDArray epsRows = epsOut.reshape('c', rows, nIn);
-        int shares = rows >= 64 ? TwoLanes.lanes() : 1;
-        // two shares: dW by columns (Xᵀ·dZ[:, cols]), ε_x by rows (dZ[rows]·Wᵀ)
-        INDArray[] dzCols = TwoLanes.columnShares(dz, shares), gWCols = TwoLanes.columnShares(gW, shares),
-                dzRows = TwoLanes.rowShares(dz, shares), epsShares = TwoLanes.rowShares(epsRows, shares);
-        TwoLanes.run((phase, k) -> {
-            Nd4j.gemm(x, dzCols[k], gWCols[k], true, false, 1.0, 0.0);
-            Nd4j.gemm(dzRows[k], w, epsShares[k], false, true, 1.0, 0.0);
-        }, 0, shares);
+        TwoLanes.denseBackward(x, dz, w, gW, epsOut.reshape('c', rows, nIn));
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, gW);
         g.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, gB);
