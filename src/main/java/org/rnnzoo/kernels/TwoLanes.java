@@ -112,12 +112,15 @@ public final class TwoLanes {
      */
     public static void denseBackward(INDArray x, INDArray dz, INDArray w, INDArray gW, INDArray dx) {
         int shares = x.size(0) >= 64 ? LANES : 1;
-        INDArray[] dzCols = columnShares(dz, shares), gWCols = columnShares(gW, shares), dzRows = rowShares(dz, shares),
+        // gemm writes only contiguous blocks: a row-major gW's blocks of columns are not (a SameDiff vertex's parameters)
+        INDArray into = shares > 1 && gW.ordering() != 'f' ? Nd4j.createUninitialized(gW.dataType(), gW.shape(), 'f') : gW;
+        INDArray[] dzCols = columnShares(dz, shares), gWCols = columnShares(into, shares), dzRows = rowShares(dz, shares),
                 dxRows = rowShares(dx, shares);
         run((phase, k) -> {
             Nd4j.gemm(x, dzCols[k], gWCols[k], true, false, 1.0, 0.0);
             Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
         }, 0, shares);
+        if (into != gW) gW.assign(into);
     }
 
     /** A 2-d array cut into {@code shares} blocks of rows, one per lane (views; the array itself for one share). */

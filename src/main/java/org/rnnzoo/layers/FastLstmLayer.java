@@ -39,8 +39,10 @@ import java.util.Map;
  * {@code stateMap}; {@code rnnActivateUsingStoredState} uses the TBPTT map and stores into it; the
  * TBPTT backward pass starts from the {@code stateMap} state (as DL4J's does) and refreshes the TBPTT
  * map; a feature mask set on the layer zeroes output and cell at masked steps; like DL4J's LSTM the
- * layer passes masks through without keeping them, so inside a ComputationGraph it sees none (padding
- * is handled by the output layer's label mask).
+ * layer passes the graph's masks through without applying them (padding is handled by the output
+ * layer's label mask). Unlike it, a whole-sequence pass reads that sequence mask to stop each example
+ * at its length, with zero outputs past it ({@link #lengths}; {@code -Drnnzoo.skipPadding=false} runs
+ * every step).
  */
 public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     /** DL4J's LSTM keys, so state maps move between the two layers. */

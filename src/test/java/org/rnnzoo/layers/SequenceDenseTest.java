@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @org.junit.jupiter.api.extension.ExtendWith(org.rnnzoo.DoublePrecision.class)
 class SequenceDenseTest {
-    private static final int B = 5, T = 6, X = 4, Y = 3, H = 5, OUT = 7, CLASSES = 3;
-    private static final int[] LENGTHS = {6, 2, 4, 1, 5};
+    /** 12 examples × 6 steps: 72 rows, so the products are split over two lanes. */
+    private static final int[] LENGTHS = {6, 2, 4, 1, 5, 6, 3, 6, 2, 5, 1, 4};
+    private static final int B = LENGTHS.length, T = 6, X = 4, Y = 3, H = 5, OUT = 7, CLASSES = 3;
 
     /** x → FastLstm, joined with y, → the dense layer (ours, or DL4J's between the preprocessors) → softmax. */
     private static ComputationGraph graph(boolean ours, DataType type, Activation activation) {
