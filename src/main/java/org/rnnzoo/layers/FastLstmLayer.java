@@ -240,7 +240,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
      * nothing downstream reads them (attention weighs padded keys 0, the last-step vertex, pooling and
      * the loss read real steps only), so the loss and every gradient stay what they were
      * (FastLstmPaddingTest), and a whole-batch step no longer pays for its longest example on every row
-     * (docs/performance.md, "Padded steps").
+     * (docs/performance.md, "Sixteenth session").
      */
     private int[] lengths(int batch, int steps) {
         INDArray m = sequenceMask;

@@ -41,7 +41,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
 
     /**
      * The last training forward pass and what it read (the very arrays): the backward pass of the same
-     * inputs reuses it instead of computing it again (docs/performance.md, "The attentional layer").
+     * inputs reuses it instead of computing it again (docs/performance.md, "Sixteenth session").
      * Consumed by that backward pass; parameters change only after it.
      */
     private Forward stored;

@@ -23,7 +23,7 @@ import java.util.Collection;
  * ({@code W [nIn, nOut]}, {@code b}), same initialisation, same mask rule (a masked step's
  * pre-activation is 0) — computed by {@link SequenceDenseLayer} without the preprocessors' permuted
  * copies and without DL4J's second forward product in the backward pass (docs/performance.md,
- * "The attentional layer"). Activations: tanh and identity. Rank-2 input takes DL4J's own path.
+ * "Sixteenth session"). Activations: tanh and identity. Rank-2 input takes DL4J's own path.
  */
 public class SequenceDense extends DenseLayer {
 

@@ -49,7 +49,7 @@ public final class Seq2SeqAttention {
         String joined = g.vertex("context_and_state", new FastMergeVertex(), keys + g.width(decoded), context, decoded);
         // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step.
         // SequenceDense is DL4J's dense layer between the RNN <-> feed-forward preprocessor pair, without their
-        // permuted copies (docs/performance.md, "The attentional layer"); DL4J's TimeDistributed(Dense) reorders
+        // permuted copies (docs/performance.md, "Sixteenth session"); DL4J's TimeDistributed(Dense) reorders
         // the target mask against its rows (a padded batch zeroed real steps) and fails on a [1, 1] mask
         String attentional = g.layer("attentional", SequenceDense.create(keys + g.width(decoded), hidden, Activation.TANH), joined);
 
