@@ -17,6 +17,11 @@ final class FloatLstmKernel extends LstmKernel {
     private final int gates;
     private final float[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
     private float[] mask;
+    /** Each example's length, or null for every step (see {@link #loadLengths}). */
+    private int[] lengths;
+    /** Per lane, from its first example on: the rows still running at a step, and their gathered inputs to a recurrent product. */
+    private final int[] running;
+    private final float[] gathered;
     private final RecurrentProducts recurrentWeights = new RecurrentProducts();
 
     FloatLstmKernel(int batch, int steps, int size) {
@@ -35,6 +40,24 @@ final class FloatLstmKernel extends LstmKernel {
         rec = new float[batch * gates];
         dhRec = new float[batch * size];
         dcNext = new float[batch * size];
+        running = new int[batch];
+        gathered = new float[batch * gates];
+    }
+
+    @Override
+    public void loadLengths(int[] lengths) {
+        if (lengths != null && lengths.length != batch) throw new IllegalArgumentException(lengths.length + " lengths for " + batch + " examples");
+        this.lengths = lengths;
+    }
+
+    @Override
+    public boolean skipsPadding() { return true; }
+
+    /** How many of the examples [b0, b1) run at step t; they are listed in running[b0 …]. */
+    private int running(int t, int b0, int b1) {
+        int n = 0;
+        for (int b = b0; b < b1; b++) if (lengths[b] > t) running[b0 + n++] = b;
+        return n;
     }
 
     @Override
@@ -58,6 +81,42 @@ final class FloatLstmKernel extends LstmKernel {
     public void loadProjection(INDArray projection) {
         generation++;
         nio(projection).get(0, z, 0, z.length);
+    }
+
+    @Override
+    public void loadProjection(INDArray projection, int[] rows) {
+        if (rows == null) {
+            loadProjection(projection);
+            return;
+        }
+        generation++;
+        Arrays.fill(z, 0f);
+        FloatBuffer p = nio(projection);
+        for (int i = 0; i < rows.length; i++) p.get(i * gates, z, rows[i] * gates, gates);
+    }
+
+    @Override
+    public void writeGateGradients(INDArray out, int firstStep, int[] rows) {
+        if (rows == null || firstStep > 0) {   // truncated BPTT never packs
+            writeGateGradients(out, firstStep);
+            return;
+        }
+        FloatBuffer o = nio(out);
+        for (int i = 0; i < rows.length; i++) o.put(i * gates, dz, rows[i] * gates, gates);
+    }
+
+    @Override
+    public void writePreviousOutputs(INDArray out, int[] rows) {
+        if (rows == null) {
+            writePreviousOutputs(out);
+            return;
+        }
+        FloatBuffer o = nio(out);
+        for (int i = 0; i < rows.length; i++) {
+            int r = rows[i];
+            if (r < batch) o.put(i * size, h0, r * size, size);
+            else o.put(i * size, h, (r - batch) * size, size);
+        }
     }
 
     @Override
@@ -98,6 +157,10 @@ final class FloatLstmKernel extends LstmKernel {
 
     @Override
     public void forwardStep(int t, int b0, int b1, boolean recurrent) {
+        if (lengths != null && running(t, b0, b1) < b1 - b0) {
+            forwardRunning(t, b0, b1, recurrent);
+            return;
+        }
         final int H = size, G = gates;
         if (recurrent) recurrentWeights.forward(t == 0 ? h0 : h, t == 0 ? b0 * H : ((t - 1) * batch + b0) * H, b1 - b0, rec, b0 * G);
         float[] cPrev = t == 0 ? c0 : c;
@@ -119,6 +182,43 @@ final class FloatLstmKernel extends LstmKernel {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Step t of only the examples listed in running[b0 …] (their previous outputs gathered into one
+     * block for the recurrent product); the others' gates, cell and output are zero at t. Masks are
+     * not combined with lengths (the layer passes one or the other).
+     */
+    private void forwardRunning(int t, int b0, int b1, boolean recurrent) {
+        final int H = size, G = gates;
+        int n = 0;
+        for (int b = b0; b < b1; b++) if (lengths[b] > t) n++;
+        float[] hPrev = t == 0 ? h0 : h, cPrev = t == 0 ? c0 : c;
+        if (recurrent && n > 0) {
+            for (int k = 0; k < n; k++) {
+                int b = running[b0 + k];
+                System.arraycopy(hPrev, t == 0 ? b * H : ((t - 1) * batch + b) * H, gathered, (b0 + k) * H, H);
+            }
+            recurrentWeights.forward(gathered, b0 * H, n, rec, b0 * G);
+        }
+        for (int k = 0; k < n; k++) {
+            int b = running[b0 + k];
+            int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
+            if (recurrent) {
+                for (int j = 0, rr = (b0 + k) * G; j < G; j++) z[zr + j] += bias[j] + rec[rr + j];
+            } else {
+                for (int j = 0; j < G; j++) z[zr + j] += bias[j];
+            }
+            LstmCell.forward(z, zr, cPrev, pr, c, hr, tanhC, hr, h, hr, H);
+        }
+        for (int b = b0; b < b1; b++) {
+            if (lengths[b] > t) continue;
+            int zr = (t * batch + b) * G, hr = (t * batch + b) * H;
+            Arrays.fill(z, zr, zr + G, 0f);
+            Arrays.fill(c, hr, hr + H, 0f);
+            Arrays.fill(tanhC, hr, hr + H, 0f);
+            Arrays.fill(h, hr, hr + H, 0f);
         }
     }
 
@@ -144,6 +244,10 @@ final class FloatLstmKernel extends LstmKernel {
 
     @Override
     public void backwardStep(int t, int b0, int b1) {
+        if (lengths != null && running(t, b0, b1) < b1 - b0) {
+            backwardRunning(t, b0, b1);
+            return;
+        }
         final int H = size, G = gates;
         boolean last = t == steps - 1;
         if (!last) recurrentWeights.backward(dz, ((t + 1) * batch + b0) * G, b1 - b0, dhRec, b0 * H);
@@ -157,6 +261,38 @@ final class FloatLstmKernel extends LstmKernel {
             int dhOff = last ? hr : b * H;
             if (!last) for (int j = 0; j < H; j++) dhRec[dhOff + j] = eps[hr + j] + dhRec[dhOff + j];
             LstmCell.backward(z, last ? null : z, nr, dz, zr, cPrev, pr, c, tanhC, hr, m != 1f, dh, dhOff, dcNext, b * H, H);
+        }
+    }
+
+    /**
+     * The backward step of only the examples listed in running[b0 …]: the next step's gate gradients
+     * of those rows gathered for the recurrent product (a row that stopped at t + 1 has zeros there),
+     * dhRec in that gathered order; the others get zero gate gradients and pass a zero cell gradient on.
+     */
+    private void backwardRunning(int t, int b0, int b1) {
+        final int H = size, G = gates;
+        boolean last = t == steps - 1;
+        int n = 0;
+        for (int b = b0; b < b1; b++) if (lengths[b] > t) n++;
+        if (!last && n > 0) {
+            for (int k = 0; k < n; k++)
+                System.arraycopy(dz, ((t + 1) * batch + running[b0 + k]) * G, gathered, (b0 + k) * G, G);
+            recurrentWeights.backward(gathered, b0 * G, n, dhRec, b0 * H);
+        }
+        float[] cPrev = t == 0 ? c0 : c;
+        for (int k = 0; k < n; k++) {
+            int b = running[b0 + k];
+            int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
+            float[] dh = last ? eps : dhRec;
+            int dhOff = last ? hr : (b0 + k) * H;
+            if (!last) for (int j = 0; j < H; j++) dhRec[dhOff + j] = eps[hr + j] + dhRec[dhOff + j];
+            LstmCell.backward(z, last ? null : z, zr + batch * G, dz, zr, cPrev, pr, c, tanhC, hr, false, dh, dhOff, dcNext, b * H, H);
+        }
+        for (int b = b0; b < b1; b++) {
+            if (lengths[b] > t) continue;
+            int zr = (t * batch + b) * G;
+            Arrays.fill(dz, zr, zr + G, 0f);
+            Arrays.fill(dcNext, b * H, (b + 1) * H, 0f);
         }
     }
 

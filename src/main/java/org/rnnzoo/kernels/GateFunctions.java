@@ -22,7 +22,7 @@ public final class GateFunctions {
     }
 
     /** out[outOff, outOff+len) = tanh(a[off, off+len)); a and out may be the same range. */
-    static void tanh(float[] a, int off, float[] out, int outOff, int len) {
+    public static void tanh(float[] a, int off, float[] out, int outOff, int len) {
         if (VECTORISED) {
             VectorGateFunctions.tanh(a, off, out, outOff, len);
             return;

@@ -36,6 +36,12 @@ public final class Switches {
     /** {@code rnnzoo.fusedAdam=false}: DL4J's own Adam updater and step instead of the fused two-lane pass. */
     public static final boolean FUSED_ADAM = Boolean.parseBoolean(System.getProperty("rnnzoo.fusedAdam", "true"));
 
+    /**
+     * {@code rnnzoo.skipPadding=false}: FastLstm runs every padded step of a masked batch (outputs past
+     * an example's length are then the LSTM run over the padding, not zeros; loss and gradients are the same).
+     */
+    public static final boolean SKIP_PADDING = Boolean.parseBoolean(System.getProperty("rnnzoo.skipPadding", "true"));
+
     /** {@code rnnzoo.workspaces=none}: the language-model graphs run with DL4J's WorkspaceMode.NONE. */
     public static final boolean NO_WORKSPACES = "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces"));
 }

@@ -1,6 +1,7 @@
 package org.rnnzoo.kernels;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.concurrent.locks.LockSupport;
@@ -102,6 +103,24 @@ public final class TwoLanes {
     public static void runOverRange(long n, RangeWork work) {
         int shares = n >= 1024 ? LANES : 1;
         run((phase, lane) -> work.run(n * lane / shares, n * (lane + 1) / shares, lane), 0, shares);
+    }
+
+    /**
+     * The two products of a dense layer's backward pass, split over the lanes when there are 64 rows or
+     * more: gW = xᵀ·dz by blocks of columns, dx = dz·wᵀ by blocks of rows ({@code x [n, in]},
+     * {@code dz [n, out]}, {@code w} and {@code gW [in, out]}, {@code dx [n, in]}).
+     */
+    public static void denseBackward(INDArray x, INDArray dz, INDArray w, INDArray gW, INDArray dx) {
+        int shares = x.size(0) >= 64 ? LANES : 1;
+        // gemm writes only contiguous blocks: a row-major gW's blocks of columns are not (a SameDiff vertex's parameters)
+        INDArray into = shares > 1 && gW.ordering() != 'f' ? Nd4j.createUninitialized(gW.dataType(), gW.shape(), 'f') : gW;
+        INDArray[] dzCols = columnShares(dz, shares), gWCols = columnShares(into, shares), dzRows = rowShares(dz, shares),
+                dxRows = rowShares(dx, shares);
+        run((phase, k) -> {
+            Nd4j.gemm(x, dzCols[k], gWCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
+        }, 0, shares);
+        if (into != gW) gW.assign(into);
     }
 
     /** A 2-d array cut into {@code shares} blocks of rows, one per lane (views; the array itself for one share). */

@@ -9,7 +9,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
 import java.util.Collection;
 
 /**
@@ -35,13 +34,7 @@ public class FastEmbedding extends EmbeddingSequenceLayer {
         c.setInputLength(1);
         c.setInferInputLength(true);
         c.setOutputFormat(format);
-        // left unset like the Builder leaves them, so the network's defaults fill them in
-        c.setBiasInit(Double.NaN);
-        c.setGainInit(Double.NaN);
-        c.setGradientNormalization(null);
-        c.setGradientNormalizationThreshold(Double.NaN);
-        c.setRegularization(new ArrayList<>());
-        c.setRegularizationBias(new ArrayList<>());
+        LayerWiring.leaveDefaultsUnset(c);
         return c;
     }
 

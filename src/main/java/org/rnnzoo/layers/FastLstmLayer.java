@@ -16,7 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnnzoo.kernels.HeapCopy;
 import org.rnnzoo.kernels.LstmKernel;
+import org.rnnzoo.kernels.NativeMatrix;
 import org.rnnzoo.kernels.PackedMatrix;
+import org.rnnzoo.kernels.Switches;
 import org.rnnzoo.kernels.TwoLanes;
 import org.rnnzoo.kernels.VectorMath;
 
@@ -37,8 +39,10 @@ import java.util.Map;
  * {@code stateMap}; {@code rnnActivateUsingStoredState} uses the TBPTT map and stores into it; the
  * TBPTT backward pass starts from the {@code stateMap} state (as DL4J's does) and refreshes the TBPTT
  * map; a feature mask set on the layer zeroes output and cell at masked steps; like DL4J's LSTM the
- * layer passes masks through without keeping them, so inside a ComputationGraph it sees none (padding
- * is handled by the output layer's label mask).
+ * layer passes the graph's masks through without applying them (padding is handled by the output
+ * layer's label mask). Unlike it, a whole-sequence pass reads that sequence mask to stop each example
+ * at its length, with zero outputs past it ({@link #lengths}; {@code -Drnnzoo.skipPadding=false} runs
+ * every step).
  */
 public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     /** DL4J's LSTM keys, so state maps move between the two layers. */
@@ -52,6 +56,12 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     private long passGeneration = -1;
     /** Heap copies of W and RW for {@link #smallSingleStep}; stale after every backward pass. */
     private final HeapCopy inputWeights = new HeapCopy(), recurrentWeights = new HeapCopy();
+    /** The sequence mask the graph handed on with {@link #feedForwardMaskArray} (not applied), or null. */
+    private INDArray sequenceMask;
+    /** The rows t·B + b of the last forward pass's real steps (ascending), packed first in its buffers; null: every row. */
+    private int[] realRows;
+    /** Off: every padded step is computed, as before (a measurement switch, docs/performance.md#switches). */
+    static volatile boolean skipPadding = Switches.SKIP_PADDING;
 
     public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -76,13 +86,20 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     @Override
     public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState, int minibatchSize) {
-        // Same as DL4J's LSTM: masks pass through untouched; masking happens in the loss.
+        // Same as DL4J's LSTM: masks pass through untouched; masking happens in the loss. Kept to skip the padding.
+        sequenceMask = maskArray;
         return new Pair<>(maskArray, MaskState.Passthrough);
     }
 
     @Override
+    public void setMaskArray(INDArray maskArray) {
+        super.setMaskArray(maskArray);
+        if (maskArray == null) sequenceMask = null;   // the graph clears masks this way before it hands on new ones
+    }
+
+    @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return forward(training, null, null, workspaceMgr);
+        return forward(training, null, null, true, workspaceMgr);
     }
 
     @Override
@@ -97,7 +114,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         if (isSmallSingleStep(input)) return smallSingleStep(input, workspaceMgr);
         setInput(input, workspaceMgr);
-        INDArray out = forward(false, stateMap.get(STATE_KEY_PREV_ACTIVATION), stateMap.get(STATE_KEY_PREV_MEMCELL), workspaceMgr);
+        INDArray out = forward(false, stateMap.get(STATE_KEY_PREV_ACTIVATION), stateMap.get(STATE_KEY_PREV_MEMCELL), false, workspaceMgr);
         storeLastState(stateMap);
         return out;
     }
@@ -107,7 +124,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                                                 LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         INDArray out = forward(training, tBpttStateMap.get(STATE_KEY_PREV_ACTIVATION),
-                tBpttStateMap.get(STATE_KEY_PREV_MEMCELL), workspaceMgr);
+                tBpttStateMap.get(STATE_KEY_PREV_MEMCELL), false, workspaceMgr);
         if (storeLastForTBPTT) storeLastState(tBpttStateMap);
         return out;
     }
@@ -168,8 +185,12 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     // ---- forward ----
 
-    /** Runs the forward pass from state (h0, c0) (null: zeros) and returns the output [B, H, T] (NCW). */
-    private INDArray forward(boolean training, INDArray h0, INDArray c0, LayerWorkspaceMgr ws) {
+    /**
+     * Runs the forward pass from state (h0, c0) (null: zeros) and returns the output [B, H, T] (NCW).
+     * {@code mayskip}: a whole-sequence pass whose last state nobody reads — with the graph's sequence
+     * mask it runs each example only up to its length (see {@link #lengths}).
+     */
+    private INDArray forward(boolean training, INDArray h0, INDArray c0, boolean mayskip, LayerWorkspaceMgr ws) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, ws);
         INDArray x = timeMajor(input);          // [T, B, nIn] view
@@ -188,12 +209,18 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         kernel.loadBias(b);
         kernel.loadInitialState(h0, c0);
         kernel.loadMask(maskArray);
+        int[] lengths = mayskip && h0 == null && c0 == null ? lengths(batch, steps) : null;
+        kernel.loadLengths(lengths);
+        realRows = lengths == null ? null : realRows(lengths, steps);
+        // the products skip the padding too: the real rows packed first, the projection of those only
+        if (realRows != null) NativeMatrix.packRows(nb.input, realRows);
+        INDArray in = packed(nb.input), projection = packed(nb.projection);
         boolean hasState = h0 != null;
         // Two lanes (TwoLanes): the projection by rows, then each lane runs every step for its own
         // examples — they never interact, so the lanes need not meet between steps.
-        INDArray[] inputRows = TwoLanes.rowShares(nb.input, nb.shares), projectionRows = TwoLanes.rowShares(nb.projection, nb.shares);
+        INDArray[] inputRows = TwoLanes.rowShares(in, nb.shares), projectionRows = TwoLanes.rowShares(projection, nb.shares);
         TwoLanes.run((phase, k) -> Nd4j.gemm(inputRows[k], w, projectionRows[k], false, false, 1.0, 0.0), 0, nb.shares);
-        kernel.loadProjection(nb.projection);
+        kernel.loadProjection(projection, realRows);
         kernel.loadRecurrentWeights(rw);
         TwoLanes.run((phase, k) -> {
             int b0 = nb.firstExample[k], b1 = nb.firstExample[k + 1];
@@ -204,6 +231,46 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         passInput = training ? input : null;
         passGeneration = kernel.generation;
         return layerConf().getRnnDataFormat() == RNNFormat.NWC ? out.permute(1, 0, 2) : out.permute(1, 2, 0);
+    }
+
+    /**
+     * Each example's length from the graph's sequence mask, when the kernel can skip what lies past it
+     * and the mask is ones then zeros in every row; else null (every step runs). Past its length an
+     * example's outputs, cell and gate gradients are then zero instead of the LSTM run over the padding:
+     * nothing downstream reads them (attention weighs padded keys 0, the last-step vertex, pooling and
+     * the loss read real steps only), so the loss and every gradient stay what they were
+     * (FastLstmPaddingTest), and a whole-batch step no longer pays for its longest example on every row
+     * (docs/performance.md, "Sixteenth session").
+     */
+    private int[] lengths(int batch, int steps) {
+        INDArray m = sequenceMask;
+        if (!skipPadding || m == null || maskArray != null || !kernel.skipsPadding() || m.rank() != 2 || m.size(0) != batch || m.size(1) != steps)
+            return null;
+        float[] v = NativeMatrix.toFloats(m);
+        int[] lengths = new int[batch];
+        boolean padded = false;
+        for (int b = 0; b < batch; b++) {
+            int n = 0;
+            while (n < steps && v[b * steps + n] != 0f) n++;
+            for (int k = n; k < steps; k++) if (v[b * steps + k] != 0f) return null;   // a hole: every step runs
+            lengths[b] = n;
+            padded |= n < steps;
+        }
+        return padded ? lengths : null;
+    }
+
+    /** The rows t·B + b with t &lt; lengths[b], ascending. */
+    private static int[] realRows(int[] lengths, int steps) {
+        int batch = lengths.length, n = 0;
+        for (int l : lengths) n += Math.min(l, steps);
+        int[] rows = new int[n];
+        for (int t = 0, i = 0; t < steps; t++) for (int b = 0; b < batch; b++) if (lengths[b] > t) rows[i++] = t * batch + b;
+        return rows;
+    }
+
+    /** The first rows of a [T·B, w] buffer that hold the real rows when they are packed; the buffer itself otherwise. */
+    private INDArray packed(INDArray rows) {
+        return realRows == null ? rows : rows.get(NDArrayIndex.interval(0, realRows.length), NDArrayIndex.all());
     }
 
     /** The layer input as a [T, B, nIn] view (2-d input [B, nIn] is one step). */
@@ -240,7 +307,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         // gradient of a different forward pass. Recompute only when no such pass is stored.
         boolean stored = passInput == input && kernel != null && passGeneration == kernel.generation;
         if (!stored) forward(true, tbptt ? stateMap.get(STATE_KEY_PREV_ACTIVATION) : null,
-                tbptt ? stateMap.get(STATE_KEY_PREV_MEMCELL) : null, ws);
+                tbptt ? stateMap.get(STATE_KEY_PREV_MEMCELL) : null, !tbptt, ws);
         if (tbptt) storeLastState(tBpttStateMap);
 
         int steps = kernel.steps, batch = kernel.batch, size = kernel.size;
@@ -254,8 +321,11 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         TwoLanes.run((phase, k) -> {                 // per lane, its own examples, as in forward
             for (int t = steps - 1; t >= first; t--) kernel.backwardStep(t, nb.firstExample[k], nb.firstExample[k + 1]);
         }, 0, nb.shares);
-        kernel.writeGateGradients(nb.gates, first);
-        kernel.writePreviousOutputs(nb.previousOutputs);
+        int[] rows = first == 0 ? realRows : null;       // truncated BPTT never skips (see forward)
+        INDArray gates = rows == null ? nb.gates : packed(nb.gates), previousOutputs = rows == null ? nb.previousOutputs : packed(nb.previousOutputs),
+                input = rows == null ? nb.input : packed(nb.input);
+        kernel.writeGateGradients(gates, first, rows);
+        kernel.writePreviousOutputs(previousOutputs, rows);
 
         INDArray gW = gradientViews.get(FastLstmParams.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(FastLstmParams.RECURRENT_WEIGHT_KEY);
@@ -265,14 +335,16 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 new long[]{steps, batch, layerConf().getNIn()}, 'c');
         // weight gradients by gate columns, the input gradient by rows
         int shares = nb.shares;
-        INDArray[] gateCols = TwoLanes.columnShares(nb.gates, shares), gWCols = TwoLanes.columnShares(gW, shares),
-                gRWCols = TwoLanes.columnShares(gRW, shares), gateRows = TwoLanes.rowShares(nb.gates, shares),
-                epsRows = TwoLanes.rowShares(epsOut.reshape(steps * batch, layerConf().getNIn()), shares);
+        INDArray epsAll = epsOut.reshape(steps * batch, layerConf().getNIn());
+        INDArray[] gateCols = TwoLanes.columnShares(gates, shares), gWCols = TwoLanes.columnShares(gW, shares),
+                gRWCols = TwoLanes.columnShares(gRW, shares), gateRows = TwoLanes.rowShares(gates, shares),
+                epsRows = TwoLanes.rowShares(rows == null ? epsAll : epsAll.get(NDArrayIndex.interval(0, rows.length), NDArrayIndex.all()), shares);
         TwoLanes.run((phase, k) -> {
-            Nd4j.gemm(nb.input, gateCols[k], gWCols[k], true, false, 1.0, 0.0);
-            Nd4j.gemm(nb.previousOutputs, gateCols[k], gRWCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(input, gateCols[k], gWCols[k], true, false, 1.0, 0.0);
+            Nd4j.gemm(previousOutputs, gateCols[k], gRWCols[k], true, false, 1.0, 0.0);
             Nd4j.gemm(gateRows[k], w, epsRows[k], false, true, 1.0, 0.0);
         }, 0, nb.shares);
+        if (rows != null) NativeMatrix.unpackRows(epsAll, rows);   // the padding's input gradient is zero
 
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(FastLstmParams.INPUT_WEIGHT_KEY, gW);

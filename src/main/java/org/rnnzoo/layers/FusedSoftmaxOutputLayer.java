@@ -209,14 +209,7 @@ public class FusedSoftmaxOutputLayer extends RnnOutputLayer {
 
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray dx = Nd4j.createUninitialized(dz.dataType(), n, nIn);      // [n, nIn]
-        int shares = lanesFor(n);
-        // two shares: dW by columns (x2dᵀ·dz[:, cols]), dx by rows (dz[rows]·Wᵀ)
-        INDArray[] dzCols = TwoLanes.columnShares(dz, shares), wGradCols = TwoLanes.columnShares(wGrad, shares),
-                dzRows = TwoLanes.rowShares(dz, shares), dxRows = TwoLanes.rowShares(dx, shares);
-        TwoLanes.run((phase, k) -> {
-            Nd4j.gemm(x2d, dzCols[k], wGradCols[k], true, false, 1.0, 0.0);
-            Nd4j.gemm(dzRows[k], w, dxRows[k], false, true, 1.0, 0.0);
-        }, 0, shares);
+        TwoLanes.denseBackward(x2d, dz, w, wGrad, dx);
         // The float pass summed db with the softmax; ND4J's slower dz.sum(0) is left to double precision
         // (docs/performance.md#output-layer-fused-softmax).
         if (db != null) bGrad.assign(Nd4j.create(db, bGrad.shape(), bGrad.ordering()));

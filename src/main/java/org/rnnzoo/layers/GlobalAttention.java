@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.rnnzoo.kernels.TwoLanes;
 
 /**
  * The runtime of {@link GlobalAttentionVertex}: forward and backward written out in batched ND4J
@@ -35,14 +36,24 @@ public class GlobalAttention extends SameDiffGraphVertex {
     }
 
     /** The intermediates the backward pass needs. */
-    /** projectedQueries: general's h_tᵀ W_a {@code [b, T, Hk]}; hidden: additive's tanh layer. */
-    private record Forward(INDArray weights, INDArray projectedQueries, INDArray hidden) {}
+    /** queryRows: q as rows {@code [b·T, Hq]}; projectedQueries: general's h_tᵀ W_a {@code [b, T, Hk]}; hidden: additive's tanh layer. */
+    private record Forward(INDArray weights, INDArray queryRows, INDArray projectedQueries, INDArray hidden) {}
+
+    /**
+     * The last training forward pass and what it read (the very arrays): the backward pass of the same
+     * inputs reuses it instead of computing it again (docs/performance.md, "Sixteenth session").
+     * Consumed by that backward pass; parameters change only after it.
+     */
+    private Forward stored;
+    private INDArray[] storedFor;
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray k = inputs[1];
             Forward f = forward(inputs[0], k, mask(1));
+            stored = training ? f : null;
+            storedFor = training ? new INDArray[]{inputs[0], k, mask(0), mask(1)} : null;
             INDArray context = Nd4j.matmul(k, f.weights().permute(0, 2, 1).dup());
             INDArray queryMask = mask(0);
             if (queryMask != null) Broadcast.mul(context, queryMask.castTo(context.dataType()), context, 0, 2);
@@ -56,7 +67,9 @@ public class GlobalAttention extends SameDiffGraphVertex {
         INDArray dq, dk;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray q = inputs[0], k = inputs[1];
-            Forward f = forward(q, k, mask(1));
+            Forward f = stored != null && sameArrays(storedFor, q, k, mask(0), mask(1)) ? stored : forward(q, k, mask(1));
+            stored = null;
+            storedFor = null;
             INDArray a = f.weights();
             INDArray dc = epsilon.dup();
             INDArray queryMask = mask(0);
@@ -76,9 +89,10 @@ public class GlobalAttention extends SameDiffGraphVertex {
                     long b = u.size(0), t = u.size(1);
                     INDArray du = Nd4j.matmul(de, k.permute(0, 2, 1)).reshape('c', b * t, k.size(1));
                     dk.addi(Nd4j.matmul(u.permute(0, 2, 1), de));
-                    INDArray qRows = q.permute(0, 2, 1).dup('c').reshape('c', b * t, q.size(1));   // [b·T, Hq]
-                    gradTable.get("Wa").assign(qRows.transpose().mmul(du));
-                    dq = du.mmul(paramTable.get("Wa").transpose()).reshape('c', b, t, q.size(1)).permute(0, 2, 1);
+                    // the two products with W_a on two lanes: dW_a = Σ q dU by columns, dq by rows
+                    INDArray dqRows = Nd4j.createUninitialized(du.dataType(), b * t, q.size(1));
+                    TwoLanes.denseBackward(f.queryRows(), du, paramTable.get("Wa"), gradTable.get("Wa"), dqRows);
+                    dq = dqRows.reshape('c', b, t, q.size(1)).permute(0, 2, 1);
                 }
                 case "additive" -> {
                     INDArray h = f.hidden(), v = paramTable.get("v");             // [b, A, T, S], [1, A]
@@ -117,7 +131,12 @@ public class GlobalAttention extends SameDiffGraphVertex {
             case "general" -> {
                 // h_tᵀ W_a for every (example, step) in one product, then against the keys: no permuted copies of the keys
                 long b = qT.size(0), t = qT.size(1);
-                projected = qT.reshape('c', b * t, qT.size(2)).mmul(paramTable.get("Wa")).reshape('c', b, t, k.size(1));
+                INDArray rows = qT.reshape('c', b * t, qT.size(2)), wa = paramTable.get("Wa");
+                projected = Nd4j.createUninitialized(qT.dataType(), b * t, k.size(1));
+                int shares = b * t >= 64 ? TwoLanes.lanes() : 1;
+                INDArray[] in = TwoLanes.rowShares(rows, shares), out = TwoLanes.rowShares(projected, shares);
+                TwoLanes.run((phase, lane) -> Nd4j.gemm(in[lane], wa, out[lane], false, false, 1.0, 0.0), 0, shares);
+                projected = projected.reshape('c', b, t, k.size(1));
                 scores = Nd4j.matmul(projected, k);
             }
             case "additive" -> {
@@ -133,7 +152,12 @@ public class GlobalAttention extends SameDiffGraphVertex {
         if (keyMask != null)   // a padded source position scores −10⁹: weight exactly 0
             Broadcast.add(scores, keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), scores, 0, 2);
         Nd4j.exec(new SoftMax(scores, scores, 2));   // subtracts each row's max first
-        return new Forward(scores, projected, hidden);
+        return new Forward(scores, qT.reshape('c', qT.size(0) * qT.size(1), qT.size(2)), projected, hidden);
+    }
+
+    private static boolean sameArrays(INDArray[] a, INDArray... b) {
+        for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+        return true;
     }
 
     /** The mask of input {@code i}, or null where there is none. */

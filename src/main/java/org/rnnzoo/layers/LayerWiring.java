@@ -16,6 +16,19 @@ import java.util.Collection;
 final class LayerWiring {
     private LayerWiring() {}
 
+    /**
+     * What a DL4J layer Builder leaves unset, so the network's defaults fill it in: for a configuration
+     * made with setters rather than its Builder.
+     */
+    static void leaveDefaultsUnset(org.deeplearning4j.nn.conf.layers.BaseLayer c) {
+        c.setBiasInit(Double.NaN);
+        c.setGainInit(Double.NaN);
+        c.setGradientNormalization(null);
+        c.setGradientNormalizationThreshold(Double.NaN);
+        c.setRegularization(new java.util.ArrayList<>());
+        c.setRegularizationBias(new java.util.ArrayList<>());
+    }
+
     static <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                                     INDArray paramsView, boolean initializeParams, ParamInitializer initializer) {
         layer.setListeners(listeners);

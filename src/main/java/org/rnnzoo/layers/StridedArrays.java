@@ -50,20 +50,31 @@ final class StridedArrays {
             gather(x.dup('c'), steps, out, offset);   // a layout this reading does not expect: ND4J's own copy, then ours
             return;
         }
+        // the span of x's elements and each example's block of out's rows, through bulk copies: element by
+        // element through a ByteBuffer, the bounds checks were a tenth of a seq2seq step's Java samples
+        int lo = (int) x.offset(), span = (int) (last - lo + 1);
         ByteBuffer in = whole.asNio().order(ByteOrder.nativeOrder()), o = out.data().asNio().order(ByteOrder.nativeOrder());
         boolean floats = x.dataType() == DataType.FLOAT;
         int b = (int) shape[0], f = (int) shape[1], t = (int) shape[2], width = (int) out.size(1);
+        float[] fs = floats ? new float[span] : null, fb = floats ? new float[f * t] : null;
+        double[] ds = floats ? null : new double[span], db = floats ? null : new double[f * t];
+        if (floats) in.asFloatBuffer().get(lo, fs, 0, span);
+        else in.asDoubleBuffer().get(lo, ds, 0, span);
         int[] from = new int[t];
         for (int i = 0; i < b; i++) {
             for (int k = 0; k < t; k++) from[k] = steps.at(i, k);
             for (int c = 0; c < f; c++) {
-                long src = x.offset() + i * stride[0] + c * stride[1], dst = out.offset() + ((long) i * width + offset + c) * t;
+                long src = i * stride[0] + c * stride[1];
                 for (int k = 0; k < t; k++) {
                     boolean zero = from[k] < 0;
-                    if (floats) o.putFloat((int) (4 * (dst + k)), zero ? 0f : in.getFloat((int) (4 * (src + from[k] * stride[2]))));
-                    else o.putDouble((int) (8 * (dst + k)), zero ? 0 : in.getDouble((int) (8 * (src + from[k] * stride[2]))));
+                    int at = (int) (src + from[k] * stride[2]);
+                    if (floats) fb[c * t + k] = zero ? 0f : fs[at];
+                    else db[c * t + k] = zero ? 0 : ds[at];
                 }
             }
+            int dst = (int) (out.offset() + ((long) i * width + offset) * t);
+            if (floats) o.asFloatBuffer().put(dst, fb, 0, f * t);
+            else o.asDoubleBuffer().put(dst, db, 0, f * t);
         }
     }
 }

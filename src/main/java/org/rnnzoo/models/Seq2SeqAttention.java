@@ -1,13 +1,10 @@
 package org.rnnzoo.models;
 
-import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.rnnzoo.layers.FastMergeVertex;
 import org.rnnzoo.layers.GlobalAttentionVertex;
+import org.rnnzoo.layers.SequenceDense;
 
 
 /**
@@ -50,14 +47,11 @@ public final class Seq2SeqAttention {
         String context = g.vertex(ATTENTION, new GlobalAttentionVertex(card.getString("score"), g.width(decoded), keys,
                 card.getInt("attention")), keys, decoded, encoded);
         String joined = g.vertex("context_and_state", new FastMergeVertex(), keys + g.width(decoded), context, decoded);
-        // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step,
-        // as DL4J's RNN ↔ feed-forward preprocessor pair: TimeDistributed(Dense) reorders the target mask
-        // against its rows (a padded batch zeroed real steps), and fails on a [1, 1] mask (the decoders
-        // run a lone example as two identical rows)
-        String attentional = g.layer("attentional", new DenseLayer.Builder().nIn(keys + g.width(decoded)).nOut(hidden)
-                .activation(Activation.TANH).build(), joined);
-        g.dl4j().inputPreProcessor(attentional, new RnnToFeedForwardPreProcessor(RNNFormat.NCW));
-        g.dl4j().inputPreProcessor(Seq2Seq.OUTPUT, new FeedForwardToRnnPreProcessor(RNNFormat.NCW));
+        // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step.
+        // SequenceDense is DL4J's dense layer between the RNN <-> feed-forward preprocessor pair, without their
+        // permuted copies (docs/performance.md, "Sixteenth session"); DL4J's TimeDistributed(Dense) reorders
+        // the target mask against its rows (a padded batch zeroed real steps) and fails on a [1, 1] mask
+        String attentional = g.layer("attentional", SequenceDense.create(keys + g.width(decoded), hidden, Activation.TANH), joined);
 
         g.layer(Seq2Seq.OUTPUT, LanguageModelGraph.outputLayer(card.getString("output"), hidden, targetVocab,
                 card.getDouble("dropout")), attentional);

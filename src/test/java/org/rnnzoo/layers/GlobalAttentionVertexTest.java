@@ -78,6 +78,28 @@ class GlobalAttentionVertexTest {
         gradientCheck(score, HQ + 2);
     }
 
+    /** 20 examples × 4 steps: the products with W_a split over two lanes (64 rows or more), W_a's gradient row-major. */
+    @org.junit.jupiter.api.Test
+    void gradientsMatchFiniteDifferencesOnABatchSplitOverTwoLanes() {
+        int b = 20;
+        ComputationGraph net = net("general");
+        Nd4j.getRandom().setSeed(9);
+        INDArray q = Nd4j.rand(DataType.DOUBLE, b, HQ, T).subi(0.5).muli(2), k = Nd4j.rand(DataType.DOUBLE, b, HK, S).subi(0.5).muli(2);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, b, CLASSES, T);
+        int[] targetLengths = new int[b], sourceLengths = new int[b];
+        for (int i = 0; i < b; i++) {
+            targetLengths[i] = 1 + i % T;
+            sourceLengths[i] = 1 + (3 * i) % S;
+            for (int t = 0; t < T; t++) labels.putScalar(i, (i + t) % CLASSES, t, 1);
+        }
+        INDArray targetMask = mask(targetLengths, T);
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[]{q, k}).labels(new INDArray[]{labels})
+                .inputMask(new INDArray[]{targetMask, mask(sourceLengths, S)}).labelMask(new INDArray[]{targetMask})
+                .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
+        assertTrue(ok, "gradient check failed");
+    }
+
     private static void gradientCheck(String score, int hk) {
         ComputationGraph net = net(score, hk);
         INDArray[] x = batch(hk);

@@ -1,0 +1,103 @@
+package org.rnnzoo.layers;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.models.ModelRegistry;
+import org.rnnzoo.models.Seq2Seq;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * FastLstm runs each example of a masked batch only up to its length: on an attention seq2seq graph
+ * with a bidirectional encoder and padded sources and targets, the loss, every gradient and the
+ * probabilities of the real target steps are those of the pass that runs every padded step; what
+ * changes is each direction's and the decoder's output past each length, now zero.
+ */
+class FastLstmPaddingTest {
+    private static final int B = 5, S = 7, T = 6, SOURCE_VOCAB = 10, TARGET_VOCAB = 12;
+    private static final int[] SOURCE_LENGTHS = {7, 3, 5, 1, 4}, TARGET_LENGTHS = {6, 2, 4, 3, 1};
+
+    private static ComputationGraph net(String combine) {
+        return ModelRegistry.build(ModelRegistry.card("seq2seq-attention").withAll(List.of("encoder=bi", "combine=" + combine,
+                "hidden=8", "embedding=6", "score=general", "seed=5")), Map.of("source", SOURCE_VOCAB, "target", TARGET_VOCAB));
+    }
+
+    private static INDArray mask(int[] lengths, int t) {
+        INDArray m = Nd4j.zeros(DataType.FLOAT, lengths.length, t);
+        for (int b = 0; b < lengths.length; b++) for (int k = 0; k < lengths[b]; k++) m.putScalar(b, k, 1);
+        return m;
+    }
+
+    /** source ids, target input ids, target ids; padding holds ids too (garbage a mask must hide). */
+    private static INDArray[] batch() {
+        INDArray src = Nd4j.create(DataType.FLOAT, B, S), in = Nd4j.create(DataType.FLOAT, B, 1, T), out = Nd4j.create(DataType.FLOAT, B, 1, T);
+        for (int b = 0; b < B; b++) {
+            for (int s = 0; s < S; s++) src.putScalar(b, s, (3 * b + 5 * s + 1) % SOURCE_VOCAB);
+            for (int t = 0; t < T; t++) {
+                in.putScalar(new int[]{b, 0, t}, (2 * b + 3 * t + 1) % TARGET_VOCAB);
+                out.putScalar(new int[]{b, 0, t}, (5 * b + t + 2) % TARGET_VOCAB);
+            }
+        }
+        return new INDArray[]{src, in, out};
+    }
+
+    /** score, gradient, output probabilities, the two encoder directions' and the decoder's outputs. */
+    private static INDArray[] pass(ComputationGraph net, boolean skip) {
+        boolean before = FastLstmLayer.skipPadding;
+        FastLstmLayer.skipPadding = skip;
+        try {
+            INDArray[] d = batch();
+            INDArray[] masks = {mask(SOURCE_LENGTHS, S), mask(TARGET_LENGTHS, T)};
+            net.clear();
+            net.setInputs(d[0], d[1]);
+            net.setLabels(d[2]);
+            net.setLayerMaskArrays(masks, new INDArray[]{masks[1]});
+            net.computeGradientAndScore();
+            INDArray score = Nd4j.scalar(net.score()), gradient = net.gradient().gradient().dup();
+            net.clear();
+            net.setLayerMaskArrays(masks, new INDArray[]{masks[1]});
+            Map<String, INDArray> acts = net.feedForward(new INDArray[]{d[0], d[1]}, false, false);
+            INDArray[] out = {score, gradient, acts.get(Seq2Seq.OUTPUT).dup(), acts.get("fwd0").dup(), acts.get("bwd0").dup(), acts.get("dec0").dup()};
+            net.clear();
+            return out;
+        } finally {
+            FastLstmLayer.skipPadding = before;
+        }
+    }
+
+    @ParameterizedTest(name = "combine={0}")
+    @ValueSource(strings = {"sum", "concat"})
+    void skippingThePaddingChangesNoLossGradientOrRealPrediction(String combine) {
+        ComputationGraph net = net(combine);
+        INDArray[] every = pass(net, false), skipped = pass(net, true);
+        assertEquals(every[0].getDouble(0), skipped[0].getDouble(0), 1e-6 * Math.abs(every[0].getDouble(0)), "loss");
+        assertTrue(every[1].amaxNumber().doubleValue() > 0);
+        assertTrue(every[1].equalsWithEps(skipped[1], 1e-6), "gradients differ, max |Δ| " + every[1].sub(skipped[1]).amaxNumber());
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < TARGET_LENGTHS[b]; t++)
+                for (int v = 0; v < TARGET_VOCAB; v++)
+                    assertEquals(every[2].getDouble(b, v, t), skipped[2].getDouble(b, v, t), 1e-6, "p at example " + b + ", step " + t);
+        // the skipped steps: zero now, the LSTM run over the padding before
+        for (int layer = 3; layer <= 5; layer++) {
+            int[] lengths = layer < 5 ? SOURCE_LENGTHS : TARGET_LENGTHS;
+            boolean paddingWasNonZero = false;
+            for (int b = 0; b < B; b++)
+                for (int t = lengths[b]; t < (layer < 5 ? S : T); t++)
+                    for (int j = 0; j < 8; j++) {
+                        assertEquals(0.0, skipped[layer].getDouble(b, j, t), 0.0);
+                        paddingWasNonZero |= every[layer].getDouble(b, j, t) != 0;
+                    }
+            assertTrue(paddingWasNonZero, "the padding was run without skipping");
+            assertFalse(skipped[layer].equals(every[layer]));
+        }
+    }
+}
