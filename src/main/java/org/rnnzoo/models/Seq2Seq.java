@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.rnnzoo.layers.FastEmbedding;
 import org.rnnzoo.layers.FastMergeVertex;
+import org.rnnzoo.common.ZooException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class Seq2Seq {
 
     public static ComputationGraph build(ModelCard card, int sourceVocab, int targetVocab) {
         ZooGraph g = ZooGraph.start(card, inputs());
-        Ends ends = encoderDecoder(g, card, sourceVocab, targetVocab);
+        Ends ends = encoderDecoder(g, card, sourceVocab, targetVocab, false);
         g.layer(OUTPUT, LanguageModelGraph.outputLayer(card.getString("output"), g.width(ends.decoded()), targetVocab,
                 card.getDouble("dropout")), ends.decoded());
         return g.build(OUTPUT);
@@ -51,21 +52,57 @@ public final class Seq2Seq {
      * vertex on the two ends).
      */
     static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab) {
+        return encoderDecoder(g, card, sourceVocab, targetVocab, true);
+    }
+
+    /** As above; {@code attended} false leaves out encoder states only attention would read (Ends.encoded null then). */
+    private static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab, boolean attended) {
         int emb = card.getInt("embedding");
-        String source = g.layer("src_embed", FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW), SOURCE);
-        String encoded = switch (card.getString("encoder")) {
-            case "uni" -> LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
+        String source = g.layer("src_embed", ZooGraph.embeddingInit(card, FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW)), SOURCE);
+        String encoded, thought;
+        switch (card.getString("encoder")) {
+            case "uni" -> {
+                encoded = LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
+                // the bottleneck: the encoder's state at each source's own last step (through the source mask) ...
+                thought = g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+            }
             // both directions, each reversed within its own length (Yao & Zweig 2015's G2P encoder is bidirectional)
-            case "bi" -> BidirectionalEncoder.add(g, card, source, SOURCE);
-            default -> throw new org.rnnzoo.common.ZooException("bad value for encoder: '" + card.getString("encoder") + "' (expected uni or bi)");
-        };
-        // the bottleneck: the encoder's state at each source's own last step (through the source mask; with a
-        // bi encoder its forward half has read the whole source) ...
-        String thought = g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+            case "bi" -> {
+                BidirectionalEncoder.Directions d = BidirectionalEncoder.directions(g, card, source, SOURCE);
+                boolean ends = readsEnds(card);
+                encoded = attended || !ends ? BidirectionalEncoder.states(g, card, d, SOURCE) : null;
+                thought = ends ? endsThought(g, card, d) : g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+            }
+            default -> throw new ZooException("bad value for encoder: '" + card.getString("encoder") + "' (expected uni or bi)");
+        }
         // ... repeated along the decoder's time axis and read beside each previous target token
         String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);
-        String previous = g.layer("tgt_embed", FastEmbedding.create(targetVocab, emb, RNNFormat.NCW), TARGET_IN);
+        String previous = g.layer("tgt_embed", ZooGraph.embeddingInit(card, FastEmbedding.create(targetVocab, emb, RNNFormat.NCW)), TARGET_IN);
         String decoderIn = g.vertex("dec_in", new FastMergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
         return new Ends(encoded, LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn));
+    }
+
+    /**
+     * Which summary of the source a bi encoder hands the decoder ({@code thought}). {@code ends}:
+     * each direction's state after it has read the whole source, joined by the card's
+     * {@code combine} — the forward stack's at the last real step and the backward stack's at the
+     * first word (its own last step, before it is reversed back), as a PyTorch bidirectional LSTM's
+     * final states {@code h_n} are. {@code last}: the combined states at the last real step, whose
+     * backward half has read only the last word; the first wiring, kept for ablation, and what a
+     * card without the key (an older checkpoint's) means.
+     */
+    private static boolean readsEnds(ModelCard card) {
+        String rule = card.has("thought") ? card.getString("thought") : "last";
+        return switch (rule) {
+            case "ends" -> true;
+            case "last" -> false;
+            default -> throw new ZooException("bad value for thought: '" + rule + "' (expected ends or last)");
+        };
+    }
+
+    private static String endsThought(ZooGraph g, ModelCard card, BidirectionalEncoder.Directions d) {
+        String f = g.vertex("forward_last", new LastTimeStepVertex(SOURCE), g.width(d.forward()), d.forward());
+        String b = g.vertex("backward_last", new LastTimeStepVertex(SOURCE), g.width(d.backward()), d.backward());
+        return BidirectionalEncoder.combine(g, card, "thought", f, b);
     }
 }
