@@ -8,8 +8,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnzoo.Zoo;
 import org.rnnzoo.common.ZooException;
+import org.rnnzoo.data.Vocabulary;
+import org.rnnzoo.decode.BeamSearchDecoder;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -72,6 +80,28 @@ class Seq2SeqThoughtTest {
             assertTrue(thought.get(NDArrayIndex.point(b), NDArrayIndex.all())
                     .equalsWithEps(states.get(NDArrayIndex.point(b), NDArrayIndex.all(), NDArrayIndex.point(LENGTHS[b] - 1)), 1e-6), "row " + b);
         assertTrue(backwardHalf(thought, 0).equalsWithEps(backwardHalf(thought, 1), 1e-6), "the backward half read only the last letter");
+    }
+
+    @Test
+    void stepwiseDecodingWithTheEndsSummaryScoresWhatTheWholeGraphScores(@TempDir Path tmp) {
+        // the step graph reads the encoder at its cut vertices: with forward_last / backward_last in place of the
+        // combined states, a beam's accumulated log P must still be the teacher-forced graph's (about 40 steps of training)
+        ModelCard card = ModelRegistry.card("seq2seq").withAll(List.of("encoder=bi", "combine=sum", "thought=ends", "examples=700",
+                "epochs=2", "hidden=16", "embedding=8", "max_length=6"));
+        Zoo.TrainedModel m = Zoo.train(card, tmp.resolve("run"), new PrintStream(new ByteArrayOutputStream()));
+        Vocabulary source = m.vocabularies().vocabulary("source");
+        List<int[]> sources = new ArrayList<>();
+        for (String word : List.of("abc", "fedcb", "ghij", "ba", "ponmlk"))
+            sources.add(word.chars().map(ch -> source.id(String.valueOf((char) ch))).toArray());
+        int finished = 0;
+        List<BeamSearchDecoder.Hypothesis> batched = BeamSearchDecoder.search(m.net(), sources, 3, 0.0, 12, 64);
+        for (int i = 0; i < sources.size(); i++) {
+            BeamSearchDecoder.Hypothesis h = batched.get(i);
+            if (!h.finished()) continue;
+            finished++;
+            assertEquals(BeamSearchDecoder.logProbability(m.net(), sources.get(i), h.tokens()), h.logProbability(), 1e-3, "source " + i);
+        }
+        assertTrue(finished > 0, "no hypothesis finished");
     }
 
     @Test
