@@ -13,10 +13,10 @@ import java.util.Map;
 
 /**
  * Encoder–decoder without attention (Sutskever, Vinyals &amp; Le 2014; Cho et al. 2014), the
- * lecture's bottleneck baseline: an encoder reads the source; its last real state, one fixed-size
- * vector, is all the decoder learns about the source — here it is fed to the decoder at every
- * step beside the previous target token (Cho et al.'s conditioning, as DL4J's own seq2seq example
- * wires it). The decoder is a conditional language model trained with teacher forcing.
+ * lecture's bottleneck baseline: an encoder reads the source; its final state (a bi encoder's:
+ * see {@code thought} below), one fixed-size vector, is all the decoder learns about the source —
+ * here it is fed to the decoder at every step beside the previous target token (Cho et al.'s
+ * conditioning, as DL4J's own seq2seq example wires it). The decoder is a conditional language model trained with teacher forcing.
  *
  * <p>Inputs: {@value #SOURCE} ids {@code [batch, S]} and {@value #TARGET_IN} — the target shifted
  * right, {@code <s> y1 … yn} — {@code [batch, T]}, each with its mask; output {@value #OUTPUT}:
@@ -48,14 +48,18 @@ public final class Seq2Seq {
 
     /**
      * Embeddings, the encoder stack, and the decoder stack reading each previous target token beside
-     * the encoder's last state: the part every encoder–decoder of the zoo shares (attention adds its
+     * the encoder's final state: the part every encoder–decoder of the zoo shares (attention adds its
      * vertex on the two ends).
      */
     static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab) {
         return encoderDecoder(g, card, sourceVocab, targetVocab, true);
     }
 
-    /** As above; {@code attended} false leaves out encoder states only attention would read (Ends.encoded null then). */
+    /**
+     * As above; {@code attended} false: a bi encoder summed up by {@code thought: ends} builds no
+     * combined states, which nothing would read (DL4J refuses a disconnected vertex), and
+     * {@code Ends.encoded} is null.
+     */
     private static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab, boolean attended) {
         int emb = card.getInt("embedding");
         String source = g.layer("src_embed", ZooGraph.embeddingInit(card, FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW)), SOURCE);
