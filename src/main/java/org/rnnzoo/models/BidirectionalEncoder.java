@@ -39,7 +39,11 @@ public final class BidirectionalEncoder {
      * {@code dropout}, {@code combine}.
      */
     public static String add(ZooGraph g, ModelCard card, String embedded, String input) {
-        Directions d = directions(g, card, embedded, input);
+        return states(g, card, directions(g, card, embedded, input), input);
+    }
+
+    /** The two stacks' states combined per position, as {@link #add} returns them. */
+    public static String states(ZooGraph g, ModelCard card, Directions d, String input) {
         // reversed back within each length, so position t holds word t's state read from the right
         String backInOrder = g.vertex("reverse_out", new ReverseWithinLengthVertex(input), g.width(d.backward()), d.backward());
         return combine(g, card, "states", d.forward(), backInOrder);

@@ -6,16 +6,17 @@ import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.rnnzoo.layers.FastEmbedding;
 import org.rnnzoo.layers.FastMergeVertex;
+import org.rnnzoo.common.ZooException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Encoder–decoder without attention (Sutskever, Vinyals &amp; Le 2014; Cho et al. 2014), the
- * lecture's bottleneck baseline: an encoder reads the source; its last real state, one fixed-size
- * vector, is all the decoder learns about the source — here it is fed to the decoder at every
- * step beside the previous target token (Cho et al.'s conditioning, as DL4J's own seq2seq example
- * wires it). The decoder is a conditional language model trained with teacher forcing.
+ * lecture's bottleneck baseline: an encoder reads the source; its final state (a bi encoder's:
+ * see {@code thought} below), one fixed-size vector, is all the decoder learns about the source —
+ * here it is fed to the decoder at every step beside the previous target token (Cho et al.'s
+ * conditioning, as DL4J's own seq2seq example wires it). The decoder is a conditional language model trained with teacher forcing.
  *
  * <p>Inputs: {@value #SOURCE} ids {@code [batch, S]} and {@value #TARGET_IN} — the target shifted
  * right, {@code <s> y1 … yn} — {@code [batch, T]}, each with its mask; output {@value #OUTPUT}:
@@ -28,7 +29,7 @@ public final class Seq2Seq {
 
     public static ComputationGraph build(ModelCard card, int sourceVocab, int targetVocab) {
         ZooGraph g = ZooGraph.start(card, inputs());
-        Ends ends = encoderDecoder(g, card, sourceVocab, targetVocab);
+        Ends ends = encoderDecoder(g, card, sourceVocab, targetVocab, false);
         g.layer(OUTPUT, LanguageModelGraph.outputLayer(card.getString("output"), g.width(ends.decoded()), targetVocab,
                 card.getDouble("dropout")), ends.decoded());
         return g.build(OUTPUT);
@@ -47,25 +48,65 @@ public final class Seq2Seq {
 
     /**
      * Embeddings, the encoder stack, and the decoder stack reading each previous target token beside
-     * the encoder's last state: the part every encoder–decoder of the zoo shares (attention adds its
+     * the encoder's final state: the part every encoder–decoder of the zoo shares (attention adds its
      * vertex on the two ends).
      */
     static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab) {
+        return encoderDecoder(g, card, sourceVocab, targetVocab, true);
+    }
+
+    /**
+     * As above; {@code attended} false: a bi encoder summed up by {@code thought: ends} builds no
+     * combined states, which nothing would read (DL4J refuses a disconnected vertex), and
+     * {@code Ends.encoded} is null.
+     */
+    private static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab, boolean attended) {
         int emb = card.getInt("embedding");
-        String source = g.layer("src_embed", FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW), SOURCE);
-        String encoded = switch (card.getString("encoder")) {
-            case "uni" -> LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
+        String source = g.layer("src_embed", ZooGraph.embeddingInit(card, FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW)), SOURCE);
+        String encoded, thought;
+        switch (card.getString("encoder")) {
+            case "uni" -> {
+                encoded = LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
+                // the bottleneck: the encoder's state at each source's own last step (through the source mask) ...
+                thought = g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+            }
             // both directions, each reversed within its own length (Yao & Zweig 2015's G2P encoder is bidirectional)
-            case "bi" -> BidirectionalEncoder.add(g, card, source, SOURCE);
-            default -> throw new org.rnnzoo.common.ZooException("bad value for encoder: '" + card.getString("encoder") + "' (expected uni or bi)");
-        };
-        // the bottleneck: the encoder's state at each source's own last step (through the source mask; with a
-        // bi encoder its forward half has read the whole source) ...
-        String thought = g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+            case "bi" -> {
+                BidirectionalEncoder.Directions d = BidirectionalEncoder.directions(g, card, source, SOURCE);
+                boolean ends = readsEnds(card);
+                encoded = attended || !ends ? BidirectionalEncoder.states(g, card, d, SOURCE) : null;
+                thought = ends ? endsThought(g, card, d) : g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+            }
+            default -> throw new ZooException("bad value for encoder: '" + card.getString("encoder") + "' (expected uni or bi)");
+        }
         // ... repeated along the decoder's time axis and read beside each previous target token
         String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);
-        String previous = g.layer("tgt_embed", FastEmbedding.create(targetVocab, emb, RNNFormat.NCW), TARGET_IN);
+        String previous = g.layer("tgt_embed", ZooGraph.embeddingInit(card, FastEmbedding.create(targetVocab, emb, RNNFormat.NCW)), TARGET_IN);
         String decoderIn = g.vertex("dec_in", new FastMergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
         return new Ends(encoded, LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn));
+    }
+
+    /**
+     * Which summary of the source a bi encoder hands the decoder ({@code thought}). {@code ends}:
+     * each direction's state after it has read the whole source, joined by the card's
+     * {@code combine} — the forward stack's at the last real step and the backward stack's at the
+     * first word (its own last step, before it is reversed back), as a PyTorch bidirectional LSTM's
+     * final states {@code h_n} are. {@code last}: the combined states at the last real step, whose
+     * backward half has read only the last word; the first wiring, kept for ablation, and what a
+     * card without the key (an older checkpoint's) means.
+     */
+    private static boolean readsEnds(ModelCard card) {
+        String rule = card.has("thought") ? card.getString("thought") : "last";
+        return switch (rule) {
+            case "ends" -> true;
+            case "last" -> false;
+            default -> throw new ZooException("bad value for thought: '" + rule + "' (expected ends or last)");
+        };
+    }
+
+    private static String endsThought(ZooGraph g, ModelCard card, BidirectionalEncoder.Directions d) {
+        String f = g.vertex("forward_last", new LastTimeStepVertex(SOURCE), g.width(d.forward()), d.forward());
+        String b = g.vertex("backward_last", new LastTimeStepVertex(SOURCE), g.width(d.backward()), d.backward());
+        return BidirectionalEncoder.combine(g, card, "thought", f, b);
     }
 }

@@ -3,12 +3,15 @@ package org.rnnzoo.models;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -96,6 +99,21 @@ public final class ZooGraph {
         ComputationGraph net = new ComputationGraph(builder.build());
         net.init();
         return net;
+    }
+
+    /**
+     * The card's {@code embedding_init} on an embedding layer: {@code uniform}, the graph's
+     * ±{@code init_scale} (also for a card without the key), or {@code normal}, N(0, 1) as
+     * PyTorch's {@code nn.Embedding} initialises.
+     */
+    static <L extends BaseLayer> L embeddingInit(ModelCard card, L embedding) {
+        String init = card.has("embedding_init") ? card.getString("embedding_init") : "uniform";
+        switch (init) {
+            case "uniform" -> { }   // left unset: the graph's weightInit fills it in
+            case "normal" -> embedding.setWeightInitFn(new WeightInitDistribution(new NormalDistribution(0, 1)));
+            default -> throw new ZooException("bad value for embedding_init: '" + init + "' (expected uniform or normal)");
+        }
+        return embedding;
     }
 
     static IUpdater updater(ModelCard card) {

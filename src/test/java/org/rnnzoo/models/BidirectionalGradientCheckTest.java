@@ -15,8 +15,9 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The bidirectional graphs (two stacks, the mask-aware reversals, concat / sum, the pooling heads)
- * have correct gradients on a padded, masked batch: analytic = finite differences, double precision.
+ * The bidirectional graphs (two stacks, the mask-aware reversals, concat / sum, the pooling heads,
+ * the seq2seq encoders' summaries) have correct gradients on a padded, masked batch: analytic =
+ * finite differences, double precision.
  */
 @org.junit.jupiter.api.extension.ExtendWith(org.rnnzoo.DoublePrecision.class)
 class BidirectionalGradientCheckTest {
@@ -25,7 +26,7 @@ class BidirectionalGradientCheckTest {
     private static ComputationGraph doubleNet(String model, String... overrides) {
         ModelCard card = ModelRegistry.card(model).withAll(List.of(overrides)).withAll(List.of(
                 "embedding=3", "hidden=4", "init_scale=0.5", "dropout=0", "optimizer=sgd", "lr=1.0"));
-        ComputationGraph net = ModelRegistry.build(card, Map.of("tokens", VOCAB, "labels", CLASSES));
+        ComputationGraph net = ModelRegistry.build(card, Map.of("tokens", VOCAB, "labels", CLASSES, "source", VOCAB, "target", VOCAB));
         ComputationGraph dbl = net.convertDataType(DataType.DOUBLE);
         dbl.getConfiguration().setDataType(DataType.DOUBLE);
         Nd4j.getRandom().setSeed(3);   // non-zero biases: padding read by mistake would change the loss
@@ -46,9 +47,13 @@ class BidirectionalGradientCheckTest {
     }
 
     private static boolean check(ComputationGraph net, INDArray ids, INDArray labels, INDArray inputMask, INDArray labelMask) {
+        return check(net, new INDArray[]{ids}, labels, new INDArray[]{inputMask}, labelMask);
+    }
+
+    private static boolean check(ComputationGraph net, INDArray[] inputs, INDArray labels, INDArray[] inputMasks, INDArray labelMask) {
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                .inputs(new INDArray[]{ids}).labels(new INDArray[]{labels})
-                .inputMask(new INDArray[]{inputMask}).labelMask(labelMask == null ? null : new INDArray[]{labelMask})
+                .inputs(inputs).labels(new INDArray[]{labels})
+                .inputMask(inputMasks).labelMask(labelMask == null ? null : new INDArray[]{labelMask})
                 .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
     }
 
@@ -71,5 +76,26 @@ class BidirectionalGradientCheckTest {
         for (int b = 0; b < B; b++)
             for (int t = 0; t < x[0].size(1); t++) tags.putScalar(b, 0, t, (b + t) % CLASSES);
         assertTrue(check(net, x[0], tags, x[1], x[1]), "gradient check failed");
+    }
+
+    // thought=ends reads the forward stack at each source's last real step and the backward stack at its first
+    // word (the backward stack's own last step): both through the source mask, over sources of lengths 1-5
+    @ParameterizedTest(name = "{0} encoder=bi combine={1} thought=ends")
+    @CsvSource({"seq2seq,concat", "seq2seq-attention,sum"})
+    void seq2seqGradientsMatchFiniteDifferencesOnAMaskedBatch(String model, String combine) {
+        ComputationGraph net = doubleNet(model, "encoder=bi", "combine=" + combine, "thought=ends");
+        INDArray[] source = idsAndMask();
+        int[] targetLengths = {2, 4, 1, 3, 2};
+        int t = 4;
+        INDArray previous = Nd4j.zeros(DataType.DOUBLE, B, 1, t), next = Nd4j.zeros(DataType.DOUBLE, B, 1, t),
+                targetMask = Nd4j.zeros(DataType.DOUBLE, B, t);
+        for (int b = 0; b < B; b++)
+            for (int s = 0; s < targetLengths[b]; s++) {
+                previous.putScalar(b, 0, s, 1 + (b + s) % (VOCAB - 1));
+                next.putScalar(b, 0, s, 1 + (b + 2 * s) % (VOCAB - 1));
+                targetMask.putScalar(b, s, 1);
+            }
+        assertTrue(check(net, new INDArray[]{source[0], previous}, next, new INDArray[]{source[1], targetMask}, targetMask),
+                "gradient check failed");
     }
 }
