@@ -30,6 +30,9 @@ public final class Switches {
     /** {@code rnnzoo.sampleProposals=false}: unfiltered sampling draws from the float softmax, not from byte proposals. */
     public static final boolean SAMPLE_PROPOSALS = !"false".equals(System.getProperty("rnnzoo.sampleProposals"));
 
+    /** {@code rnnzoo.fastAdd=false}: residual adds take DL4J's ElementWiseVertex path instead of FastAddVertex's time-major Java sum. */
+    public static final boolean FAST_ADD = !"false".equals(System.getProperty("rnnzoo.fastAdd"));
+
     /** {@code rnnzoo.fusedSgd=false}: DL4J's own SGD updater and step instead of the fused two-lane pass. */
     public static final boolean FUSED_SGD = Boolean.parseBoolean(System.getProperty("rnnzoo.fusedSgd", "true"));
 

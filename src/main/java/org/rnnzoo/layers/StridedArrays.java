@@ -42,18 +42,15 @@ final class StridedArrays {
     static void gather(INDArray x, Steps steps, INDArray out, long offset) {
         if (!supports(x.dataType()) || out.dataType() != x.dataType() || out.ordering() != 'c' || out.isView())
             throw new IllegalArgumentException("gather: " + x.dataType() + " into " + out.dataType() + " (" + out.ordering() + ")");
-        DataBuffer whole = x.data().originalDataBuffer() != null ? x.data().originalDataBuffer() : x.data();
-        long[] shape = x.shape(), stride = x.stride();
-        long last = x.offset();
-        for (int d = 0; d < 3; d++) last += (shape[d] - 1) * Math.max(0, stride[d]);
-        if (x.offset() < 0 || last >= whole.length() || Math.min(stride[0], Math.min(stride[1], stride[2])) < 0) {
+        if (!readable(x)) {
             gather(x.dup('c'), steps, out, offset);   // a layout this reading does not expect: ND4J's own copy, then ours
             return;
         }
         // the span of x's elements and each example's block of out's rows, through bulk copies: element by
         // element through a ByteBuffer, the bounds checks were a tenth of a seq2seq step's Java samples
-        int lo = (int) x.offset(), span = (int) (last - lo + 1);
-        ByteBuffer in = whole.asNio().order(ByteOrder.nativeOrder()), o = out.data().asNio().order(ByteOrder.nativeOrder());
+        long[] shape = x.shape(), stride = x.stride();
+        int lo = (int) x.offset(), span = (int) (last(x) - lo + 1);
+        ByteBuffer in = whole(x).asNio().order(ByteOrder.nativeOrder()), o = out.data().asNio().order(ByteOrder.nativeOrder());
         boolean floats = x.dataType() == DataType.FLOAT;
         int b = (int) shape[0], f = (int) shape[1], t = (int) shape[2], width = (int) out.size(1);
         float[] fs = floats ? new float[span] : null, fb = floats ? new float[f * t] : null;
@@ -76,5 +73,60 @@ final class StridedArrays {
             if (floats) o.asFloatBuffer().put(dst, fb, 0, f * t);
             else o.asDoubleBuffer().put(dst, db, 0, f * t);
         }
+    }
+
+    /**
+     * {@code out[k, i, c] = Σ_x x[i, c, k]}: the sum of rank-3 {@code [b, C, T]} arrays of any strides,
+     * written time-major into {@code out}, a c-ordered {@code [T, b, C]} array of their type.
+     */
+    static void sumTimeMajor(INDArray[] xs, INDArray out) {
+        long[] shape = xs[0].shape();
+        int b = (int) shape[0], f = (int) shape[1], t = (int) shape[2], n = b * f * t;
+        if (out.ordering() != 'c' || out.length() != n || out.dataType() != xs[0].dataType() || !supports(out.dataType()))
+            throw new IllegalArgumentException("sumTimeMajor: " + xs[0].dataType() + " into " + out.dataType() + " (" + out.ordering() + ")");
+        boolean floats = out.dataType() == DataType.FLOAT;
+        float[] fa = floats ? new float[n] : null;
+        double[] da = floats ? null : new double[n];
+        for (INDArray x : xs) {
+            if (!readable(x)) x = x.dup('c');   // a layout this reading does not expect: ND4J's own copy first
+            DataBuffer whole = whole(x);
+            long[] stride = x.stride();
+            int lo = (int) x.offset(), span = (int) (last(x) - lo + 1);
+            ByteBuffer in = whole.asNio().order(ByteOrder.nativeOrder());
+            float[] fs = floats ? new float[span] : null;
+            double[] ds = floats ? null : new double[span];
+            if (floats) in.asFloatBuffer().get(lo, fs, 0, span);
+            else in.asDoubleBuffer().get(lo, ds, 0, span);
+            for (int k = 0, o = 0; k < t; k++)
+                for (int i = 0; i < b; i++) {
+                    long src = k * stride[2] + i * stride[0];
+                    for (int c = 0; c < f; c++, o++) {
+                        int at = (int) (src + c * stride[1]);
+                        if (floats) fa[o] += fs[at];
+                        else da[o] += ds[at];
+                    }
+                }
+        }
+        ByteBuffer o = whole(out).asNio().order(ByteOrder.nativeOrder());
+        if (floats) o.asFloatBuffer().put((int) out.offset(), fa, 0, n);
+        else o.asDoubleBuffer().put((int) out.offset(), da, 0, n);
+    }
+
+    /** The buffer that {@code x.offset()} counts from. */
+    private static DataBuffer whole(INDArray x) {
+        return x.data().originalDataBuffer() != null ? x.data().originalDataBuffer() : x.data();
+    }
+
+    /** The index of x's last element in {@link #whole}. */
+    private static long last(INDArray x) {
+        long last = x.offset();
+        for (int d = 0; d < x.rank(); d++) last += (x.size(d) - 1) * Math.max(0, x.stride(d));
+        return last;
+    }
+
+    /** Whether x's elements can be read from one span of {@link #whole} with its strides. */
+    private static boolean readable(INDArray x) {
+        long[] stride = x.stride();
+        return x.offset() >= 0 && last(x) < whole(x).length() && Math.min(stride[0], Math.min(stride[1], stride[2])) >= 0;
     }
 }

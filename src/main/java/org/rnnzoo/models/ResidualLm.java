@@ -1,8 +1,8 @@
 package org.rnnzoo.models;
 
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rnnzoo.layers.FastAddVertex;
 
 import java.util.function.BiFunction;
 
@@ -28,9 +28,10 @@ public final class ResidualLm {
             for (int i = 0; i < depth; i++) {
                 String h = LanguageModelGraph.recurrentLayer(g, "rnn" + i, cell, hidden, dropout, x);
                 // He et al. 2016, "Deep Residual Learning", eq. (1) y = F(x) + x; eq. (2): a learned
-                // projection W_s·x only where the widths differ (here: embedding → first layer)
+                // projection W_s·x only where the widths differ (here: embedding → first layer). DL4J's
+                // ElementWiseVertex(Add) with the sum kept time-major, as the next layer reads it (FastAddVertexTest)
                 String shortcut = LanguageModelGraph.matchWidth(g, "proj" + i, x, hidden);
-                x = g.vertex("res" + i, new ElementWiseVertex(ElementWiseVertex.Op.Add), hidden, h, shortcut);
+                x = g.vertex("res" + i, new FastAddVertex(), hidden, h, shortcut);
             }
             return x;
         };

@@ -1,6 +1,5 @@
 package org.rnnzoo.layers;
 
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -69,10 +68,7 @@ class HighwayGateVertexTest {
         INDArray mask = Nd4j.ones(DataType.DOUBLE, B, steps);   // right padding: lengths steps, steps − 2, 1, steps
         mask.get(NDArrayIndex.point(1), NDArrayIndex.interval(steps - 2, steps)).assign(0);
         mask.get(NDArrayIndex.point(2), NDArrayIndex.interval(1, steps)).assign(0);
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                .inputs(new INDArray[]{in}).labels(new INDArray[]{labels})
-                .inputMask(new INDArray[]{mask}).labelMask(new INDArray[]{mask})
-                .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
+        boolean ok = RecurrentFixtures.gradientsMatchFiniteDifferences(net, in, labels, mask);
         assertTrue(ok, "gradient check failed: inputWidth=" + inputWidth + " steps=" + steps + " gateBias=" + gateBias);
     }
 

@@ -57,6 +57,18 @@ final class RecurrentFixtures {
         return Nd4j.rand(type, BATCH, N_IN, t).subi(0.5).muli(2);
     }
 
+    /**
+     * A graph with one input and one output: its gradients against finite differences, the mask on
+     * both its input and its labels (DL4J's GradientCheckUtil at the tolerances the vertex tests use).
+     */
+    static boolean gradientsMatchFiniteDifferences(ComputationGraph net, INDArray in, INDArray labels, INDArray mask) {
+        return org.deeplearning4j.gradientcheck.GradientCheckUtil.checkGradients(
+                new org.deeplearning4j.gradientcheck.GradientCheckUtil.GraphConfig().net(net)
+                        .inputs(new INDArray[]{in}).labels(new INDArray[]{labels})
+                        .inputMask(new INDArray[]{mask}).labelMask(new INDArray[]{mask})
+                        .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
+    }
+
     /** Right padding: example 0 has length t-2, example 2 length t-1, example 1 is full. */
     static INDArray rightPaddedMask(DataType type, int t) {
         INDArray m = Nd4j.ones(type, BATCH, t);
