@@ -72,15 +72,16 @@ public class FastAddVertex extends ElementWiseVertex {
 
         @Override
         public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-            if (!ours || !supported(new INDArray[]{epsilon, epsilon})) return super.doBackward(tbptt, workspaceMgr);
-            long[] s = epsilon.shape();
+            if (!ours) return super.doBackward(tbptt, workspaceMgr);   // DL4J's forward pass set what its backward pass reads
+            INDArray eps = epsilon.dataType() == inputs[0].dataType() ? epsilon : epsilon.castTo(inputs[0].dataType());
+            long[] s = eps.shape();
             // d(Σ x_i)/dx_i = 1: each input gets the gradient itself, in an array of its own (DL4J adds
             // into an input's gradient in place where that input feeds several vertices)
             INDArray[] out = new INDArray[inputs.length];
             INDArray first = null;
             for (int i = 0; i < out.length; i++) {
-                INDArray g = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), new long[]{s[2], s[0], s[1]}, 'c');
-                if (first == null) StridedArrays.sumTimeMajor(new INDArray[]{epsilon}, first = g);
+                INDArray g = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps.dataType(), new long[]{s[2], s[0], s[1]}, 'c');
+                if (first == null) StridedArrays.sumTimeMajor(new INDArray[]{eps}, first = g);
                 else g.assign(first);   // both c-ordered: a plain copy
                 out[i] = g.permute(1, 2, 0);
             }
