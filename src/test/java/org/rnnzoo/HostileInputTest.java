@@ -60,12 +60,19 @@ class HostileInputTest {
     private static final List<String> TINY_LM = List.of("--no-progress", "--set", "epochs=1", "--set", "grammar_tokens=2000",
             "--set", "hidden=8", "--set", "embedding=8");
 
+    /** The zoo.home this JVM was started with (-Dzoo.home), put back when the class is done. */
+    private static String previousHome;
+
     @AfterAll
-    static void forgetHome() { System.clearProperty("zoo.home"); }
+    static void forgetHome() {
+        if (previousHome == null) System.clearProperty("zoo.home");
+        else System.setProperty("zoo.home", previousHome);
+    }
 
     @BeforeAll
     static void trainFixtures() {
         // a cache of our own: a dataset already in the user's cache would be read instead of the broken mirror
+        previousHome = System.getProperty("zoo.home");
         System.setProperty("zoo.home", fixtures.resolve("home").toString());
         lm = train("lstm-lm", "lm", TINY_LM);
         classifier = train("rnn-sentiment", "cls", List.of("--no-progress", "--set", "epochs=1", "--set", "examples=200", "--set", "hidden=8",

@@ -9,6 +9,11 @@ package org.rnnzoo.kernels;
 public final class Switches {
     private Switches() {}
 
+    /** A speed-up that is on unless its property says {@code false} (any case); every other value leaves it on. */
+    private static boolean on(String property) {
+        return !"false".equalsIgnoreCase(System.getProperty(property, "").trim());
+    }
+
     /** {@code rnnzoo.noVectorApi=true}: plain-Java loops even when the Vector API module is present. */
     public static final boolean NO_VECTOR_API = Boolean.getBoolean("rnnzoo.noVectorApi");
 
@@ -22,28 +27,28 @@ public final class Switches {
     public static final int PANEL_CHUNK_BYTES = Integer.getInteger("rnnzoo.panelChunkBytes", 32 * 1024);
 
     /** {@code rnnzoo.blockedSoftmax=false}: the output layer trains with gemms and a softmax pass instead of in vocabulary blocks. */
-    public static final boolean BLOCKED_SOFTMAX = !"false".equalsIgnoreCase(System.getProperty("rnnzoo.blockedSoftmax"));
+    public static final boolean BLOCKED_SOFTMAX = on("rnnzoo.blockedSoftmax");
 
     /** {@code rnnzoo.decoderAlternates=false}: the two-lane decoder always walks the output matrix ascending. */
-    public static final boolean DECODER_ALTERNATES = !"false".equals(System.getProperty("rnnzoo.decoderAlternates"));
+    public static final boolean DECODER_ALTERNATES = on("rnnzoo.decoderAlternates");
 
     /** {@code rnnzoo.sampleProposals=false}: unfiltered sampling draws from the float softmax, not from byte proposals. */
-    public static final boolean SAMPLE_PROPOSALS = !"false".equals(System.getProperty("rnnzoo.sampleProposals"));
+    public static final boolean SAMPLE_PROPOSALS = on("rnnzoo.sampleProposals");
 
     /** {@code rnnzoo.fastAdd=false}: residual adds take DL4J's ElementWiseVertex path instead of FastAddVertex's time-major Java sum. */
-    public static final boolean FAST_ADD = !"false".equals(System.getProperty("rnnzoo.fastAdd"));
+    public static final boolean FAST_ADD = on("rnnzoo.fastAdd");
 
     /** {@code rnnzoo.fusedSgd=false}: DL4J's own SGD updater and step instead of the fused two-lane pass. */
-    public static final boolean FUSED_SGD = Boolean.parseBoolean(System.getProperty("rnnzoo.fusedSgd", "true"));
+    public static final boolean FUSED_SGD = on("rnnzoo.fusedSgd");
 
     /** {@code rnnzoo.fusedAdam=false}: DL4J's own Adam updater and step instead of the fused two-lane pass. */
-    public static final boolean FUSED_ADAM = Boolean.parseBoolean(System.getProperty("rnnzoo.fusedAdam", "true"));
+    public static final boolean FUSED_ADAM = on("rnnzoo.fusedAdam");
 
     /**
      * {@code rnnzoo.skipPadding=false}: FastLstm runs every padded step of a masked batch (outputs past
      * an example's length are then the LSTM run over the padding, not zeros; loss and gradients are the same).
      */
-    public static final boolean SKIP_PADDING = Boolean.parseBoolean(System.getProperty("rnnzoo.skipPadding", "true"));
+    public static final boolean SKIP_PADDING = on("rnnzoo.skipPadding");
 
     /** {@code rnnzoo.workspaces=none}: the language-model graphs run with DL4J's WorkspaceMode.NONE. */
     public static final boolean NO_WORKSPACES = "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces"));

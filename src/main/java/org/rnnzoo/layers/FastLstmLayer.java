@@ -98,6 +98,12 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     }
 
     @Override
+    public void clear() {
+        super.clear();            // DL4J's clear() nulls the mask field directly, without setMaskArray(null)
+        sequenceMask = null;      // so a batch after clear() never runs with the previous batch's lengths
+    }
+
+    @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         return forward(training, null, null, true, workspaceMgr);
     }
@@ -248,15 +254,16 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             return null;
         float[] v = NativeMatrix.toFloats(m);
         int[] lengths = new int[batch];
-        boolean padded = false;
+        boolean padded = false, real = false;
         for (int b = 0; b < batch; b++) {
             int n = 0;
             while (n < steps && v[b * steps + n] != 0f) n++;
             for (int k = n; k < steps; k++) if (v[b * steps + k] != 0f) return null;   // a hole: every step runs
             lengths[b] = n;
             padded |= n < steps;
+            real |= n > 0;
         }
-        return padded ? lengths : null;
+        return padded && real ? lengths : null;   // an all-padding batch runs every step: no empty packed products
     }
 
     /** The rows t·B + b with t &lt; lengths[b], ascending. */

@@ -60,9 +60,9 @@ public class HighwayGate extends SameDiffGraphVertex {
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        forward();   // validates the inputs first, so a wrong wiring gets the named message
         INDArray h = inputs[1];
         long batch = h.size(0), steps = h.size(2);
-        forward();
         recordValid = training;
         recordInputs = inputs.clone();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[]{steps, batch, width}, 'c');
@@ -119,6 +119,9 @@ public class HighwayGate extends SameDiffGraphVertex {
 
     /** T into GATE, H − C into DIFF, y into OUT, from the current inputs and parameters. */
     private void forward() {
+        if (inputs.length != (projected ? 3 : 2))
+            throw new DL4JInvalidInputException("highway vertex " + getVertexName() + ": " + inputs.length + " inputs (expected "
+                    + (projected ? "3: x, H(x) and the projected carry)" : "2: x and H(x))"));
         INDArray x = inputs[0], h = inputs[1], carry = projected ? inputs[2] : x;
         if (x.rank() != 3 || x.size(1) != inputWidth || h.rank() != 3 || h.size(1) != width || carry.rank() != 3 || carry.size(1) != width
                 || x.size(0) != h.size(0) || x.size(2) != h.size(2) || carry.size(0) != h.size(0) || carry.size(2) != h.size(2))

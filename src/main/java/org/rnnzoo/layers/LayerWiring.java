@@ -40,12 +40,12 @@ final class LayerWiring {
     }
 
     /**
-     * {@code copy} given what SameDiffVertex holds of {@code original}: its name, parameters and training
-     * settings. DL4J's own AttentionVertex.clone drops them, and the updater then finds no vertex by name.
+     * {@code copy} given what SameDiffVertex holds of {@code original}: its name and training settings
+     * (its parameter shapes it defines itself). DL4J's own AttentionVertex.clone drops them, and the updater then finds no vertex by name.
      */
     static <V extends SameDiffVertex> V withSettingsOf(V copy, SameDiffVertex original) {
         copy.setName(original.getName());
-        copy.setVertexParams(original.getVertexParams());
+        copy.setVertexParams(null);   // rebuilt lazily from the copy's own settings, not shared with the original's
         copy.setUpdater(original.getUpdater());
         copy.setBiasUpdater(original.getBiasUpdater());
         copy.setRegularization(original.getRegularization());

@@ -64,6 +64,11 @@ public class SequenceDense extends DenseLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType networkDataType) {
+        // The sequence pass computes act(x·W + b) and nothing else: a config edited to ask for more is refused, not ignored.
+        if (!hasBias() || hasLayerNorm())
+            throw new ZooException("SequenceDense: hasBias=" + hasBias() + ", hasLayerNorm=" + hasLayerNorm()
+                    + " is not supported (expected a bias and no layer norm)");
+        check(getActivationFn());
         return LayerWiring.wire(new SequenceDenseLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams, initializer());
     }
 }

@@ -72,8 +72,10 @@ public class SequenceDenseLayer extends DenseLayer {
             int width = (int) nOut;
             for (int r = 0; r < rows; r++) {
                 int at = r * width;
-                if (keep != null && keep[r] == 0f) java.util.Arrays.fill(z, at, at + width, 0f);   // act(0) for tanh and identity
-                else for (int j = 0; j < width; j++) z[at + j] += bs[j];
+                float k = keep == null ? 1f : keep[r];
+                if (k == 0f) java.util.Arrays.fill(z, at, at + width, 0f);   // act(0) for tanh and identity
+                else if (k == 1f) for (int j = 0; j < width; j++) z[at + j] += bs[j];
+                else for (int j = 0; j < width; j++) z[at + j] = (z[at + j] + bs[j]) * k;   // as DL4J: the mask scales the pre-activation
             }
             if (tanh) GateFunctions.tanh(z, 0, z, 0, rows * width);
             NativeMatrix.floatBuffer(a).put((int) a.offset(), z, 0, rows * width);
@@ -110,12 +112,14 @@ public class SequenceDenseLayer extends DenseLayer {
             double[] db = new double[width];
             for (int r = 0; r < rows; r++) {
                 int at = r * width;
-                if (keep != null && keep[r] == 0f) {
+                float k = keep == null ? 1f : keep[r];
+                if (k == 0f) {
                     java.util.Arrays.fill(d, at, at + width, 0f);
                     continue;
                 }
                 for (int j = 0; j < width; j++) {
                     float g = tanh ? d[at + j] * (1f - act[at + j] * act[at + j]) : d[at + j];
+                    if (k != 1f) g *= k;
                     d[at + j] = g;
                     db[j] += g;
                 }

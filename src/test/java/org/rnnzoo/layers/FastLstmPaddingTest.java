@@ -100,4 +100,31 @@ class FastLstmPaddingTest {
             assertFalse(skipped[layer].equals(every[layer]));
         }
     }
+
+    /**
+     * DL4J's clear() nulls a layer's mask without setMaskArray(null); computeGradientAndScore() sets no
+     * masks of its own. A masked batch, clear(), then an unmasked one must not run with the old lengths.
+     */
+    @org.junit.jupiter.api.Test
+    void clearForgetsThePreviousBatchsLengths() {
+        ComputationGraph net = net("sum");
+        INDArray[] d = batch();
+        net.clear();
+        net.setInputs(d[0], d[1]);
+        net.setLabels(d[2]);
+        net.computeGradientAndScore();
+        double unmasked = net.score();
+        INDArray expected = net.gradient().gradient().dup();
+
+        INDArray[] masks = {mask(SOURCE_LENGTHS, S), mask(TARGET_LENGTHS, T)};
+        net.clear();
+        net.setLayerMaskArrays(masks, new INDArray[]{masks[1]});
+        net.feedForward(new INDArray[]{d[0], d[1]}, false, false);
+        net.clear();
+        net.setInputs(d[0], d[1]);
+        net.setLabels(d[2]);
+        net.computeGradientAndScore();
+        assertEquals(unmasked, net.score(), 1e-6 * Math.abs(unmasked), "loss after clear()");
+        assertTrue(expected.equalsWithEps(net.gradient().gradient(), 1e-6), "gradients after clear() differ");
+    }
 }

@@ -84,7 +84,7 @@ class SequenceDenseTest {
             ComputationGraph ours = graph(true, type, activation), theirs = graph(false, type, activation);
             assertEquals(theirs.params(), ours.params(), "same parameter layout and initialisation");
             INDArray[] d = batch(type);
-            INDArray m = mask(type);
+            for (INDArray m : new INDArray[]{mask(type), halfMask(type)}) {
             double tol = type == DataType.FLOAT ? 1e-5 : 1e-12;
             for (ComputationGraph net : new ComputationGraph[]{ours, theirs}) {
                 net.clear();
@@ -106,7 +106,25 @@ class SequenceDenseTest {
             assertTrue(gb.equalsWithEps(ga, tol), activation + " gradients differ, max |Δ| " + ga.sub(gb).amaxNumber());
             // the dense layer's own gradient is part of what was compared, and is not zero
             assertTrue(ours.getLayer("dense").getGradientsViewArray().amaxNumber().doubleValue() > 0);
+            }
         }
+    }
+
+    /** {@link #mask} with a weight of 0.5 on every third real step: DL4J scales by the mask, it does not just test it. */
+    private static INDArray halfMask(DataType type) {
+        INDArray m = mask(type);
+        for (int b = 0; b < B; b++) for (int t = 0; t < LENGTHS[b]; t++) if ((b + t) % 3 == 0) m.putScalar(b, t, 0.5);
+        return m;
+    }
+
+    @Test
+    void refusesALayerNormItWouldNotApply() {
+        SequenceDense dense = SequenceDense.create(4, 3, Activation.TANH);
+        dense.setHasLayerNorm(true);
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("x")
+                .addLayer("dense", dense, "x").setOutputs("dense").build();
+        ZooException e = assertThrows(ZooException.class, () -> new ComputationGraph(conf).init());
+        assertTrue(e.getMessage().contains("hasLayerNorm=true"), e.getMessage());
     }
 
     @Test
