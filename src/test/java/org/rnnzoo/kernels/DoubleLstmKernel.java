@@ -8,7 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * float only; this kernel reaches {@link LstmKernel#create} through {@link Registration}, which JUnit
  * loads before any test runs (META-INF/services, autodetection on in junit-platform.properties).
  * It skips the padding as the float kernel does, so the masked gradient checks check that path
- * ({@link #expectSkippedPadding} tells them that they did).
+ * ({@link #expectSkippedPadding} makes sure that they did).
  */
 public final class DoubleLstmKernel extends LstmKernel {
     /** Registers the double kernel when JUnit instantiates this extension (it adds no callbacks). */
@@ -28,21 +29,29 @@ public final class DoubleLstmKernel extends LstmKernel {
         }
     }
 
-    /** Calls of {@link #forwardRunning} / {@link #backwardRunning} in this JVM (the tests run one at a time). */
-    private static final AtomicLong partialForward = new AtomicLong(), partialBackward = new AtomicLong();
+    /** While a check watches: the kernels (one per layer and shape) that ran a forward / backward step on part of a lane. */
+    private static final Set<DoubleLstmKernel> skippedForward = ConcurrentHashMap.newKeySet(), skippedBackward = ConcurrentHashMap.newKeySet();
+    private static volatile boolean watching;
 
     /**
-     * Runs {@code check} (a gradient check) and returns its result, having failed unless its passes took
-     * the path that was expected: with {@code skips}, forward and backward steps that ran only the examples
-     * still within their lengths; without, none. A check that silently ran every step cannot pass as a
-     * check of the skip path.
+     * Runs {@code check} (a gradient check) and returns its result, having failed unless exactly
+     * {@code layers} FastLstm layers (kernels) skipped padding in both their forward and backward steps
+     * (0: no step of any layer skipped any). A check that silently ran every step cannot pass as a check
+     * of the skip path. The tests run one at a time, so a watch sees only its own check's passes.
      */
-    public static boolean expectSkippedPadding(boolean skips, BooleanSupplier check) {
-        long forward = partialForward.get(), backward = partialBackward.get();
-        boolean result = check.getAsBoolean();
-        long f = partialForward.get() - forward, b = partialBackward.get() - backward;
-        if (skips ? f == 0 || b == 0 : f + b != 0)
-            throw new AssertionError("expected " + (skips ? "" : "no ") + "skipped padding; partial steps: " + f + " forward, " + b + " backward");
+    public static boolean expectSkippedPadding(int layers, BooleanSupplier check) {
+        skippedForward.clear();
+        skippedBackward.clear();
+        watching = true;
+        boolean result;
+        try {
+            result = check.getAsBoolean();
+        } finally {
+            watching = false;
+        }
+        int f = skippedForward.size(), b = skippedBackward.size();
+        if (!skippedForward.equals(skippedBackward) || f != layers)
+            throw new AssertionError("expected " + layers + " layer(s) to skip padding; " + f + " did forward, " + b + " backward");
         return result;
     }
 
@@ -223,7 +232,7 @@ public final class DoubleLstmKernel extends LstmKernel {
      * not combined with lengths (the layer passes one or the other).
      */
     private void forwardRunning(int t, int b0, int b1, boolean recurrent) {
-        partialForward.incrementAndGet();
+        if (watching) skippedForward.add(this);
         final int H = size, G = gates;
         int n = 0;
         for (int b = b0; b < b1; b++) if (lengths[b] > t) n++;
@@ -303,7 +312,7 @@ public final class DoubleLstmKernel extends LstmKernel {
      * dhRec in that gathered order; the others get zero gate gradients and pass a zero cell gradient on.
      */
     private void backwardRunning(int t, int b0, int b1) {
-        partialBackward.incrementAndGet();
+        if (watching) skippedBackward.add(this);
         final int H = size, G = gates;
         boolean last = t == steps - 1;
         int n = 0;
