@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -107,33 +108,34 @@ public final class NativeMatrix {
     }
 
     /**
-     * Moves row {@code rows[i]} of the contiguous c-ordered float matrix m to row i, in place ({@code rows}
-     * ascending): the real rows of a padded batch packed first, for products that skip the padding.
+     * Moves row {@code rows[i]} of the contiguous c-ordered matrix m (float, or double in the gradient
+     * checks) to row i, in place ({@code rows} ascending): the real rows of a padded batch packed first,
+     * for products that skip the padding. Rows move as bytes, so one copy serves every precision.
      */
     public static void packRows(INDArray m, int[] rows) {
-        int w = (int) m.size(1), off = (int) m.offset();
-        FloatBuffer fb = floatBuffer(m);
-        float[] row = new float[w];
+        int bytes = m.dataType().width(), w = (int) m.size(1) * bytes, off = (int) m.offset() * bytes;
+        ByteBuffer bb = m.data().asNio();
+        byte[] row = new byte[w];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] == i) continue;
-            fb.get(off + rows[i] * w, row, 0, w);
-            fb.put(off + i * w, row, 0, w);
+            bb.get(off + rows[i] * w, row, 0, w);
+            bb.put(off + i * w, row, 0, w);
         }
     }
 
     /** The inverse of {@link #packRows}, in place: packed row i back to row {@code rows[i]}, every other row zero. */
     public static void unpackRows(INDArray m, int[] rows) {
-        int w = (int) m.size(1), off = (int) m.offset();
-        FloatBuffer fb = floatBuffer(m);
-        float[] row = new float[w], zeros = new float[w];
+        int bytes = m.dataType().width(), w = (int) m.size(1) * bytes, off = (int) m.offset() * bytes;
+        ByteBuffer bb = m.data().asNio();
+        byte[] row = new byte[w], zeros = new byte[w];
         int next = (int) m.size(0) - 1;               // the highest row not yet written
         for (int i = rows.length - 1; i >= -1; i--) {
             int to = i < 0 ? -1 : rows[i];
-            for (; next > to; next--) fb.put(off + next * w, zeros, 0, w);
+            for (; next > to; next--) bb.put(off + next * w, zeros, 0, w);
             if (i < 0) break;
             if (to != i) {                            // rows[i] >= i: a packed row is only ever moved up, over rows already done
-                fb.get(off + i * w, row, 0, w);
-                fb.put(off + to * w, row, 0, w);
+                bb.get(off + i * w, row, 0, w);
+                bb.put(off + to * w, row, 0, w);
             }
             next = to - 1;
         }

@@ -8,6 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@link LstmKernel} in double, for the gradient checks of double FastLstm networks: main's
@@ -15,8 +18,10 @@ import java.util.Arrays;
  * {@link RecurrentProducts} as plain double loops below (change them together). Main computes in
  * float only; this kernel reaches {@link LstmKernel#create} through {@link Registration}, which JUnit
  * loads before any test runs (META-INF/services, autodetection on in junit-platform.properties).
+ * It skips the padding as the float kernel does, so the masked gradient checks check that path
+ * ({@link #expectSkippedPadding} makes sure that they did).
  */
-final class DoubleLstmKernel extends LstmKernel {
+public final class DoubleLstmKernel extends LstmKernel {
     /** Registers the double kernel when JUnit instantiates this extension (it adds no callbacks). */
     public static final class Registration implements Extension {
         public Registration() {
@@ -24,9 +29,40 @@ final class DoubleLstmKernel extends LstmKernel {
         }
     }
 
+    /** While a check watches: the kernels (one per layer and shape) that ran a forward / backward step on part of a lane. */
+    private static final Set<DoubleLstmKernel> skippedForward = ConcurrentHashMap.newKeySet(), skippedBackward = ConcurrentHashMap.newKeySet();
+    private static volatile boolean watching;
+
+    /**
+     * Runs {@code check} (a gradient check) and returns its result, having failed unless exactly
+     * {@code layers} FastLstm layers (kernels) skipped padding in both their forward and backward steps
+     * (0: no step of any layer skipped any). A check that silently ran every step cannot pass as a check
+     * of the skip path. The tests run one at a time, so a watch sees only its own check's passes.
+     */
+    public static boolean expectSkippedPadding(int layers, BooleanSupplier check) {
+        skippedForward.clear();
+        skippedBackward.clear();
+        watching = true;
+        boolean result;
+        try {
+            result = check.getAsBoolean();
+        } finally {
+            watching = false;
+        }
+        int f = skippedForward.size(), b = skippedBackward.size();
+        if (!skippedForward.equals(skippedBackward) || f != layers)
+            throw new AssertionError("expected " + layers + " layer(s) to skip padding; " + f + " did forward, " + b + " backward");
+        return result;
+    }
+
     private final int gates;
     private final double[] z, c, tanhC, h, eps, dz, bias, h0, c0, rec, dhRec, dcNext;
     private double[] mask;
+    /** Each example's length, or null for every step (see {@link #loadLengths}). */
+    private int[] lengths;
+    /** Per lane, from its first example on: the rows still running at a step, and their gathered inputs to a recurrent product. */
+    private final int[] running;
+    private final double[] gathered;
     private double[] rw;
 
     DoubleLstmKernel(int batch, int steps, int size) {
@@ -45,6 +81,24 @@ final class DoubleLstmKernel extends LstmKernel {
         rec = new double[batch * gates];
         dhRec = new double[batch * size];
         dcNext = new double[batch * size];
+        running = new int[batch];
+        gathered = new double[batch * gates];
+    }
+
+    @Override
+    public void loadLengths(int[] lengths) {
+        if (lengths != null && lengths.length != batch) throw new IllegalArgumentException(lengths.length + " lengths for " + batch + " examples");
+        this.lengths = lengths;
+    }
+
+    @Override
+    public boolean skipsPadding() { return true; }
+
+    /** How many of the examples [b0, b1) run at step t; they are listed in running[b0 …]. */
+    private int running(int t, int b0, int b1) {
+        int n = 0;
+        for (int b = b0; b < b1; b++) if (lengths[b] > t) running[b0 + n++] = b;
+        return n;
     }
 
     @Override
@@ -68,6 +122,42 @@ final class DoubleLstmKernel extends LstmKernel {
     public void loadProjection(INDArray projection) {
         generation++;
         nio(projection).get(0, z, 0, z.length);
+    }
+
+    @Override
+    public void loadProjection(INDArray projection, int[] rows) {
+        if (rows == null) {
+            loadProjection(projection);
+            return;
+        }
+        generation++;
+        Arrays.fill(z, 0.0);
+        DoubleBuffer p = nio(projection);
+        for (int i = 0; i < rows.length; i++) p.get(i * gates, z, rows[i] * gates, gates);
+    }
+
+    @Override
+    public void writeGateGradients(INDArray out, int firstStep, int[] rows) {
+        if (rows == null || firstStep > 0) {   // truncated BPTT never packs
+            writeGateGradients(out, firstStep);
+            return;
+        }
+        DoubleBuffer o = nio(out);
+        for (int i = 0; i < rows.length; i++) o.put(i * gates, dz, rows[i] * gates, gates);
+    }
+
+    @Override
+    public void writePreviousOutputs(INDArray out, int[] rows) {
+        if (rows == null) {
+            writePreviousOutputs(out);
+            return;
+        }
+        DoubleBuffer o = nio(out);
+        for (int i = 0; i < rows.length; i++) {
+            int r = rows[i];
+            if (r < batch) o.put(i * size, h0, r * size, size);
+            else o.put(i * size, h, (r - batch) * size, size);
+        }
     }
 
     @Override
@@ -108,6 +198,10 @@ final class DoubleLstmKernel extends LstmKernel {
 
     @Override
     public void forwardStep(int t, int b0, int b1, boolean recurrent) {
+        if (lengths != null && running(t, b0, b1) < b1 - b0) {
+            forwardRunning(t, b0, b1, recurrent);
+            return;
+        }
         final int H = size, G = gates;
         if (recurrent) recurrentForward(t == 0 ? h0 : h, t == 0 ? b0 * H : ((t - 1) * batch + b0) * H, b1 - b0, rec, b0 * G);
         double[] cPrev = t == 0 ? c0 : c;
@@ -129,6 +223,44 @@ final class DoubleLstmKernel extends LstmKernel {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Step t of only the examples listed in running[b0 …] (their previous outputs gathered into one
+     * block for the recurrent product); the others' gates, cell and output are zero at t. Masks are
+     * not combined with lengths (the layer passes one or the other).
+     */
+    private void forwardRunning(int t, int b0, int b1, boolean recurrent) {
+        if (watching) skippedForward.add(this);
+        final int H = size, G = gates;
+        int n = 0;
+        for (int b = b0; b < b1; b++) if (lengths[b] > t) n++;
+        double[] hPrev = t == 0 ? h0 : h, cPrev = t == 0 ? c0 : c;
+        if (recurrent && n > 0) {
+            for (int k = 0; k < n; k++) {
+                int b = running[b0 + k];
+                System.arraycopy(hPrev, t == 0 ? b * H : ((t - 1) * batch + b) * H, gathered, (b0 + k) * H, H);
+            }
+            recurrentForward(gathered, b0 * H, n, rec, b0 * G);
+        }
+        for (int k = 0; k < n; k++) {
+            int b = running[b0 + k];
+            int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
+            if (recurrent) {
+                for (int j = 0, rr = (b0 + k) * G; j < G; j++) z[zr + j] += bias[j] + rec[rr + j];
+            } else {
+                for (int j = 0; j < G; j++) z[zr + j] += bias[j];
+            }
+            cellForward(z, zr, cPrev, pr, c, hr, tanhC, hr, h, hr, H);
+        }
+        for (int b = b0; b < b1; b++) {
+            if (lengths[b] > t) continue;
+            int zr = (t * batch + b) * G, hr = (t * batch + b) * H;
+            Arrays.fill(z, zr, zr + G, 0.0);
+            Arrays.fill(c, hr, hr + H, 0.0);
+            Arrays.fill(tanhC, hr, hr + H, 0.0);
+            Arrays.fill(h, hr, hr + H, 0.0);
         }
     }
 
@@ -154,6 +286,10 @@ final class DoubleLstmKernel extends LstmKernel {
 
     @Override
     public void backwardStep(int t, int b0, int b1) {
+        if (lengths != null && running(t, b0, b1) < b1 - b0) {
+            backwardRunning(t, b0, b1);
+            return;
+        }
         final int H = size, G = gates;
         boolean last = t == steps - 1;
         if (!last) recurrentBackward(dz, ((t + 1) * batch + b0) * G, b1 - b0, dhRec, b0 * H);
@@ -167,6 +303,39 @@ final class DoubleLstmKernel extends LstmKernel {
             int dhOff = last ? hr : b * H;
             if (!last) for (int j = 0; j < H; j++) dhRec[dhOff + j] = eps[hr + j] + dhRec[dhOff + j];
             cellBackward(z, last ? null : z, nr, dz, zr, cPrev, pr, c, tanhC, hr, m != 1.0, dh, dhOff, dcNext, b * H, H);
+        }
+    }
+
+    /**
+     * The backward step of only the examples listed in running[b0 …]: the next step's gate gradients
+     * of those rows gathered for the recurrent product (a row that stopped at t + 1 has zeros there),
+     * dhRec in that gathered order; the others get zero gate gradients and pass a zero cell gradient on.
+     */
+    private void backwardRunning(int t, int b0, int b1) {
+        if (watching) skippedBackward.add(this);
+        final int H = size, G = gates;
+        boolean last = t == steps - 1;
+        int n = 0;
+        for (int b = b0; b < b1; b++) if (lengths[b] > t) n++;
+        if (!last && n > 0) {
+            for (int k = 0; k < n; k++)
+                System.arraycopy(dz, ((t + 1) * batch + running[b0 + k]) * G, gathered, (b0 + k) * G, G);
+            recurrentBackward(gathered, b0 * G, n, dhRec, b0 * H);
+        }
+        double[] cPrev = t == 0 ? c0 : c;
+        for (int k = 0; k < n; k++) {
+            int b = running[b0 + k];
+            int zr = (t * batch + b) * G, hr = (t * batch + b) * H, pr = t == 0 ? b * H : hr - batch * H;
+            double[] dh = last ? eps : dhRec;
+            int dhOff = last ? hr : (b0 + k) * H;
+            if (!last) for (int j = 0; j < H; j++) dhRec[dhOff + j] = eps[hr + j] + dhRec[dhOff + j];
+            cellBackward(z, last ? null : z, zr + batch * G, dz, zr, cPrev, pr, c, tanhC, hr, false, dh, dhOff, dcNext, b * H, H);
+        }
+        for (int b = b0; b < b1; b++) {
+            if (lengths[b] > t) continue;
+            int zr = (t * batch + b) * G;
+            Arrays.fill(dz, zr, zr + G, 0.0);
+            Arrays.fill(dcNext, b * H, (b + 1) * H, 0.0);
         }
     }
 

@@ -8,7 +8,7 @@ import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.rnnzoo.kernels.DoubleLstmKernel;
 
 import java.util.Random;
 
@@ -37,9 +38,15 @@ class FastLstmGradientCheckTest {
         Nd4j.setDefaultDataTypes(previousDefault, previousDefault);
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void embeddingFastLstmSoftmaxPassesGradientCheck(boolean masked) {
+    /**
+     * {@code lengths}: one per example ("" for no mask); with a mask and {@code skipPadding} the double
+     * kernel runs each example only up to its length, as the float one does, and the check fails unless
+     * it did. Lane 0 holds examples 0-1, lane 1 examples 2-4: "5 4 1 1 2" leaves lane 1 with no example
+     * running from step 2 on.
+     */
+    @ParameterizedTest(name = "lengths=[{0}] skipPadding={1}")
+    @CsvSource({"'', true", "'5 3 1 5 5', true", "'5 3 1 5 5', false", "'5 4 1 1 2', true"})
+    void embeddingFastLstmSoftmaxPassesGradientCheck(String lengths, boolean skip) {
         Nd4j.getRandom().setSeed(42);
         ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder()
                 .seed(42).dataType(DataType.DOUBLE).updater(new NoOp()).dist(new NormalDistribution(0, 0.5))
@@ -63,17 +70,23 @@ class FastLstmGradientCheckTest {
                 labels.putScalar(b, r.nextInt(VOCAB), t, 1.0);
             }
         }
-        INDArray mask = null;
-        if (masked) { // right padding: lengths T, 3, 1
-            mask = Nd4j.ones(DataType.DOUBLE, B, T);
-            mask.get(NDArrayIndex.point(1), NDArrayIndex.interval(3, T)).assign(0);
-            mask.get(NDArrayIndex.point(2), NDArrayIndex.interval(1, T)).assign(0);
+        INDArray mask = lengths.isEmpty() ? null : Nd4j.zeros(DataType.DOUBLE, B, T);   // right padding
+        if (mask != null) {
+            String[] l = lengths.split(" ");
+            for (int b = 0; b < B; b++) mask.get(NDArrayIndex.point(b), NDArrayIndex.interval(0, Integer.parseInt(l[b]))).assign(1);
         }
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                .inputs(new INDArray[]{ids}).labels(new INDArray[]{labels})
-                .inputMask(mask == null ? null : new INDArray[]{mask})
-                .labelMask(mask == null ? null : new INDArray[]{mask})
-                .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
-        assertTrue(ok, "gradient check failed (masked=" + masked + ")");
+        boolean before = FastLstmLayer.skipPadding;
+        FastLstmLayer.skipPadding = skip;
+        try {
+            boolean ok = DoubleLstmKernel.expectSkippedPadding(mask != null && skip ? 1 : 0, () -> GradientCheckUtil.checkGradients(
+                    new GradientCheckUtil.GraphConfig().net(net)
+                            .inputs(new INDArray[]{ids}).labels(new INDArray[]{labels})
+                            .inputMask(mask == null ? null : new INDArray[]{mask})
+                            .labelMask(mask == null ? null : new INDArray[]{mask})
+                            .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)));
+            assertTrue(ok, "gradient check failed (lengths=[" + lengths + "], skipPadding=" + skip + ")");
+        } finally {
+            FastLstmLayer.skipPadding = before;
+        }
     }
 }

@@ -2,7 +2,7 @@ package org.rnnzoo.layers;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,26 +20,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * FastLstm runs each example of a masked batch only up to its length: on an attention seq2seq graph
  * with a bidirectional encoder and padded sources and targets, the loss, every gradient and the
  * probabilities of the real target steps are those of the pass that runs every padded step; what
- * changes is each direction's and the decoder's output past each length, now zero.
+ * changes is each direction's and the decoder's output past each length, now zero. In float (training's
+ * kernel) and in double (the gradient checks' kernel, whose skip path is checked here against its own
+ * every-step path).
  */
 class FastLstmPaddingTest {
     private static final int B = 5, S = 7, T = 6, SOURCE_VOCAB = 10, TARGET_VOCAB = 12;
     private static final int[] SOURCE_LENGTHS = {7, 3, 5, 1, 4}, TARGET_LENGTHS = {6, 2, 4, 3, 1};
 
-    private static ComputationGraph net(String combine) {
-        return ModelRegistry.build(ModelRegistry.card("seq2seq-attention").withAll(List.of("encoder=bi", "combine=" + combine,
+    private static ComputationGraph net(String combine, DataType type) {
+        ComputationGraph net = ModelRegistry.build(ModelRegistry.card("seq2seq-attention").withAll(List.of("encoder=bi", "combine=" + combine,
                 "hidden=8", "embedding=6", "score=general", "seed=5")), Map.of("source", SOURCE_VOCAB, "target", TARGET_VOCAB));
+        if (type == DataType.FLOAT) return net;
+        ComputationGraph converted = net.convertDataType(type);
+        converted.getConfiguration().setDataType(type);
+        return converted;
     }
 
-    private static INDArray mask(int[] lengths, int t) {
-        INDArray m = Nd4j.zeros(DataType.FLOAT, lengths.length, t);
+    private static INDArray mask(int[] lengths, int t, DataType type) {
+        INDArray m = Nd4j.zeros(type, lengths.length, t);
         for (int b = 0; b < lengths.length; b++) for (int k = 0; k < lengths[b]; k++) m.putScalar(b, k, 1);
         return m;
     }
 
     /** source ids, target input ids, target ids; padding holds ids too (garbage a mask must hide). */
-    private static INDArray[] batch() {
-        INDArray src = Nd4j.create(DataType.FLOAT, B, S), in = Nd4j.create(DataType.FLOAT, B, 1, T), out = Nd4j.create(DataType.FLOAT, B, 1, T);
+    private static INDArray[] batch(DataType type) {
+        INDArray src = Nd4j.create(type, B, S), in = Nd4j.create(type, B, 1, T), out = Nd4j.create(type, B, 1, T);
         for (int b = 0; b < B; b++) {
             for (int s = 0; s < S; s++) src.putScalar(b, s, (3 * b + 5 * s + 1) % SOURCE_VOCAB);
             for (int t = 0; t < T; t++) {
@@ -51,12 +57,12 @@ class FastLstmPaddingTest {
     }
 
     /** score, gradient, output probabilities, the two encoder directions' and the decoder's outputs. */
-    private static INDArray[] pass(ComputationGraph net, boolean skip) {
+    private static INDArray[] pass(ComputationGraph net, boolean skip, DataType type) {
         boolean before = FastLstmLayer.skipPadding;
         FastLstmLayer.skipPadding = skip;
         try {
-            INDArray[] d = batch();
-            INDArray[] masks = {mask(SOURCE_LENGTHS, S), mask(TARGET_LENGTHS, T)};
+            INDArray[] d = batch(type);
+            INDArray[] masks = {mask(SOURCE_LENGTHS, S, type), mask(TARGET_LENGTHS, T, type)};
             net.clear();
             net.setInputs(d[0], d[1]);
             net.setLabels(d[2]);
@@ -74,18 +80,20 @@ class FastLstmPaddingTest {
         }
     }
 
-    @ParameterizedTest(name = "combine={0}")
-    @ValueSource(strings = {"sum", "concat"})
-    void skippingThePaddingChangesNoLossGradientOrRealPrediction(String combine) {
-        ComputationGraph net = net(combine);
-        INDArray[] every = pass(net, false), skipped = pass(net, true);
-        assertEquals(every[0].getDouble(0), skipped[0].getDouble(0), 1e-6 * Math.abs(every[0].getDouble(0)), "loss");
+    @ParameterizedTest(name = "combine={0} {1}")
+    @CsvSource({"sum, FLOAT", "concat, FLOAT", "concat, DOUBLE"})
+    void skippingThePaddingChangesNoLossGradientOrRealPrediction(String combine, DataType type) {
+        ComputationGraph net = net(combine, type);
+        double tol = type == DataType.FLOAT ? 1e-6 : 1e-12;
+        INDArray[] every = pass(net, false, type), skipped = pass(net, true, type);
+        assertEquals(type, skipped[1].dataType());
+        assertEquals(every[0].getDouble(0), skipped[0].getDouble(0), tol * Math.abs(every[0].getDouble(0)), "loss");
         assertTrue(every[1].amaxNumber().doubleValue() > 0);
-        assertTrue(every[1].equalsWithEps(skipped[1], 1e-6), "gradients differ, max |Δ| " + every[1].sub(skipped[1]).amaxNumber());
+        assertTrue(every[1].equalsWithEps(skipped[1], tol), "gradients differ, max |Δ| " + every[1].sub(skipped[1]).amaxNumber());
         for (int b = 0; b < B; b++)
             for (int t = 0; t < TARGET_LENGTHS[b]; t++)
                 for (int v = 0; v < TARGET_VOCAB; v++)
-                    assertEquals(every[2].getDouble(b, v, t), skipped[2].getDouble(b, v, t), 1e-6, "p at example " + b + ", step " + t);
+                    assertEquals(every[2].getDouble(b, v, t), skipped[2].getDouble(b, v, t), tol, "p at example " + b + ", step " + t);
         // the skipped steps: zero now, the LSTM run over the padding before
         for (int layer = 3; layer <= 5; layer++) {
             int[] lengths = layer < 5 ? SOURCE_LENGTHS : TARGET_LENGTHS;

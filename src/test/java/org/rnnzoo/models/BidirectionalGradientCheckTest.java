@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rnnzoo.kernels.DoubleLstmKernel;
 
 import java.util.List;
 import java.util.Map;
@@ -46,15 +47,24 @@ class BidirectionalGradientCheckTest {
         return new INDArray[]{ids, mask};
     }
 
-    private static boolean check(ComputationGraph net, INDArray ids, INDArray labels, INDArray inputMask, INDArray labelMask) {
-        return check(net, new INDArray[]{ids}, labels, new INDArray[]{inputMask}, labelMask);
+    private static boolean check(ComputationGraph net, int skipping, INDArray ids, INDArray labels, INDArray inputMask, INDArray labelMask) {
+        return check(net, skipping, new INDArray[]{ids}, labels, new INDArray[]{inputMask}, labelMask);
     }
 
-    private static boolean check(ComputationGraph net, INDArray[] inputs, INDArray labels, INDArray[] inputMasks, INDArray labelMask) {
-        return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+    /**
+     * {@code skipping}: how many FastLstm layers must run each example only up to its length (the path
+     * training takes; the forward stack and, after the reversal within each length, the backward one).
+     */
+    private static boolean check(ComputationGraph net, int skipping, INDArray[] inputs, INDArray labels, INDArray[] inputMasks, INDArray labelMask) {
+        return DoubleLstmKernel.expectSkippedPadding(skipping, () -> GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
                 .inputs(inputs).labels(new INDArray[]{labels})
                 .inputMask(inputMasks).labelMask(labelMask == null ? null : new INDArray[]{labelMask})
-                .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
+                .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)));
+    }
+
+    /** Both directions of every layer, when the cell is FastLstm. */
+    private static int lstmLayers(String cell, int layers) {
+        return cell.equals("lstm") ? 2 * layers : 0;
     }
 
     @ParameterizedTest(name = "birnn-sentiment cell={0} combine={1} pooling={2} layers={3}")
@@ -64,7 +74,7 @@ class BidirectionalGradientCheckTest {
         INDArray[] x = idsAndMask();
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, B, 1);
         for (int b = 0; b < B; b++) labels.putScalar(b, 0, b % CLASSES);
-        assertTrue(check(net, x[0], labels, x[1], null), "gradient check failed");
+        assertTrue(check(net, lstmLayers(cell, layers), x[0], labels, x[1], null), "gradient check failed");
     }
 
     @ParameterizedTest(name = "birnn-tagger cell={0} combine={1} layers={2}")
@@ -75,7 +85,7 @@ class BidirectionalGradientCheckTest {
         INDArray tags = Nd4j.zeros(DataType.DOUBLE, B, 1, x[0].size(1));
         for (int b = 0; b < B; b++)
             for (int t = 0; t < x[0].size(1); t++) tags.putScalar(b, 0, t, (b + t) % CLASSES);
-        assertTrue(check(net, x[0], tags, x[1], x[1]), "gradient check failed");
+        assertTrue(check(net, lstmLayers(cell, layers), x[0], tags, x[1], x[1]), "gradient check failed");
     }
 
     // thought=ends reads the forward stack at each source's last real step and the backward stack at its first
@@ -95,7 +105,8 @@ class BidirectionalGradientCheckTest {
                 next.putScalar(b, 0, s, 1 + (b + 2 * s) % (VOCAB - 1));
                 targetMask.putScalar(b, s, 1);
             }
-        assertTrue(check(net, new INDArray[]{source[0], previous}, next, new INDArray[]{source[1], targetMask}, targetMask),
+        // the encoder's two directions and the decoder (the cards' cell: lstm, one layer)
+        assertTrue(check(net, 3, new INDArray[]{source[0], previous}, next, new INDArray[]{source[1], targetMask}, targetMask),
                 "gradient check failed");
     }
 }
