@@ -110,29 +110,26 @@ class FastLstmPaddingTest {
     }
 
     /**
-     * DL4J's clear() nulls a layer's mask without setMaskArray(null); computeGradientAndScore() sets no
-     * masks of its own. A masked batch, clear(), then an unmasked one must not run with the old lengths.
+     * A layer's clear() (DL4J's AbstractLayer) nulls the mask field without setMaskArray(null), so
+     * FastLstm must drop the lengths it took from the last mask there too: after clear(), an unmasked
+     * pass runs every step (before the fix, it zeroed the outputs past the previous batch's lengths).
      */
     @org.junit.jupiter.api.Test
     void clearForgetsThePreviousBatchsLengths() {
-        ComputationGraph net = net("sum");
-        INDArray[] d = batch();
-        net.clear();
-        net.setInputs(d[0], d[1]);
-        net.setLabels(d[2]);
-        net.computeGradientAndScore();
-        double unmasked = net.score();
-        INDArray expected = net.gradient().gradient().dup();
+        ComputationGraph net = net("sum", DataType.FLOAT);
+        FastLstmLayer layer = (FastLstmLayer) net.getLayer("fwd0");
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, B, layer.layerConf().getNIn(), S).subi(0.5);
+        layer.setInput(x, mgr);
+        INDArray unmasked = layer.activate(false, mgr).dup();
 
-        INDArray[] masks = {mask(SOURCE_LENGTHS, S), mask(TARGET_LENGTHS, T)};
-        net.clear();
-        net.setLayerMaskArrays(masks, new INDArray[]{masks[1]});
-        net.feedForward(new INDArray[]{d[0], d[1]}, false, false);
-        net.clear();
-        net.setInputs(d[0], d[1]);
-        net.setLabels(d[2]);
-        net.computeGradientAndScore();
-        assertEquals(unmasked, net.score(), 1e-6 * Math.abs(unmasked), "loss after clear()");
-        assertTrue(expected.equalsWithEps(net.gradient().gradient(), 1e-6), "gradients after clear() differ");
+        layer.feedForwardMaskArray(mask(SOURCE_LENGTHS, S, DataType.FLOAT), org.deeplearning4j.nn.api.MaskState.Active, B);
+        layer.setInput(x, mgr);
+        INDArray masked = layer.activate(false, mgr).dup();
+        assertEquals(0.0, masked.getDouble(3, 0, S - 1), 0.0, "the mask was used: padding skipped");   // example 3 has length 1
+        layer.clear();
+        layer.setInput(x, mgr);
+        assertEquals(unmasked, layer.activate(false, mgr), "after clear() every step runs again");
     }
 }
