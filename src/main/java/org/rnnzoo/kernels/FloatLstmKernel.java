@@ -50,9 +50,6 @@ final class FloatLstmKernel extends LstmKernel {
         this.lengths = lengths;
     }
 
-    @Override
-    public boolean skipsPadding() { return true; }
-
     /** How many of the examples [b0, b1) run at step t; they are listed in running[b0 …]. */
     private int running(int t, int b0, int b1) {
         int n = 0;

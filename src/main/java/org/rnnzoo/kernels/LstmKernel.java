@@ -75,35 +75,21 @@ public abstract class LstmKernel {
     /**
      * Each example's length (steps from its first), or null: the next forward pass and its backward pass
      * run only the steps t &lt; length of each example and leave zero outputs, cells and gate gradients
-     * past it. Only a kernel for which {@link #skipsPadding} is true reads it.
+     * past it.
      */
-    public void loadLengths(int[] lengths) {
-        if (lengths != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
-    }
-
-    /** Whether {@link #loadLengths} is honoured, with the packed-row overloads below. */
-    public boolean skipsPadding() { return false; }
+    public abstract void loadLengths(int[] lengths);
 
     /**
      * The input projection of only the rows {@code rows} (row t·B + b, ascending; null: every row), packed
      * in that order as rows 0 … n−1 of {@code projection}; the other rows' projections are zero.
      */
-    public void loadProjection(INDArray projection, int[] rows) {
-        if (rows != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
-        loadProjection(projection);
-    }
+    public abstract void loadProjection(INDArray projection, int[] rows);
 
     /** The gate gradients of only the rows {@code rows}, packed (see {@link #loadProjection(INDArray, int[])}). */
-    public void writeGateGradients(INDArray out, int firstStep, int[] rows) {
-        if (rows != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
-        writeGateGradients(out, firstStep);
-    }
+    public abstract void writeGateGradients(INDArray out, int firstStep, int[] rows);
 
     /** The previous outputs h_{t-1} of only the rows {@code rows}, packed. */
-    public void writePreviousOutputs(INDArray out, int[] rows) {
-        if (rows != null) throw new UnsupportedOperationException(dataType() + " kernel runs every step");
-        writePreviousOutputs(out);
-    }
+    public abstract void writePreviousOutputs(INDArray out, int[] rows);
 
     /**
      * One step for examples [b0, b1): gates from x·W (loaded), h_{t-1}·RW (skipped when

@@ -250,7 +250,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
      */
     private int[] lengths(int batch, int steps) {
         INDArray m = sequenceMask;
-        if (!skipPadding || m == null || maskArray != null || !kernel.skipsPadding() || m.rank() != 2 || m.size(0) != batch || m.size(1) != steps)
+        if (!skipPadding || m == null || maskArray != null || m.rank() != 2 || m.size(0) != batch || m.size(1) != steps)
             return null;
         float[] v = NativeMatrix.toFloats(m);
         int[] lengths = new int[batch];
