@@ -63,26 +63,29 @@ public final class Seq2Seq {
     private static Ends encoderDecoder(ZooGraph g, ModelCard card, int sourceVocab, int targetVocab, boolean attended) {
         int emb = card.getInt("embedding");
         String source = g.layer("src_embed", ZooGraph.embeddingInit(card, FastEmbedding.create(sourceVocab, emb, RNNFormat.NCW)), SOURCE);
+        String summary = thoughtRule(card, attended);
+        boolean none = summary.equals("none");
         String encoded, thought;
         switch (card.getString("encoder")) {
             case "uni" -> {
                 encoded = LanguageModelGraph.plainStack(card, "enc", RecurrentCells.of(card)).add(g, source);
                 // the bottleneck: the encoder's state at each source's own last step (through the source mask) ...
-                thought = g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+                thought = none ? null : g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
             }
             // both directions, each reversed within its own length (Yao & Zweig 2015's G2P encoder is bidirectional)
             case "bi" -> {
                 BidirectionalEncoder.Directions d = BidirectionalEncoder.directions(g, card, source, SOURCE);
-                boolean ends = readsEnds(card);
-                encoded = attended || !ends ? BidirectionalEncoder.states(g, card, d, SOURCE) : null;
-                thought = ends ? endsThought(g, card, d) : g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
+                boolean ends = summary.equals("ends");
+                encoded = attended || summary.equals("last") ? BidirectionalEncoder.states(g, card, d, SOURCE) : null;
+                thought = none ? null : ends ? endsThought(g, card, d) : g.vertex("thought", new LastTimeStepVertex(SOURCE), g.width(encoded), encoded);
             }
             default -> throw new ZooException("bad value for encoder: '" + card.getString("encoder") + "' (expected uni or bi)");
         }
-        // ... repeated along the decoder's time axis and read beside each previous target token
-        String repeated = g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);
+        // ... repeated along the decoder's time axis and read beside each previous target token; with
+        // thought none the decoder reads the previous token alone and learns of the source through attention only
+        String repeated = none ? null : g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);
         String previous = g.layer("tgt_embed", ZooGraph.embeddingInit(card, FastEmbedding.create(targetVocab, emb, RNNFormat.NCW)), TARGET_IN);
-        String decoderIn = g.vertex("dec_in", new FastMergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
+        String decoderIn = none ? previous : g.vertex("dec_in", new FastMergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
         return new Ends(encoded, LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn));
     }
 
@@ -93,14 +96,21 @@ public final class Seq2Seq {
      * first word (its own last step, before it is reversed back), as a PyTorch bidirectional LSTM's
      * final states {@code h_n} are. {@code last}: the combined states at the last real step, whose
      * backward half has read only the last word; the first wiring, kept for ablation, and what a
-     * card without the key (an older checkpoint's) means.
+     * card without the key (an older checkpoint's) means. {@code none} (attention only, any encoder):
+     * no summary at all, the decoder reads the previous token alone and sees the source only through
+     * attention, as Bahdanau et al.'s decoder reads only its context vectors.
      */
-    private static boolean readsEnds(ModelCard card) {
+    private static String thoughtRule(ModelCard card, boolean attended) {
         String rule = card.has("thought") ? card.getString("thought") : "last";
         return switch (rule) {
-            case "ends" -> true;
-            case "last" -> false;
-            default -> throw new ZooException("bad value for thought: '" + rule + "' (expected ends or last)");
+            case "ends", "last" -> rule;
+            case "none" -> {
+                if (!attended)
+                    throw new ZooException("bad value for thought: 'none' leaves a decoder without attention blind to the source "
+                            + "(seq2seq-attention takes it; expected ends or last)");
+                yield rule;
+            }
+            default -> throw new ZooException("bad value for thought: '" + rule + "' (expected ends, last or none)");
         };
     }
 

@@ -16,7 +16,8 @@ import org.rnnzoo.layers.SequenceDense;
  *
  * <p>Same inputs and output as {@link Seq2Seq}: {@value Seq2Seq#SOURCE} {@code [batch, S]},
  * {@value Seq2Seq#TARGET_IN} {@code [batch, 1, T]}, {@value Seq2Seq#OUTPUT} {@code [batch, vocab, T]}.
- * As in {@link Seq2Seq}, the decoder also reads the encoder's last state beside each previous token.
+ * As in {@link Seq2Seq}, the decoder also reads the encoder's last state beside each previous token, unless
+ * {@code thought: none}: then it learns of the source through attention only.
  *
  * <p>Card key {@code score} (Luong eq. 8; {@link GlobalAttentionVertex}): {@code dot} h_t·h̄_s,
  * {@code general} h_t^T W_a h̄_s, {@code additive} v^T tanh(W_1 h̄_s + W_2 h_t) (Bahdanau et al.

@@ -82,11 +82,13 @@ class Seq2SeqThoughtTest {
         assertTrue(backwardHalf(thought, 0).equalsWithEps(backwardHalf(thought, 1), 1e-6), "the backward half read only the last letter");
     }
 
-    @Test
-    void stepwiseDecodingWithTheEndsSummaryScoresWhatTheWholeGraphScores(@TempDir Path tmp) {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"seq2seq,ends", "seq2seq-attention,none"})
+    void stepwiseDecodingScoresWhatTheWholeGraphScores(String model, String thought, @TempDir Path tmp) {
         // the step graph reads the encoder at its cut vertices: with forward_last / backward_last in place of the
-        // combined states, a beam's accumulated log P must still be the teacher-forced graph's (about 40 steps of training)
-        ModelCard card = ModelRegistry.card("seq2seq").withAll(List.of("encoder=bi", "combine=sum", "thought=ends", "examples=700",
+        // combined states (ends), or the encoder states alone (none), a beam's accumulated log P must still be the
+        // teacher-forced graph's (about 40 steps of training)
+        ModelCard card = ModelRegistry.card(model).withAll(List.of("encoder=bi", "combine=sum", "thought=" + thought, "examples=700",
                 "epochs=2", "hidden=16", "embedding=8", "max_length=6"));
         Zoo.TrainedModel m = Zoo.train(card, tmp.resolve("run"), new PrintStream(new ByteArrayOutputStream()));
         Vocabulary source = m.vocabularies().vocabulary("source");
@@ -104,6 +106,24 @@ class Seq2SeqThoughtTest {
         assertTrue(finished > 0, "no hypothesis finished");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"uni", "bi"})
+    void noneGivesTheAttentionDecoderThePreviousTokenAloneAndIsRefusedWithoutAttention(String encoder) {
+        Map<String, Integer> sizes = Map.of("source", V, "target", V);
+        var conf = ModelRegistry.build(ModelRegistry.card("seq2seq-attention").withAll(List.of("encoder=" + encoder, "thought=none",
+                "hidden=" + H, "embedding=3")), sizes).getConfiguration();
+        assertTrue(conf.getVertices().keySet().stream().noneMatch(v -> v.startsWith("thought") || v.equals("dec_in")
+                || v.endsWith("_last")), conf.getVertices().keySet().toString());
+        // the first decoder layer reads the target embedding and nothing else; the source comes in through attention
+        String firstDecoder = conf.getVertexInputs().entrySet().stream().filter(e -> e.getValue().equals(List.of("tgt_embed")))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        assertTrue(firstDecoder.startsWith("dec"), firstDecoder);
+        assertTrue(conf.getVertexInputs().get(Seq2SeqAttention.ATTENTION).size() == 2);
+        ZooException e = assertThrows(ZooException.class,
+                () -> ModelRegistry.build(ModelRegistry.card("seq2seq").withAll(List.of("encoder=" + encoder, "thought=none")), sizes));
+        assertTrue(e.getMessage().contains("thought: 'none'") && e.getMessage().contains("seq2seq-attention"), e.getMessage());
+    }
+
     @Test
     void aCardWithoutTheKeyBuildsTheOldWiringAndABadValueIsNamed() {
         // an older checkpoint's card has no thought key: it means the wiring it was trained with
@@ -114,6 +134,6 @@ class Seq2SeqThoughtTest {
         assertEquals(List.of("states"), ModelRegistry.build(oldCard, sizes).getConfiguration().getVertexInputs().get("thought"));
         ZooException e = assertThrows(ZooException.class,
                 () -> ModelRegistry.build(ModelRegistry.card("seq2seq").withAll(List.of("encoder=bi", "thought=first")), sizes));
-        assertTrue(e.getMessage().contains("thought: 'first'") && e.getMessage().contains("ends or last"), e.getMessage());
+        assertTrue(e.getMessage().contains("thought: 'first'") && e.getMessage().contains("ends, last or none"), e.getMessage());
     }
 }
