@@ -37,12 +37,16 @@ final class TimeMajorGradient extends NDArray {
         return ours ? new TimeMajorGradient(view, timeMajor) : view;
     }
 
-    /** this += other, in Java for a rank-3 array of this shape and type (any strides); otherwise ND4J's. */
+    /**
+     * this += other, in Java for a rank-3 array of this shape and type: as flat spans where other is laid
+     * out time-major too (a fast layer's or vertex's gradient), else through its strides; otherwise ND4J's.
+     */
     @Override
     public INDArray addi(INDArray other) {
         if (other == null || other == this || other.rank() != 3 || other.dataType() != dataType() || !Arrays.equals(other.shape(), shape()))
             return super.addi(other);
-        StridedArrays.sumTimeMajor(new INDArray[]{this, other}, timeMajor);   // reads both before it writes: this may alias
+        if (!StridedArrays.addSpan(this, other))
+            StridedArrays.sumTimeMajor(new INDArray[]{this, other}, timeMajor);   // reads both before it writes: this may alias
         return this;
     }
 }

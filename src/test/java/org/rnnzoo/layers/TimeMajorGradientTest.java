@@ -42,6 +42,17 @@ class TimeMajorGradientTest {
 
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void addsATimeMajorGradientThatStartsInsideItsBuffer(DataType type) {
+        INDArray base = timeMajor(type, 8);
+        INDArray second = Nd4j.rand(type, 2 * T, B, F).get(NDArrayIndex.interval(T, 2 * T), NDArrayIndex.all(), NDArrayIndex.all()).permute(1, 2, 0);
+        INDArray want = base.permute(1, 2, 0).add(second);
+        INDArray first = TimeMajorGradient.of(base);
+        first.addi(second);
+        assertEquals(0.0, want.sub(first).amaxNumber().doubleValue(), 0.0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void addsACOrderedOrStridedGradient(DataType type) {
         INDArray base = timeMajor(type, 3);
         INDArray cOrdered = timeMajor(type, 4).permute(1, 2, 0).dup('c');
