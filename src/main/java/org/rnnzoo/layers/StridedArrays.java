@@ -113,40 +113,29 @@ final class StridedArrays {
     }
 
     /**
-     * {@code out += x} for two arrays of one type laid out alike (the same shape and strides) whose elements
+     * {@code out += x} for two float arrays laid out alike (the same shape and strides) whose elements
      * each fill one contiguous span, {@code out}'s from its offset: the spans are added as flat vectors,
      * a chunk at a time (no array of the whole length: this runs at every fork of a training step).
      *
-     * @return false, having done nothing, where the two are not laid out so
+     * @return false, having done nothing, where the two are not laid out so, or not float (the gradient
+     * checks' doubles take {@link #sumTimeMajor})
      */
     static boolean addSpan(INDArray out, INDArray x) {
         long n = out.length();
-        if (!supports(out.dataType()) || x.dataType() != out.dataType() || !java.util.Arrays.equals(x.shape(), out.shape())
+        if (out.dataType() != DataType.FLOAT || x.dataType() != DataType.FLOAT || !java.util.Arrays.equals(x.shape(), out.shape())
                 || !java.util.Arrays.equals(x.stride(), out.stride()) || !readable(x) || !readable(out)
                 || last(x) - x.offset() + 1 != n || last(out) - out.offset() + 1 != n)
             return false;
         int chunk = 4096, at = (int) out.offset(), from = (int) x.offset();
-        ByteBuffer o = whole(out).asNio().order(ByteOrder.nativeOrder()), in = whole(x).asNio().order(ByteOrder.nativeOrder());
-        if (out.dataType() == DataType.FLOAT) {
-            java.nio.FloatBuffer fo = o.asFloatBuffer(), fi = in.asFloatBuffer();
-            float[] a = new float[chunk], b = new float[chunk];
-            for (int i = 0; i < n; i += chunk) {
-                int len = (int) Math.min(chunk, n - i);
-                fo.get(at + i, a, 0, len);
-                fi.get(from + i, b, 0, len);
-                for (int j = 0; j < len; j++) a[j] += b[j];
-                fo.put(at + i, a, 0, len);
-            }
-        } else {
-            java.nio.DoubleBuffer fo = o.asDoubleBuffer(), fi = in.asDoubleBuffer();
-            double[] a = new double[chunk], b = new double[chunk];
-            for (int i = 0; i < n; i += chunk) {
-                int len = (int) Math.min(chunk, n - i);
-                fo.get(at + i, a, 0, len);
-                fi.get(from + i, b, 0, len);
-                for (int j = 0; j < len; j++) a[j] += b[j];
-                fo.put(at + i, a, 0, len);
-            }
+        java.nio.FloatBuffer o = whole(out).asNio().order(ByteOrder.nativeOrder()).asFloatBuffer(),
+                in = whole(x).asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] a = new float[chunk], b = new float[chunk];
+        for (int i = 0; i < n; i += chunk) {
+            int len = (int) Math.min(chunk, n - i);
+            o.get(at + i, a, 0, len);
+            in.get(from + i, b, 0, len);
+            for (int j = 0; j < len; j++) a[j] += b[j];
+            o.put(at + i, a, 0, len);
         }
         return true;
     }
