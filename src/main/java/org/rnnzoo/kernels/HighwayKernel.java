@@ -50,7 +50,9 @@ public final class HighwayKernel {
                                 int from, int to, int n) {
         java.util.Arrays.fill(dBias, 0, n, 0f);
         for (int r = from, o = from * n; r < to; r++, o += n)
-            for (int j = 0; j < n; j++) {
+            // whole vectors of the row through the Vector API where it is loaded, the rest here
+            for (int j = GateFunctions.VECTORISED ? VectorGateFunctions.highwayBackward(gate, diff, dy, dPre, dH, dCarry, dBias, o, n) : 0;
+                 j < n; j++) {
                 int i = o + j;
                 float t = gate[i], e = dy[i], dt = e * t;
                 dH[i] = dt;
