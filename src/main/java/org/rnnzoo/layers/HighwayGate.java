@@ -87,7 +87,7 @@ public class HighwayGate extends SameDiffGraphVertex {
         INDArray dy = timeMajor(epsilon, width);
         INDArray dh = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[]{steps, batch, width}, 'c');
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[]{steps, batch, inputWidth}, 'c');
-        // x is the carried input too, unless a projection is: then the gate's part of dx is added to dC in dx
+        // dL/dC: where x itself is carried it is x's gradient, and the dx gemm below adds the gate's part (beta 1)
         INDArray dCarry = projected
                 ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[]{steps, batch, width}, 'c') : dx;
         INDArray w = paramTable.get("W"), gW = gradTable.get("W"), gB = gradTable.get("b");
