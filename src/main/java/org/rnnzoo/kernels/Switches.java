@@ -38,6 +38,12 @@ public final class Switches {
     /** {@code rnnzoo.fastAdd=false}: residual adds take DL4J's ElementWiseVertex path instead of FastAddVertex's time-major Java sum. */
     public static final boolean FAST_ADD = on("rnnzoo.fastAdd");
 
+    /**
+     * {@code rnnzoo.forkSum=false}: where an activation feeds two vertices, DL4J's own in-place add sums their
+     * gradients (libnd4j's element-by-element path for permuted views) instead of the Java sum of layers.TimeMajorGradient.
+     */
+    public static final boolean FORK_SUM = on("rnnzoo.forkSum");
+
     /** {@code rnnzoo.fusedSgd=false}: DL4J's own SGD updater and step instead of the fused two-lane pass. */
     public static final boolean FUSED_SGD = on("rnnzoo.fusedSgd");
 

@@ -83,7 +83,7 @@ public class FastAddVertex extends ElementWiseVertex {
                 INDArray g = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps.dataType(), new long[]{s[2], s[0], s[1]}, 'c');
                 if (first == null) StridedArrays.sumTimeMajor(new INDArray[]{eps}, first = g);
                 else g.assign(first);   // both c-ordered: a plain copy
-                out[i] = g.permute(1, 2, 0);
+                out[i] = TimeMajorGradient.of(g);   // DL4J sums it with the other consumer's gradient of x: in Java
             }
             return new Pair<>(null, out);
         }

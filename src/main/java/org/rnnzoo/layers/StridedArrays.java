@@ -112,6 +112,34 @@ final class StridedArrays {
         else o.asDoubleBuffer().put((int) out.offset(), da, 0, n);
     }
 
+    /**
+     * {@code out += x} for two float arrays laid out alike (the same shape and strides) whose elements
+     * each fill one contiguous span, {@code out}'s from its offset: the spans are added as flat vectors,
+     * a chunk at a time (no array of the whole length: this runs at every fork of a training step).
+     *
+     * @return false, having done nothing, where the two are not laid out so, or not float (the gradient
+     * checks' doubles take {@link #sumTimeMajor})
+     */
+    static boolean addSpan(INDArray out, INDArray x) {
+        long n = out.length();
+        if (out.dataType() != DataType.FLOAT || x.dataType() != DataType.FLOAT || !java.util.Arrays.equals(x.shape(), out.shape())
+                || !java.util.Arrays.equals(x.stride(), out.stride()) || !readable(x) || !readable(out)
+                || last(x) - x.offset() + 1 != n || last(out) - out.offset() + 1 != n)
+            return false;
+        int chunk = 4096, at = (int) out.offset(), from = (int) x.offset();
+        java.nio.FloatBuffer o = whole(out).asNio().order(ByteOrder.nativeOrder()).asFloatBuffer(),
+                in = whole(x).asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] a = new float[chunk], b = new float[chunk];
+        for (int i = 0; i < n; i += chunk) {
+            int len = (int) Math.min(chunk, n - i);
+            o.get(at + i, a, 0, len);
+            in.get(from + i, b, 0, len);
+            for (int j = 0; j < len; j++) a[j] += b[j];
+            o.put(at + i, a, 0, len);
+        }
+        return true;
+    }
+
     /** The buffer that {@code x.offset()} counts from. */
     private static DataBuffer whole(INDArray x) {
         return x.data().originalDataBuffer() != null ? x.data().originalDataBuffer() : x.data();

@@ -72,6 +72,41 @@ class HighwayGateVertexTest {
         assertTrue(ok, "gradient check failed: inputWidth=" + inputWidth + " steps=" + steps + " gateBias=" + gateBias);
     }
 
+    /**
+     * One network called with 80 rows (two lanes), 15, 80 again and 9 (one lane), some padded: each
+     * call's score and gradients are those of a fresh network with the same parameters, so buffers
+     * kept between calls are resized and refilled, never read stale.
+     */
+    @ParameterizedTest(name = "inputWidth={0}")
+    @CsvSource({"4", "5"})
+    void rowCountsChangingBetweenCallsGiveAFreshNetworksGradients(int inputWidth) {
+        ComputationGraph reused = net(inputWidth, -1.0);
+        int[][] shapes = {{B, 20}, {3, 5}, {B, 20}, {B - 1, 3}};
+        for (int[] shape : shapes) {
+            int batch = shape[0], steps = shape[1];
+            Nd4j.getRandom().setSeed(steps);
+            INDArray in = Nd4j.rand(DataType.DOUBLE, batch, FEATURES, steps).subi(0.5), labels = Nd4j.zeros(DataType.DOUBLE, batch, CLASSES, steps);
+            for (int b = 0; b < batch; b++) for (int t = 0; t < steps; t++) labels.putScalar(b, (b + t) % CLASSES, t, 1);
+            INDArray mask = steps > 5 ? Nd4j.ones(DataType.DOUBLE, batch, steps) : null;
+            if (mask != null) mask.get(NDArrayIndex.point(1), NDArrayIndex.interval(steps / 2, steps)).assign(0);
+            ComputationGraph fresh = net(inputWidth, -1.0);   // the same seed: the same parameters (the updater is NoOp)
+            double[] score = new double[2];
+            INDArray[] grads = new INDArray[2];
+            int i = 0;
+            for (ComputationGraph n : new ComputationGraph[]{reused, fresh}) {
+                n.setInputs(in);
+                n.setLabels(labels);
+                n.setLayerMaskArrays(mask == null ? null : new INDArray[]{mask}, mask == null ? null : new INDArray[]{mask});
+                n.computeGradientAndScore();
+                score[i] = n.score();
+                grads[i++] = n.gradient().gradient().dup();
+                n.clearLayerMaskArrays();
+            }
+            assertEquals(score[1], score[0], 1e-12, "score, " + batch + "×" + steps);
+            assertEquals(0.0, grads[1].sub(grads[0]).amaxNumber().doubleValue(), 1e-12, "gradients, " + batch + "×" + steps);
+        }
+    }
+
     @Test
     void workedByHand() {
         // W_T = 0, b_T = ln 3: T = 3/4 everywhere, y = x + 3/4 (H − x) = (x + 3H)/4
