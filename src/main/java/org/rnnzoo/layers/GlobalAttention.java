@@ -78,6 +78,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
             INDArray da = Nd4j.matmul(dc.permute(0, 2, 1).dup(), k);               // [b, T, S]
             // softmax backward along the source axis: dE = W ⊙ (dW − Σ_s dW ⊙ W)
             INDArray de = a.mul(Broadcast.sub(da, da.mul(a).sum(2), da, 0, 1));
+            if (conf.scoreScale() != 1.0) de.muli(conf.scoreScale());              // E = scale · raw score
             switch (conf.score()) {
                 case "dot" -> {
                     dq = Nd4j.matmul(k, de.permute(0, 2, 1).dup());
@@ -149,6 +150,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
         }
         // broadcast and softmax ops rather than materialised broadcasts: one native call each (docs/performance.md,
         // "Seq2seq and classifier training")
+        if (conf.scoreScale() != 1.0) scores.muli(conf.scoreScale());
         if (keyMask != null)   // a padded source position scores −10⁹: weight exactly 0
             Broadcast.add(scores, keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), scores, 0, 2);
         Nd4j.exec(new SoftMax(scores, scores, 2));   // subtracts each row's max first

@@ -47,6 +47,8 @@ public class GlobalAttentionVertex extends SameDiffVertex {
 
     private String score;
     private long queries, keys, width;
+    /** Scores divided by √keys (Vaswani et al.'s scaled dot product); false, Luong's unscaled scores, in a checkpoint without the field. */
+    private boolean scaled;
 
     /** For Jackson (checkpoints). */
     public GlobalAttentionVertex() {}
@@ -67,7 +69,16 @@ public class GlobalAttentionVertex extends SameDiffVertex {
         this.width = width;
     }
 
+    /** The same vertex with its scores divided by √keys: a softmax that starts, and stays longer, soft. */
+    public GlobalAttentionVertex scaled(boolean scaled) {
+        this.scaled = scaled;
+        return this;
+    }
+
     public String score() { return score; }
+
+    /** What every score is multiplied by before the softmax: 1, or 1/√keys. */
+    double scoreScale() { return scaled ? 1.0 / Math.sqrt(keys) : 1.0; }
 
     // bean accessors: DL4J's JSON mapper (a checkpoint's configuration) reads and writes these fields through them
     public String getScore() { return score; }
@@ -78,6 +89,8 @@ public class GlobalAttentionVertex extends SameDiffVertex {
     public void setKeys(long keys) { this.keys = keys; }
     public long getWidth() { return width; }
     public void setWidth(long width) { this.width = width; }
+    public boolean isScaled() { return scaled; }
+    public void setScaled(boolean scaled) { this.scaled = scaled; }
 
     @Override
     public void defineParametersAndInputs(SDVertexParams params) {
@@ -135,15 +148,16 @@ public class GlobalAttentionVertex extends SameDiffVertex {
         c.queries = queries;
         c.keys = keys;
         c.width = width;
+        c.scaled = scaled;
         return LayerWiring.withSettingsOf(c, this);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof GlobalAttentionVertex v && super.equals(o) && Objects.equals(score, v.score) && queries == v.queries
-                && keys == v.keys && width == v.width;
+                && keys == v.keys && width == v.width && scaled == v.scaled;
     }
 
     @Override
-    public int hashCode() { return Objects.hash(super.hashCode(), score, queries, keys, width); }
+    public int hashCode() { return Objects.hash(super.hashCode(), score, queries, keys, width, scaled); }
 }

@@ -46,7 +46,7 @@ public final class Seq2SeqAttention {
         int keys = g.width(encoded);
         // queries, keys in that order: the vertex's masks are the target's and the source's
         String context = g.vertex(ATTENTION, new GlobalAttentionVertex(card.getString("score"), g.width(decoded), keys,
-                card.getInt("attention")), keys, decoded, encoded);
+                card.getInt("attention")).scaled(scaled(card)), keys, decoded, encoded);
         String joined = g.vertex("context_and_state", new FastMergeVertex(), keys + g.width(decoded), context, decoded);
         // Luong's attentional hidden state h~_t = tanh(W_c [c_t; h_t]), the same dense layer at every step.
         // SequenceDense is DL4J's dense layer between the RNN <-> feed-forward preprocessor pair, without their
@@ -57,5 +57,15 @@ public final class Seq2SeqAttention {
         g.layer(Seq2Seq.OUTPUT, LanguageModelGraph.outputLayer(card.getString("output"), hidden, targetVocab,
                 card.getDouble("dropout")), attentional);
         return g.build(Seq2Seq.OUTPUT);
+    }
+
+    /** Card key {@code scale}: none (Luong's scores as they are; a card without the key) or sqrt (divided by √ the encoder's width). */
+    private static boolean scaled(ModelCard card) {
+        String scale = card.has("scale") ? card.getString("scale") : "none";
+        return switch (scale) {
+            case "none" -> false;
+            case "sqrt" -> true;
+            default -> throw new org.rnnzoo.common.ZooException("bad value for scale: '" + scale + "' (expected none or sqrt)");
+        };
     }
 }

@@ -37,10 +37,12 @@ class GlobalAttentionVertexTest {
     private static ComputationGraph net(String score) { return net(score, HK); }
 
     /** @param hk the keys' width */
-    private static ComputationGraph net(String score, int hk) {
+    private static ComputationGraph net(String score, int hk) { return net(score, hk, false); }
+
+    private static ComputationGraph net(String score, int hk, boolean scaled) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.DOUBLE).updater(new NoOp())
                 .graphBuilder().addInputs("q", "k").setInputTypes(InputType.recurrent(HQ), InputType.recurrent(hk))
-                .addVertex("att", new GlobalAttentionVertex(score, HQ, hk, 4), "q", "k")
+                .addVertex("att", new GlobalAttentionVertex(score, HQ, hk, 4).scaled(scaled), "q", "k")
                 .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                         .nIn(hk).nOut(CLASSES).dataFormat(RNNFormat.NCW).build(), "att")
                 .setOutputs("out").build();
@@ -100,8 +102,17 @@ class GlobalAttentionVertexTest {
         assertTrue(ok, "gradient check failed");
     }
 
-    private static void gradientCheck(String score, int hk) {
-        ComputationGraph net = net(score, hk);
+    /** Scores divided by √keys: the scale enters the backward pass too. */
+    @ParameterizedTest(name = "score={0}")
+    @ValueSource(strings = {"dot", "general", "additive"})
+    void scaledScoresGradientsMatchFiniteDifferences(String score) {
+        gradientCheck(score, HK, true);
+    }
+
+    private static void gradientCheck(String score, int hk) { gradientCheck(score, hk, false); }
+
+    private static void gradientCheck(String score, int hk, boolean scaled) {
+        ComputationGraph net = net(score, hk, scaled);
         INDArray[] x = batch(hk);
         INDArray targetMask = mask(TARGET_LENGTHS, T);
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
@@ -156,6 +167,30 @@ class GlobalAttentionVertexTest {
         assertEquals(0.0, c.getDouble(0, 2, 0), 1e-12);
         // row 1 is all zeros: equal scores, the mean of two zero keys
         assertEquals(0.0, c.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.all()).amaxNumber().doubleValue(), 1e-12);
+    }
+
+    @Test
+    void scaledDotScoresWorkedByHand() {
+        // the case above with the scores divided by √3: scores 1/√3 and 0
+        ComputationGraph net = net("dot", HK, true);
+        INDArray q = Nd4j.zeros(DataType.DOUBLE, 2, HQ, 1), k = Nd4j.zeros(DataType.DOUBLE, 2, HK, 2);
+        q.putScalar(0, 0, 0, 1);
+        k.putScalar(0, 0, 0, 1);
+        k.putScalar(0, 1, 1, 2);
+        INDArray c = context(net, q, k, new INDArray[]{Nd4j.ones(DataType.DOUBLE, 2, 1), Nd4j.ones(DataType.DOUBLE, 2, 2)});
+        double e = Math.exp(1 / Math.sqrt(3)), a = e / (1 + e);
+        assertEquals(a, c.getDouble(0, 0, 0), 1e-12);
+        assertEquals(2 * (1 - a), c.getDouble(0, 1, 0), 1e-12);
+    }
+
+    @Test
+    void theScaleSurvivesJsonAndAnOlderConfigurationWithoutItIsUnscaled() {
+        ComputationGraphConfiguration conf = net("general", HK, true).getConfiguration();
+        String json = conf.toJson();
+        assertTrue(((GlobalAttentionVertex) ComputationGraphConfiguration.fromJson(json).getVertices().get("att")).isScaled());
+        String old = json.replace("\"scaled\" : true,", "").replace(",\n    \"scaled\" : true", "").replace("\"scaled\":true,", "");
+        assertTrue(!old.contains("\"scaled\""), "the test removed the field");
+        assertEquals(1.0, ((GlobalAttentionVertex) ComputationGraphConfiguration.fromJson(old).getVertices().get("att")).scoreScale());
     }
 
     @Test
