@@ -231,6 +231,10 @@ class HostileInputTest {
                 d -> new String[]{"translate", copy(seq2seq, d, "s.zip").toString(), "a b", "--max-length", "0"}));
         c.add(new Case("translate --attention of a model without attention", 2, "--attention",
                 d -> new String[]{"translate", copy(seq2seq, d, "s.zip").toString(), "a b", "--attention", d.resolve("m.png").toString()}));
+        c.add(new Case("eval --attention-stats of a model without attention", 2, "--attention-stats",
+                d -> new String[]{"eval", copy(seq2seq, d, "s.zip").toString(), "--split", "valid", "--attention-stats", "10"}));
+        c.add(new Case("eval --attention-stats 0", 2, "--attention-stats",
+                d -> new String[]{"eval", copy(seq2seq, d, "s.zip").toString(), "--attention-stats", "0"}));
         c.add(new Case("translate of a language model", 2, "language-model", d -> new String[]{"translate", copy(lm, d, "lm.zip").toString(), "a b"}));
         c.add(new Case("sample of a run directory", 2, "checkpoints/best.zip", d -> new String[]{"sample", lm.getParent().getParent().toString()}));
         c.add(new Case("sample of a kn-lm ARPA file", 2, "ARPA", d -> new String[]{"sample", copy(knRun.resolve("model.arpa"), d, "m.arpa").toString()}));

@@ -1,9 +1,13 @@
 package org.rnnzoo.cli;
 
 import org.rnnzoo.common.ZooException;
+import org.rnnzoo.data.Seq2SeqPairIterator;
 import org.rnnzoo.data.Vocabularies;
+import org.rnnzoo.decode.AttentionStatistics;
+import org.rnnzoo.models.Seq2SeqAttention;
 import org.rnnzoo.train.LanguageModelTask;
 import org.rnnzoo.train.NgramLanguageModelTask;
+import org.rnnzoo.train.Seq2SeqTask;
 import org.rnnzoo.train.SentenceClassificationTask;
 import org.rnnzoo.train.SequenceTaggingTask;
 import org.rnnzoo.train.Task;
@@ -38,8 +42,16 @@ final class EvalCommand implements Runnable {
     @Option(names = "--confusion", paramLabel = "PNG", description = "a classifier or tagger: also draw the split's confusion matrix to this PNG")
     Path confusion;
 
+    @Option(names = "--attention-stats", paramLabel = "N", description = "a seq2seq-attention checkpoint: also where its attention "
+            + "looks on the first N pairs of the split, teacher-forced on their references (weight on the last source token, "
+            + "how often the argmax is there, max weight, entropy, distance of the argmax from the diagonal)")
+    Integer attentionStats;
+
     @Override
     public void run() {
+        if (attentionStats != null && attentionStats < 1)
+            throw new ZooException("bad value for --attention-stats: " + attentionStats + " (must be >= 1)");
+        if (attentionStats != null && text != null) throw new ZooException("--attention-stats reads a split's pairs; it does not go with --text");
         Checkpoint c = Checkpoint.load(CheckpointArgument.resolve(checkpoint));
         ModelCard card = c.card();
         DatasetStore store = mirror != null ? new DatasetStore().withMirror(mirror) : new DatasetStore();
@@ -55,6 +67,8 @@ final class EvalCommand implements Runnable {
         }
         if (!List.of("train", "valid", "test").contains(split))
             throw new ZooException("bad value for --split: '" + split + "' (expected train, valid or test)");
+        if (attentionStats != null && !card.architecture().equals("Seq2SeqAttention"))
+            throw new ZooException("--attention-stats: " + card.name() + " has no attention (seq2seq-attention has)");
         // the same task the trainer scored with, so the figure matches result.json
         Task task = Tasks.create(card, store, c.vocabularies());
         if (confusion != null && !(card.task().equals(SentenceClassificationTask.KIND) || card.task().equals(SequenceTaggingTask.KIND)))
@@ -62,5 +76,11 @@ final class EvalCommand implements Runnable {
         Map<String, Double> m = task.evaluate(c.net(), split, confusion);
         System.out.printf("%s on %s %s: %s%n", card.name(), task.provenance().get("dataset"), split, task.describe(m));
         if (confusion != null) System.out.println("confusion matrix: " + confusion);
+        if (attentionStats != null && task instanceof Seq2SeqTask seq2seq) {
+            List<Seq2SeqPairIterator.Pair> all = seq2seq.pairs(split), first = all.subList(0, Math.min(attentionStats, all.size()));
+            AttentionStatistics a = AttentionStatistics.of(c.net(), Seq2SeqAttention.ATTENTION, first, card.getInt("eval_batch"));
+            System.out.printf("attention on the first %,d of %,d %s pairs, teacher-forced on their references: %s%n",
+                    first.size(), all.size(), split, a.describe());
+        }
     }
 }

@@ -107,6 +107,9 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
         return m;
     }
 
+    /** A split's encoded pairs (pairs with an empty source left out), in the dataset's order. */
+    public List<Seq2SeqPairIterator.Pair> pairs(String split) { return java.util.Collections.unmodifiableList(split(split)); }
+
     /** The distinct sources of a split, in order of first appearance (a word with two pronunciations once). */
     public List<int[]> distinctSources(String split) {
         Map<String, int[]> sources = new LinkedHashMap<>();

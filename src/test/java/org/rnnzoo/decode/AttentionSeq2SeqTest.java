@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * A seq2seq-attention model trained on the built-in reversal task for a few hundred steps: beam search
  * of width 1 is greedy decoding, a wider beam never finds a less probable output, the attention weights
- * recomputed from the activations rebuild the vertex's own output and sum to 1 over the source, and
- * {@code zoo translate --attention} draws them.
+ * recomputed from the activations rebuild the vertex's own output and sum to 1 over the source,
+ * {@code zoo translate --attention} draws them and {@code zoo eval --attention-stats} sums them up.
  */
 class AttentionSeq2SeqTest {
     @TempDir
@@ -138,18 +138,30 @@ class AttentionSeq2SeqTest {
     void translateDrawsTheAttentionHeatmap() throws Exception {
         Path ckpt = tmp.resolve("run/checkpoints/best.zip");
         Path png = tmp.resolve("map.png");
+        String out = stdout("translate", ckpt.toString(), "a b c d", "--beam", "3", "--attention", png.toString());
+        assertTrue(Files.size(png) > 1000, "heatmap written");
+        assertEquals(4, out.trim().split(" ").length, out);
+    }
+
+    @Test
+    void evalPrintsTheAttentionStatisticsOfTheFirstPairs() {
+        String out = stdout("eval", tmp.resolve("run/checkpoints/best.zip").toString(), "--split", "valid", "--attention-stats", "20");
+        String line = out.lines().filter(l -> l.startsWith("attention on the first 20 of ")).findFirst().orElseThrow(
+                () -> new AssertionError("no statistics line in: " + out));
+        assertTrue(line.contains(" valid pairs, teacher-forced on their references: ") && line.contains("decoder steps"), line);
+    }
+
+    /** What a zoo command that succeeds prints on stdout. */
+    private static String stdout(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true));
-        int rc;
         try {
-            rc = ZooCommand.execute("translate", ckpt.toString(), "a b c d", "--beam", "3", "--attention", png.toString());
+            assertEquals(0, ZooCommand.execute(args), String.join(" ", args));
         } finally {
             System.setOut(old);
         }
-        assertEquals(0, rc);
-        assertTrue(Files.size(png) > 1000, "heatmap written");
-        assertEquals(4, captured.toString().trim().split(" ").length, captured.toString());
+        return captured.toString();
     }
 
     @Test
