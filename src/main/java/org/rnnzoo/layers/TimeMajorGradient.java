@@ -13,8 +13,8 @@ import java.util.Arrays;
  * the next layer and the highway gate or residual add around it), DL4J's
  * {@code ComputationGraph.calcBackpropGradients} sums their gradients with
  * {@code first.addi(second)}; for two permuted views libnd4j walks every element through index
- * arithmetic, about 1 ms for a [20, 200, 20] pair (fifty times a contiguous add), four times a
- * step in a depth-4 stack (docs/performance.md, "Highway: the fork sum and the gate in the lanes").
+ * arithmetic, many times slower than a contiguous add, once per fork and step (measured in
+ * docs/performance.md, "Highway: the fork sum and the gate in the lanes").
  * Returned as the first of the two, this array does the sum with {@link StridedArrays#sumTimeMajor},
  * which reads any layout. Everything else is ND4J's own.
  */
