@@ -367,7 +367,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 input = rows == null ? nb.input : packed(nb.input);
         kernel.writeGateGradients(gates, first, rows);
         kernel.writePreviousOutputs(previousOutputs, rows);
-        INDArray summaryGradient = bridgeSummary == null ? null : bridgeBackward(gates, rows, batch, size, ws);
+        INDArray summaryGradient = bridgeSummary == null ? null : bridgeBackward(gates, rows, batch, size, ws);   // writes W_b's, b_b's gradients
 
         INDArray gW = gradientViews.get(FastLstmParams.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(FastLstmParams.RECURRENT_WEIGHT_KEY);
@@ -401,8 +401,13 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         g.gradientForVariable().put(FastLstmParams.RECURRENT_WEIGHT_KEY, gRW);
         g.gradientForVariable().put(FastLstmParams.BIAS_KEY, gB);
         if (inW < nIn) {
-            g.gradientForVariable().put(FastLstmParams.STATE_WEIGHT_KEY, gradientViews.get(FastLstmParams.STATE_WEIGHT_KEY));
-            g.gradientForVariable().put(FastLstmParams.STATE_BIAS_KEY, gradientViews.get(FastLstmParams.STATE_BIAS_KEY));
+            INDArray gWb = gradientViews.get(FastLstmParams.STATE_WEIGHT_KEY), gBb = gradientViews.get(FastLstmParams.STATE_BIAS_KEY);
+            if (summaryGradient == null) {   // a pass from a given state (TBPTT's later segments): W_b, b_b took no part
+                gWb.assign(0);
+                gBb.assign(0);
+            }
+            g.gradientForVariable().put(FastLstmParams.STATE_WEIGHT_KEY, gWb);
+            g.gradientForVariable().put(FastLstmParams.STATE_BIAS_KEY, gBb);
         }
         weightNoiseParams.clear();
 

@@ -97,6 +97,34 @@ class FastLstmInitialStateTest {
     }
 
     /**
+     * A training pass from a given state (a later TBPTT segment) makes no use of the summary, so W_b and
+     * b_b get a zero gradient and so do the summary columns, whatever the pass before left in the views.
+     */
+    @Test
+    void aPassFromAGivenStateGivesTheSummaryAndItsWeightsNoGradient() {
+        ComputationGraph net = net();
+        net.initGradientsView();
+        INDArray x = input(5, 4);
+        FastLstmLayer layer = (FastLstmLayer) net.getLayer("lstm1");
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, 5, H, T);
+        layer.setInput(x, mgr);
+        layer.activate(true, mgr);
+        var fromSummary = layer.backpropGradient(epsilon, mgr);
+        assertTrue(fromSummary.getFirst().getGradientFor("Wb").amaxNumber().doubleValue() > 0);
+        assertTrue(summaryColumns(fromSummary.getSecond(), NDArrayIndex.point(0)).amaxNumber().doubleValue() > 0);
+
+        layer.rnnSetTBPTTState(Map.of(FastLstmLayer.STATE_KEY_PREV_ACTIVATION, Nd4j.rand(DataType.FLOAT, 5, H),
+                FastLstmLayer.STATE_KEY_PREV_MEMCELL, Nd4j.rand(DataType.FLOAT, 5, H)));
+        layer.rnnActivateUsingStoredState(x, true, false, mgr);
+        var fromState = layer.backpropGradient(epsilon, mgr);
+        assertEquals(0.0, fromState.getFirst().getGradientFor("Wb").amaxNumber().doubleValue(), 0.0);
+        assertEquals(0.0, fromState.getFirst().getGradientFor("bb").amaxNumber().doubleValue(), 0.0);
+        assertEquals(0.0, summaryColumns(fromState.getSecond(), NDArrayIndex.all()).amaxNumber().doubleValue(), 0.0);
+        assertTrue(fromState.getFirst().getGradientFor("W").amaxNumber().doubleValue() > 0);
+    }
+
+    /**
      * Decoding runs one step at a time: the first step (no stored state) starts from that step's
      * summary, later ones from the stored state. Batch 3 takes the layer's batch-1 Java path, batch 6
      * the general one; the summary columns hold noise after step 0, which neither may read.
