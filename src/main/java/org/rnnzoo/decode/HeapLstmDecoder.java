@@ -182,7 +182,7 @@ public final class HeapLstmDecoder {
                 if (!(layer.conf().getLayer() instanceof EmbeddingSequenceLayer e)
                         || !(e.getActivationFn() instanceof ActivationIdentity)) return Optional.empty();
                 embed = layer;
-            } else if (layer instanceof FastLstmLayer) {
+            } else if (layer instanceof FastLstmLayer && ((org.rnnzoo.layers.FastLstm) layer.conf().getLayer()).getInitialStateWidth() == 0) {
                 lstms.add(layer);
             } else if (layer instanceof FusedSoftmaxOutputLayer && !lstms.isEmpty()) {
                 output = layer;

@@ -29,6 +29,15 @@ import java.util.Set;
  * <p>Gate order inside the 4·nOut columns is DL4J's, so parameters copy one-to-one between the two
  * layers: {@code [cell input g (tanh) | forget f | output o | input i]}, each nOut wide.
  *
+ * <p>Optional initial state from a summary ({@link #getInitialStateWidth() initialStateWidth} K &gt; 0): the
+ * last K of the nIn input features carry a summary s (an encoder's final state, repeated along time),
+ * and the layer starts from h0 = tanh(W_b s_0 + b_b), c0 = 0, reading s at step 0 only; W (then
+ * [nIn − K, 4·nOut]) multiplies the first nIn − K features alone. This is Bahdanau et al. (2015,
+ * appendix A.2.2)'s s0 = tanh(W_s h_1 backward), and Sutskever et al. / Luong et al.'s decoder started
+ * from the encoder's state, made to fit a DL4J graph, whose recurrent layers take no initial-state
+ * input. A stored state (rnnTimeStep, TBPTT) wins over the summary. K = 0 (the default, and what a
+ * configuration JSON without the field means) is the plain LSTM.
+ *
  * <p>Usable wherever a DL4J layer is: {@code graph.addLayer("lstm", new FastLstm.Builder().nIn(200).nOut(200).build(), "emb")};
  * its JSON (hence ModelSerializer checkpoints) names this class.
  */
@@ -36,6 +45,8 @@ public class FastLstm extends BaseRecurrentLayer {
 
     /** Initial value of the forget-gate bias; 1.0 keeps the gates open early in training (Gers et al. 2000; Jozefowicz et al. 2015). */
     private double forgetGateBiasInit = 1.0;
+    /** K: the last K input features are a summary the initial state is made from (0 = off; see the class comment). */
+    private int initialStateWidth = 0;
 
     /** For Jackson. */
     public FastLstm() {
@@ -44,6 +55,7 @@ public class FastLstm extends BaseRecurrentLayer {
     protected FastLstm(Builder builder) {
         super(builder);
         this.forgetGateBiasInit = builder.forgetGateBiasInit;
+        this.initialStateWidth = builder.initialStateWidth;
         initializeConstraints(builder);
     }
 
@@ -53,6 +65,19 @@ public class FastLstm extends BaseRecurrentLayer {
 
     public void setForgetGateBiasInit(double forgetGateBiasInit) {
         this.forgetGateBiasInit = forgetGateBiasInit;
+    }
+
+    public int getInitialStateWidth() {
+        return initialStateWidth;
+    }
+
+    public void setInitialStateWidth(int initialStateWidth) {
+        this.initialStateWidth = initialStateWidth;
+    }
+
+    /** Input features the input weights W multiply: nIn less the summary's K. */
+    public long inputWidth() {
+        return getNIn() - initialStateWidth;
     }
 
     @Override
@@ -80,6 +105,10 @@ public class FastLstm extends BaseRecurrentLayer {
         if (!(getActivationFn() == null || getActivationFn() instanceof ActivationTanH)) {
             throw new IllegalStateException("FastLstm computes tanh cell activations only; layer '" + getLayerName()
                     + "' is configured with " + getActivationFn() + " (valid: TANH; use DL4J's LSTM for others)");
+        }
+        if (initialStateWidth < 0 || initialStateWidth >= getNIn()) {
+            throw new IllegalStateException("FastLstm layer '" + getLayerName() + "': initialStateWidth " + initialStateWidth
+                    + " must be at least 0 and below nIn " + getNIn() + " (the summary is the last K input features)");
         }
         return LayerWiring.wire(new FastLstmLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams, initializer());
     }
@@ -109,22 +138,24 @@ public class FastLstm extends BaseRecurrentLayer {
     @Override
     public String toString() {
         return "FastLstm(nIn=" + nIn + ", nOut=" + nOut + ", forgetGateBiasInit=" + forgetGateBiasInit
-                + ", name=" + getLayerName() + ")";
+                + ", initialStateWidth=" + initialStateWidth + ", name=" + getLayerName() + ")";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof FastLstm other && super.equals(o)
-                && Double.compare(forgetGateBiasInit, other.forgetGateBiasInit) == 0;
+                && Double.compare(forgetGateBiasInit, other.forgetGateBiasInit) == 0
+                && initialStateWidth == other.initialStateWidth;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Double.hashCode(forgetGateBiasInit);
+        return 31 * (31 * super.hashCode() + Double.hashCode(forgetGateBiasInit)) + initialStateWidth;
     }
 
     public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
         private double forgetGateBiasInit = 1.0;
+        private int initialStateWidth = 0;
 
         public Builder() {
             // The cell maths is fixed (sigmoid gates, tanh cell); setting it keeps the global default
@@ -135,6 +166,15 @@ public class FastLstm extends BaseRecurrentLayer {
         /** Initial forget-gate bias (default 1.0). */
         public Builder forgetGateBiasInit(double value) {
             this.forgetGateBiasInit = value;
+            return this;
+        }
+
+        /**
+         * The last {@code width} input features are a summary the layer starts from, h0 = tanh(W_b s_0 + b_b),
+         * c0 = 0 (default 0: off); nIn counts them.
+         */
+        public Builder initialStateWidth(int width) {
+            this.initialStateWidth = width;
             return this;
         }
 

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnnzoo.kernels.HeapCopy;
 import org.rnnzoo.kernels.LstmKernel;
 import org.rnnzoo.kernels.NativeMatrix;
@@ -43,6 +44,11 @@ import java.util.Map;
  * layer's label mask). Unlike it, a whole-sequence pass reads that sequence mask to stop each example
  * at its length, with zero outputs past it ({@link #lengths}; {@code -Drnnzoo.skipPadding=false} runs
  * every step).
+ *
+ * <p>With an initial-state width K &gt; 0 ({@link FastLstm}) a pass that is given no state starts from
+ * h0 = tanh(s_0·W_b + b_b), c0 = 0, s_0 the last K input features at step 0; only the first nIn − K
+ * features are the input W multiplies, and the summary's gradient is dL/ds_0 =
+ * (dL/dh0 ⊙ (1 − h0²))·W_bᵀ at step 0 and zero after it, with dL/dh0 = dZ_0·RWᵀ.
  */
 public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     /** DL4J's LSTM keys, so state maps move between the two layers. */
@@ -60,6 +66,11 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     private INDArray sequenceMask;
     /** The rows t·B + b of the last forward pass's real steps (ascending), packed first in its buffers; null: every row. */
     private int[] realRows;
+    /**
+     * The summary s_0 [B, K] and the state h0 [B, H] made from it by the last forward pass, when it made
+     * its initial state that way (initial-state width K > 0 and no state given), else null; detached.
+     */
+    private INDArray bridgeSummary, bridgeState;
     /** Off: every padded step is computed, as before (a measurement switch, docs/performance.md#switches). */
     static volatile boolean skipPadding = Switches.SKIP_PADDING;
 
@@ -158,12 +169,14 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     }
 
     private INDArray smallSingleStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        int batch = (int) input.size(0), nIn = (int) layerConf().getNIn(), H = (int) layerConf().getNOut();
+        int batch = (int) input.size(0), nIn = (int) layerConf().getNIn(), inW = (int) layerConf().inputWidth(), H = (int) layerConf().getNOut();
         PackedMatrix w = inputWeights.of(getParam(FastLstmParams.INPUT_WEIGHT_KEY));
         PackedMatrix rw = recurrentWeights.of(getParam(FastLstmParams.RECURRENT_WEIGHT_KEY));
         float[] bias = getParam(FastLstmParams.BIAS_KEY).castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] x = input.castTo(DataType.FLOAT).reshape(batch, nIn).dup('c').data().asFloat();
+        INDArray x2 = input.castTo(DataType.FLOAT).reshape(batch, nIn);
+        float[] x = x2.dup('c').data().asFloat();
         INDArray h0 = stateMap.get(STATE_KEY_PREV_ACTIVATION), c0 = stateMap.get(STATE_KEY_PREV_MEMCELL);
+        if (h0 == null && c0 == null && inW < nIn) h0 = stateFromSummary(x2.get(NDArrayIndex.all(), NDArrayIndex.interval(inW, nIn)), false, workspaceMgr);
         float[] hPrev = h0 == null ? new float[batch * H] : h0.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] cPrev = c0 == null ? new float[batch * H] : c0.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] h = new float[batch * H], c = new float[batch * H];
@@ -171,7 +184,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(hPrev, b * H, hb, 0, H);
             System.arraycopy(cPrev, b * H, cb, 0, H);
-            PackedMatrix.lstmStep(w, rw, bias, java.util.Arrays.copyOfRange(x, b * nIn, (b + 1) * nIn), hb, cb, z, tanhC);
+            PackedMatrix.lstmStep(w, rw, bias, java.util.Arrays.copyOfRange(x, b * nIn, b * nIn + inW), hb, cb, z, tanhC);
             System.arraycopy(hb, 0, h, b * H, H);
             System.arraycopy(cb, 0, c, b * H, H);
         }
@@ -201,9 +214,10 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         applyDropOutIfNecessary(training, ws);
         INDArray x = timeMajor(input);          // [T, B, nIn] view
         int steps = (int) x.size(0), batch = (int) x.size(1), size = (int) layerConf().getNOut();
-        if (x.size(2) != layerConf().getNIn()) {
+        long nIn = layerConf().getNIn(), inW = layerConf().inputWidth();
+        if (x.size(2) != nIn) {
             throw new IllegalArgumentException("FastLstm " + layerId() + ": input has size " + x.size(2)
-                    + " along the feature axis, layer nIn is " + layerConf().getNIn());
+                    + " along the feature axis, layer nIn is " + nIn);
         }
         prepare(batch, steps, size);
         INDArray w = getParamWithNoise(FastLstmParams.INPUT_WEIGHT_KEY, training, ws);
@@ -211,11 +225,21 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray b = getParamWithNoise(FastLstmParams.BIAS_KEY, training, ws);
 
         NativeBuffers nb = buffers;
-        nb.input3d.assign(x);
+        nb.input3d.assign(inW == nIn ? x : x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, inW)));
+        boolean given = h0 != null || c0 != null;
+        bridgeSummary = bridgeState = null;
+        if (!given && inW < nIn) {
+            // no state given: start from the summary at step 0 (FastLstm#initialStateWidth); its later steps are never read
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                bridgeSummary = x.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.interval(inW, nIn)).dup('c');
+            }
+            h0 = bridgeState = stateFromSummary(bridgeSummary, training, ws);
+        }
         kernel.loadBias(b);
         kernel.loadInitialState(h0, c0);
         kernel.loadMask(maskArray);
-        int[] lengths = mayskip && h0 == null && c0 == null ? lengths(batch, steps) : null;
+        // a state made from the summary still skips the padding: the kernel's skipping steps read h0 per example
+        int[] lengths = mayskip && !given ? lengths(batch, steps) : null;
         kernel.loadLengths(lengths);
         realRows = lengths == null ? null : realRows(lengths, steps);
         // the products skip the padding too: the real rows packed first, the projection of those only
@@ -237,6 +261,16 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         passInput = training ? input : null;
         passGeneration = kernel.generation;
         return layerConf().getRnnDataFormat() == RNNFormat.NWC ? out.permute(1, 0, 2) : out.permute(1, 2, 0);
+    }
+
+    /** h0 = tanh(s·W_b + b_b) [B, H] for a summary s [B, K], outside any workspace (the kernel copies it; backward reads it). */
+    private INDArray stateFromSummary(INDArray summary, boolean training, LayerWorkspaceMgr ws) {
+        INDArray wb = getParamWithNoise(FastLstmParams.STATE_WEIGHT_KEY, training, ws);
+        INDArray bb = getParamWithNoise(FastLstmParams.STATE_BIAS_KEY, training, ws);
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray s = summary.dataType() == wb.dataType() ? summary : summary.castTo(wb.dataType());
+            return Transforms.tanh(s.mmul(wb).addiRowVector(bb.reshape(1, bb.length())), false);
+        }
     }
 
     /**
@@ -295,7 +329,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             passInput = null;
         }
         if (buffers == null || !buffers.fits(batch, steps)) {
-            buffers = new NativeBuffers(dataType, batch, steps, (int) layerConf().getNIn(), size, buffers);
+            buffers = new NativeBuffers(dataType, batch, steps, (int) layerConf().inputWidth(), size, buffers);
         }
     }
 
@@ -333,16 +367,17 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 input = rows == null ? nb.input : packed(nb.input);
         kernel.writeGateGradients(gates, first, rows);
         kernel.writePreviousOutputs(previousOutputs, rows);
+        INDArray summaryGradient = bridgeSummary == null ? null : bridgeBackward(gates, rows, batch, size, ws);   // writes W_b's, b_b's gradients
 
         INDArray gW = gradientViews.get(FastLstmParams.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(FastLstmParams.RECURRENT_WEIGHT_KEY);
         INDArray gB = gradientViews.get(FastLstmParams.BIAS_KEY);
         gB.assign(kernel.biasGradient(first).reshape(gB.shape()));
-        INDArray epsOut = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[]{steps, batch, layerConf().getNIn()}, 'c');
+        long nIn = layerConf().getNIn(), inW = layerConf().inputWidth();
+        INDArray epsOut = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[]{steps, batch, inW}, 'c');
         // weight gradients by gate columns, the input gradient by rows
         int shares = nb.shares;
-        INDArray epsAll = epsOut.reshape(steps * batch, layerConf().getNIn());
+        INDArray epsAll = epsOut.reshape(steps * batch, inW);
         INDArray[] gateCols = TwoLanes.columnShares(gates, shares), gWCols = TwoLanes.columnShares(gW, shares),
                 gRWCols = TwoLanes.columnShares(gRW, shares), gateRows = TwoLanes.rowShares(gates, shares),
                 epsRows = TwoLanes.rowShares(rows == null ? epsAll : epsAll.get(NDArrayIndex.interval(0, rows.length), NDArrayIndex.all()), shares);
@@ -352,11 +387,28 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             Nd4j.gemm(gateRows[k], w, epsRows[k], false, true, 1.0, 0.0);
         }, 0, nb.shares);
         if (rows != null) NativeMatrix.unpackRows(epsAll, rows);   // the padding's input gradient is zero
+        if (inW < nIn) {
+            // the summary columns: dL/ds_0 at step 0 when the state was made from them, zero at every other step
+            INDArray all = ws.create(ArrayType.ACTIVATION_GRAD, dataType, new long[]{steps, batch, nIn}, 'c');
+            all.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, inW)).assign(epsOut);
+            if (summaryGradient != null)
+                all.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.interval(inW, nIn)).assign(summaryGradient);
+            epsOut = all;
+        }
 
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(FastLstmParams.INPUT_WEIGHT_KEY, gW);
         g.gradientForVariable().put(FastLstmParams.RECURRENT_WEIGHT_KEY, gRW);
         g.gradientForVariable().put(FastLstmParams.BIAS_KEY, gB);
+        if (inW < nIn) {
+            INDArray gWb = gradientViews.get(FastLstmParams.STATE_WEIGHT_KEY), gBb = gradientViews.get(FastLstmParams.STATE_BIAS_KEY);
+            if (summaryGradient == null) {   // a pass from a given state (TBPTT's later segments): W_b, b_b took no part
+                gWb.assign(0);
+                gBb.assign(0);
+            }
+            g.gradientForVariable().put(FastLstmParams.STATE_WEIGHT_KEY, gWb);
+            g.gradientForVariable().put(FastLstmParams.STATE_BIAS_KEY, gBb);
+        }
         weightNoiseParams.clear();
 
         INDArray epsNext = layerConf().getRnnDataFormat() == RNNFormat.NWC ? epsOut.permute(1, 0, 2) : epsOut.permute(1, 2, 0);
@@ -365,6 +417,32 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         // contiguous copy made in Java first is cheaper (docs/performance.md, "Seq2seq and classifier training")
         if (layerConf().getIDropout() != null && StridedArrays.supports(epsNext.dataType())) epsNext = StridedArrays.compact(epsNext, ws, ArrayType.ACTIVATION_GRAD);
         return new Pair<>(g, backpropDropOutIfPresent(epsNext));
+    }
+
+    /**
+     * The initial state's share of the backward pass, when the forward pass made it from the summary:
+     * dL/dh0 = dZ_0·RWᵀ (dZ_0: the step-0 rows of {@code gates}, packed first when {@code rows} skip the
+     * padding), then through h0 = tanh(s·W_b + b_b) into the gradients of W_b and b_b; returns dL/ds [B, K].
+     * Under truncated BPTT dZ_0 is zero unless step 0 is inside the window, and so is all of this.
+     */
+    private INDArray bridgeBackward(INDArray gates, int[] rows, int batch, int size, LayerWorkspaceMgr ws) {
+        INDArray rw = getParamWithNoise(FastLstmParams.RECURRENT_WEIGHT_KEY, true, ws);
+        INDArray wb = getParamWithNoise(FastLstmParams.STATE_WEIGHT_KEY, true, ws);
+        int first = 0;     // how many rows of gates are step 0's
+        if (rows == null) first = batch;
+        else while (first < rows.length && rows[first] < batch) first++;
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray dh0 = Nd4j.create(dataType, new long[]{batch, size}, 'c');
+            if (first > 0) {
+                dh0.get(NDArrayIndex.interval(0, first), NDArrayIndex.all())
+                        .assign(gates.get(NDArrayIndex.interval(0, first), NDArrayIndex.all()).mmul(rw.transpose()));
+                if (rows != null) NativeMatrix.unpackRows(dh0, java.util.Arrays.copyOf(rows, first));
+            }
+            INDArray dPre = dh0.muli(bridgeState.mul(bridgeState).rsubi(1.0));   // tanh' = 1 − h0²
+            gradientViews.get(FastLstmParams.STATE_WEIGHT_KEY).assign(bridgeSummary.transpose().mmul(dPre));
+            gradientViews.get(FastLstmParams.STATE_BIAS_KEY).assign(dPre.sum(0).reshape(gradientViews.get(FastLstmParams.STATE_BIAS_KEY).shape()));
+            return dPre.mmul(wb.transpose());
+        }
     }
 
     /** dL/dout as a [T, B, H] view. */

@@ -64,11 +64,16 @@ final class LanguageModelGraph {
 
     /** The same stack with its layers named {@code prefix}0, {@code prefix}1, … */
     static Body plainStack(ModelCard card, String prefix, BiFunction<Integer, Integer, Layer> recurrent) {
+        return plainStack(card, prefix, recurrent, recurrent);
+    }
+
+    /** The same stack, its bottom layer made by {@code first} (a decoder's layer that starts from the encoder's state). */
+    static Body plainStack(ModelCard card, String prefix, BiFunction<Integer, Integer, Layer> first, BiFunction<Integer, Integer, Layer> recurrent) {
         int hidden = card.getInt("hidden"), layers = card.getInt("layers");
         double dropout = card.getDouble("dropout");
         return (g, input) -> {
             String prev = input;
-            for (int i = 0; i < layers; i++) prev = recurrentLayer(g, prefix + i, recurrent, hidden, dropout, prev);
+            for (int i = 0; i < layers; i++) prev = recurrentLayer(g, prefix + i, i == 0 ? first : recurrent, hidden, dropout, prev);
             return prev;
         };
     }

@@ -14,9 +14,18 @@ import java.util.Map;
 /**
  * Encoder–decoder without attention (Sutskever, Vinyals &amp; Le 2014; Cho et al. 2014), the
  * lecture's bottleneck baseline: an encoder reads the source; its final state (a bi encoder's:
- * see {@code thought} below), one fixed-size vector, is all the decoder learns about the source —
- * here it is fed to the decoder at every step beside the previous target token (Cho et al.'s
- * conditioning, as DL4J's own seq2seq example wires it). The decoder is a conditional language model trained with teacher forcing.
+ * see {@code thought} below), one fixed-size vector, is all the decoder learns about the source.
+ * The decoder is a conditional language model trained with teacher forcing.
+ *
+ * <p>Card key {@code bridge}, how that summary reaches the decoder. {@code state}, what the issue
+ * (#22) asked for: the decoder's first LSTM layer starts from it, h0 = tanh(W_b s + b_b), c0 = 0
+ * (Bahdanau et al. 2015, appendix A.2.2), and reads the previous target token alone, as in
+ * Sutskever et al. and Luong et al. {@code input} (the default, and what a card without the key
+ * means): it is read beside the previous target token at every step, from a zero state (Cho et
+ * al.'s conditioning, as DL4J's own seq2seq example wires it). The graph is the same for both —
+ * the summary repeated along target time beside each previous token — because DL4J's recurrent
+ * layers take no initial-state input: under {@code state} the decoder's first layer reads the
+ * summary's columns at step 0 only, to make its state (FastLstm's initial-state width).
  *
  * <p>Inputs: {@value #SOURCE} ids {@code [batch, S]} and {@value #TARGET_IN} — the target shifted
  * right, {@code <s> y1 … yn} — {@code [batch, T]}, each with its mask; output {@value #OUTPUT}:
@@ -86,7 +95,27 @@ public final class Seq2Seq {
         String repeated = none ? null : g.vertex("thought_t", new DuplicateToTimeSeriesVertex(TARGET_IN), g.width(thought), thought);
         String previous = g.layer("tgt_embed", ZooGraph.embeddingInit(card, FastEmbedding.create(targetVocab, emb, RNNFormat.NCW)), TARGET_IN);
         String decoderIn = none ? previous : g.vertex("dec_in", new FastMergeVertex(), g.width(previous) + g.width(repeated), previous, repeated);
-        return new Ends(encoded, LanguageModelGraph.plainStack(card, "dec", RecurrentCells.of(card)).add(g, decoderIn));
+        var cell = RecurrentCells.of(card);
+        // bridge state: the same graph, but the first decoder layer reads the summary columns at step 0 only, as its initial state
+        var first = startsFromSummary(card, none) ? RecurrentCells.startingFromSummary(card, g.width(repeated)) : cell;
+        return new Ends(encoded, LanguageModelGraph.plainStack(card, "dec", first, cell).add(g, decoderIn));
+    }
+
+    /**
+     * Card key {@code bridge}: {@code input} (the summary beside every previous token; a card without
+     * the key) or {@code state} (the decoder's first layer starts from it); see the class comment.
+     */
+    private static boolean startsFromSummary(ModelCard card, boolean noSummary) {
+        String bridge = card.has("bridge") ? card.getString("bridge") : "input";
+        return switch (bridge) {
+            case "input" -> false;
+            case "state" -> {
+                if (noSummary) throw new ZooException("bad value for bridge: 'state' needs a summary to start the decoder from, "
+                        + "and thought: none gives none (use bridge: input, or thought: ends or last)");
+                yield true;
+            }
+            default -> throw new ZooException("bad value for bridge: '" + bridge + "' (expected input or state)");
+        };
     }
 
     /**

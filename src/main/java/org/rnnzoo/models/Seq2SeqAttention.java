@@ -16,8 +16,11 @@ import org.rnnzoo.layers.SequenceDense;
  *
  * <p>Same inputs and output as {@link Seq2Seq}: {@value Seq2Seq#SOURCE} {@code [batch, S]},
  * {@value Seq2Seq#TARGET_IN} {@code [batch, 1, T]}, {@value Seq2Seq#OUTPUT} {@code [batch, vocab, T]}.
- * As in {@link Seq2Seq}, the decoder also reads the encoder's last state beside each previous token, unless
- * {@code thought: none}: then it learns of the source through attention only.
+ * As in {@link Seq2Seq}, the decoder also learns of the encoder's summary, unless {@code thought: none}
+ * (then it learns of the source through attention only): card key {@code bridge} ({@link Seq2Seq}),
+ * {@code input} reads it beside each previous token (the default), {@code state} starts the decoder's
+ * first layer from it, h0 = tanh(W_b s + b_b) — the wiring the issue (#22) asked for, Bahdanau et
+ * al.'s s0 = tanh(W_s h_1 backward) and Luong et al.'s decoder started from the encoder's state.
  *
  * <p>Card key {@code score} (Luong eq. 8; {@link GlobalAttentionVertex}): {@code dot} h_t·h̄_s,
  * {@code general} h_t^T W_a h̄_s, {@code additive} v^T tanh(W_1 h̄_s + W_2 h_t) (Bahdanau et al.
@@ -38,9 +41,9 @@ public final class Seq2SeqAttention {
     public static ComputationGraph build(ModelCard card, int sourceVocab, int targetVocab) {
         int hidden = card.getInt("hidden");
         ZooGraph g = ZooGraph.start(card, Seq2Seq.inputs());
-        // the decoder also reads the encoder's last state at every step, as in Seq2Seq (where Luong et al.
-        // start the decoder from it): without it the decoder does not know the source length, and
-        // reversal needs it to find the source's end (a zero-state decoder learned ~2x slower)
+        // the decoder also learns of the encoder's summary, as in Seq2Seq (bridge: input at every step, or state,
+        // its first layer starting from it as Luong et al.'s does): without it the decoder does not know the source
+        // length, and reversal needs it to find the source's end (a zero-state decoder learned ~2x slower)
         Seq2Seq.Ends ends = Seq2Seq.encoderDecoder(g, card, sourceVocab, targetVocab);
         String encoded = ends.encoded(), decoded = ends.decoded();
         int keys = g.width(encoded);

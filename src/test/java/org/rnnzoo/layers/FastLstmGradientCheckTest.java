@@ -70,17 +70,50 @@ class FastLstmGradientCheckTest {
                 labels.putScalar(b, r.nextInt(VOCAB), t, 1.0);
             }
         }
-        INDArray mask = lengths.isEmpty() ? null : Nd4j.zeros(DataType.DOUBLE, B, T);   // right padding
-        if (mask != null) {
-            String[] l = lengths.split(" ");
-            for (int b = 0; b < B; b++) mask.get(NDArrayIndex.point(b), NDArrayIndex.interval(0, Integer.parseInt(l[b]))).assign(1);
-        }
+        assertPassesGradientCheck(net, ids, labels, lengths, skip);
+    }
+
+    /**
+     * With an initial-state width K: W_b, b_b and every other parameter, and the input gradient,
+     * summary columns included, at every step. A tanh dense layer at each step feeds the LSTM, the
+     * summary columns too, different at every step: its parameters' gradients sum the LSTM's input
+     * gradient over the steps, so they match finite differences only if the summary's gradient is
+     * dL/ds at step 0 and zero after it (its outputs at t &gt; 0 change nothing).
+     */
+    @ParameterizedTest(name = "lengths=[{0}] skipPadding={1}")
+    @CsvSource({"'', true", "'5 3 1 5 5', true", "'5 3 1 5 5', false", "'5 4 1 1 2', true"})
+    void initialStateFromASummaryPassesGradientCheck(String lengths, boolean skip) {
+        int features = 4, real = 3, k = 2;
+        Nd4j.getRandom().setSeed(42);
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder()
+                .seed(42).dataType(DataType.DOUBLE).updater(new NoOp()).dist(new NormalDistribution(0, 0.5))
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer("dense", SequenceDense.create(features, real + k, Activation.TANH), "in")
+                .addLayer("lstm", new FastLstm.Builder().nIn(real + k).initialStateWidth(k).nOut(H).build(), "dense")
+                .addLayer("out", new RnnOutputLayer.Builder(new LossMCXENT()).activation(Activation.SOFTMAX)
+                        .nIn(H).nOut(VOCAB).dataFormat(RNNFormat.NCW).build(), "lstm")
+                .setOutputs("out")
+                .build());
+        net.init();
+        net.getLayer("lstm").getParam(FastLstmParams.STATE_BIAS_KEY).assign(Nd4j.randn(DataType.DOUBLE, H).muli(0.5)); // non-zero b_b
+
+        Random r = new Random(1);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, B, features, T);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, B, VOCAB, T);
+        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) labels.putScalar(b, r.nextInt(VOCAB), t, 1.0);
+        assertPassesGradientCheck(net, x, labels, lengths, skip);
+    }
+
+    /** The check on input {@code x}, with the right-padding mask of {@code lengths} on input and labels; the one FastLstm must skip the padding when it may. */
+    private static void assertPassesGradientCheck(ComputationGraph net, INDArray x, INDArray labels, String lengths, boolean skip) {
+        INDArray mask = rightPadded(lengths);
         boolean before = FastLstmLayer.skipPadding;
         FastLstmLayer.skipPadding = skip;
         try {
             boolean ok = DoubleLstmKernel.expectSkippedPadding(mask != null && skip ? 1 : 0, () -> GradientCheckUtil.checkGradients(
                     new GradientCheckUtil.GraphConfig().net(net)
-                            .inputs(new INDArray[]{ids}).labels(new INDArray[]{labels})
+                            .inputs(new INDArray[]{x}).labels(new INDArray[]{labels})
                             .inputMask(mask == null ? null : new INDArray[]{mask})
                             .labelMask(mask == null ? null : new INDArray[]{mask})
                             .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)));
@@ -88,5 +121,14 @@ class FastLstmGradientCheckTest {
         } finally {
             FastLstmLayer.skipPadding = before;
         }
+    }
+
+    /** A [B, T] right-padding mask of these lengths ("" = none: null). */
+    private static INDArray rightPadded(String lengths) {
+        if (lengths.isEmpty()) return null;
+        INDArray mask = Nd4j.zeros(DataType.DOUBLE, B, T);
+        String[] l = lengths.split(" ");
+        for (int b = 0; b < B; b++) mask.get(NDArrayIndex.point(b), NDArrayIndex.interval(0, Integer.parseInt(l[b]))).assign(1);
+        return mask;
     }
 }

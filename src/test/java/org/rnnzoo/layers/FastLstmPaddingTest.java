@@ -28,9 +28,9 @@ class FastLstmPaddingTest {
     private static final int B = 5, S = 7, T = 6, SOURCE_VOCAB = 10, TARGET_VOCAB = 12;
     private static final int[] SOURCE_LENGTHS = {7, 3, 5, 1, 4}, TARGET_LENGTHS = {6, 2, 4, 3, 1};
 
-    private static ComputationGraph net(String combine, DataType type) {
+    private static ComputationGraph net(String combine, DataType type, String bridge) {
         ComputationGraph net = ModelRegistry.build(ModelRegistry.card("seq2seq-attention").withAll(List.of("encoder=bi", "combine=" + combine,
-                "hidden=8", "embedding=6", "score=general", "seed=5")), Map.of("source", SOURCE_VOCAB, "target", TARGET_VOCAB));
+                "hidden=8", "embedding=6", "score=general", "seed=5", "bridge=" + bridge)), Map.of("source", SOURCE_VOCAB, "target", TARGET_VOCAB));
         if (type == DataType.FLOAT) return net;
         ComputationGraph converted = net.convertDataType(type);
         converted.getConfiguration().setDataType(type);
@@ -80,10 +80,11 @@ class FastLstmPaddingTest {
         }
     }
 
-    @ParameterizedTest(name = "combine={0} {1}")
-    @CsvSource({"sum, FLOAT", "concat, FLOAT", "concat, DOUBLE"})
-    void skippingThePaddingChangesNoLossGradientOrRealPrediction(String combine, DataType type) {
-        ComputationGraph net = net(combine, type);
+    /** bridge=state: the decoder skips its padding from a state made from the encoder's summary. */
+    @ParameterizedTest(name = "combine={0} {1} bridge={2}")
+    @CsvSource({"sum, FLOAT, input", "concat, FLOAT, input", "concat, DOUBLE, input", "sum, FLOAT, state", "concat, DOUBLE, state"})
+    void skippingThePaddingChangesNoLossGradientOrRealPrediction(String combine, DataType type, String bridge) {
+        ComputationGraph net = net(combine, type, bridge);
         double tol = type == DataType.FLOAT ? 1e-6 : 1e-12;
         INDArray[] every = pass(net, false, type), skipped = pass(net, true, type);
         assertEquals(type, skipped[1].dataType());
@@ -116,7 +117,7 @@ class FastLstmPaddingTest {
      */
     @org.junit.jupiter.api.Test
     void clearForgetsThePreviousBatchsLengths() {
-        ComputationGraph net = net("sum", DataType.FLOAT);
+        ComputationGraph net = net("sum", DataType.FLOAT, "input");
         FastLstmLayer layer = (FastLstmLayer) net.getLayer("fwd0");
         org.deeplearning4j.nn.workspace.LayerWorkspaceMgr mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
         Nd4j.getRandom().setSeed(3);

@@ -30,6 +30,36 @@ class FastLstmSerializationTest {
         assertEquals(1.0, l.getForgetGateBiasInit());
     }
 
+    /**
+     * The initial-state width is kept in the configuration JSON; a JSON written before it existed (no
+     * field) reads as 0, the plain LSTM with its three parameters, so older checkpoints load as they were.
+     */
+    @Test
+    void initialStateWidthRoundTripsAndAnOlderJsonWithoutItReadsAsZero() {
+        ComputationGraph bridged = TestGraphs.twoLayer((nIn, nOut) -> new FastLstm.Builder().nIn(nIn).nOut(nOut)
+                .initialStateWidth(nIn == 4 ? 2 : 0).build(), DataType.FLOAT, 4, 5, 6, 3, 0, 0);
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(bridged.getConfiguration().toJson());
+        assertEquals(bridged.getConfiguration(), back);
+        assertEquals(2, lstm(back, "lstm1").getInitialStateWidth());
+        assertEquals(0, lstm(back, "lstm2").getInitialStateWidth());
+
+        ComputationGraph plain = TestGraphs.twoLayer(true, DataType.FLOAT, 4, 5, 6, 3, 0, 0);
+        String json = plain.getConfiguration().toJson();
+        assertTrue(json.contains("\"initialStateWidth\""), json);
+        String older = json.replaceAll("\\s*\"initialStateWidth\"\\s*:\\s*0\\s*,", "").replaceAll(",\\s*\"initialStateWidth\"\\s*:\\s*0", "");
+        assertTrue(!older.contains("initialStateWidth"), older);
+        ComputationGraphConfiguration old = ComputationGraphConfiguration.fromJson(older);
+        assertEquals(0, lstm(old, "lstm1").getInitialStateWidth());
+        assertEquals(plain.getConfiguration(), old);
+        ComputationGraph restored = new ComputationGraph(old);
+        restored.init(plain.params().dup(), false);
+        assertEquals(plain.numParams(), restored.numParams());
+    }
+
+    private static FastLstm lstm(ComputationGraphConfiguration conf, String name) {
+        return (FastLstm) ((org.deeplearning4j.nn.conf.graph.LayerVertex) conf.getVertices().get(name)).getLayerConf().getLayer();
+    }
+
     @Test
     void modelSerializerCheckpointGivesIdenticalOutput(@TempDir Path dir) throws Exception {
         Nd4j.getRandom().setSeed(1);

@@ -90,11 +90,13 @@ class BidirectionalGradientCheckTest {
 
     // thought=ends reads the forward stack at each source's last real step and the backward stack at its first
     // word (the backward stack's own last step): both through the source mask, over sources of lengths 1-5;
-    // thought=none: the source reaches the decoder's loss through attention alone
-    @ParameterizedTest(name = "{0} encoder=bi combine={1} thought={2}")
-    @CsvSource({"seq2seq,concat,ends", "seq2seq-attention,sum,ends", "seq2seq-attention,concat,none"})
-    void seq2seqGradientsMatchFiniteDifferencesOnAMaskedBatch(String model, String combine, String thought) {
-        ComputationGraph net = doubleNet(model, "encoder=bi", "combine=" + combine, "thought=" + thought);
+    // thought=none: the source reaches the decoder's loss through attention alone; bridge=state: the summary
+    // reaches it through the decoder's initial state only (W_b, b_b, and the encoder's gradient through them)
+    @ParameterizedTest(name = "{0} encoder=bi combine={1} thought={2} bridge={3}")
+    @CsvSource({"seq2seq,concat,ends,input", "seq2seq-attention,sum,ends,input", "seq2seq-attention,concat,none,input",
+            "seq2seq,concat,ends,state", "seq2seq-attention,sum,ends,state"})
+    void seq2seqGradientsMatchFiniteDifferencesOnAMaskedBatch(String model, String combine, String thought, String bridge) {
+        ComputationGraph net = doubleNet(model, "encoder=bi", "combine=" + combine, "thought=" + thought, "bridge=" + bridge);
         INDArray[] source = idsAndMask();
         int[] targetLengths = {2, 4, 1, 3, 2};
         int t = 4;
