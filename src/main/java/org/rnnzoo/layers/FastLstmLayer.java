@@ -367,7 +367,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 input = rows == null ? nb.input : packed(nb.input);
         kernel.writeGateGradients(gates, first, rows);
         kernel.writePreviousOutputs(previousOutputs, rows);
-        INDArray summaryGradient = bridgeSummary == null ? null : bridgeBackward(gates, rows, batch, size, ws);   // writes W_b's, b_b's gradients
+        // a truncated window that does not reach step 0 passes nothing back to h0: W_b, b_b and the summary get zero
+        INDArray summaryGradient = bridgeSummary == null || first > 0 ? null : bridgeBackward(gates, rows, batch, size, ws);   // writes W_b's, b_b's gradients
 
         INDArray gW = gradientViews.get(FastLstmParams.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(FastLstmParams.RECURRENT_WEIGHT_KEY);
@@ -423,7 +424,6 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
      * The initial state's share of the backward pass, when the forward pass made it from the summary:
      * dL/dh0 = dZ_0·RWᵀ (dZ_0: the step-0 rows of {@code gates}, packed first when {@code rows} skip the
      * padding), then through h0 = tanh(s·W_b + b_b) into the gradients of W_b and b_b; returns dL/ds [B, K].
-     * Under truncated BPTT dZ_0 is zero unless step 0 is inside the window, and so is all of this.
      */
     private INDArray bridgeBackward(INDArray gates, int[] rows, int batch, int size, LayerWorkspaceMgr ws) {
         INDArray rw = getParamWithNoise(FastLstmParams.RECURRENT_WEIGHT_KEY, true, ws);
