@@ -104,6 +104,9 @@ final class ResultsTables {
         t.put("cmudict-g2p", List.of(
                 new Row("g2p-none", "G2P, no attention", List.of("seq2seq", "--preset", "g2p"), "test_wer", g2pPaper,
                         "worse than attention"),
+                // the wiring of the bottleneck: the decoder starts from the encoder's summary instead of reading it at every step
+                new Row("g2p-none-state", "G2P, no attention, decoder started from the summary", List.of("seq2seq", "--preset", "g2p",
+                        "--set", "bridge=state"), "test_wer", g2pPaper, "worse than attention"),
                 new Row("g2p-dot", "G2P, attention: dot", List.of("seq2seq-attention", "--preset", "g2p", "--set", "score=dot"), "test_wer",
                         g2pPaper, "<= 24.0 WER with beam; beam better than greedy"),
                 new Row("g2p-general", "G2P, attention: general", List.of("seq2seq-attention", "--preset", "g2p", "--set", "score=general"),
