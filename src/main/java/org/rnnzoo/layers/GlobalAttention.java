@@ -62,7 +62,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray k = inputs[1];
-            Forward f = forward(inputs[0], k, mask(1));
+            Forward f = forward(inputs[0], k, mask(0), mask(1));
             stored = training ? f : null;
             storedFor = training ? new INDArray[]{inputs[0], k, mask(0), mask(1)} : null;
             INDArray context = Nd4j.matmul(k, f.weights().permute(0, 2, 1).dup());
@@ -79,7 +79,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray q = inputs[0], k = inputs[1];
             Forward f = stored != null && sameArrays(storedFor, q, k, mask(0), mask(1))
-                    && (stored.kernelPass() < 0 || stored.kernelPass() == additive.pass()) ? stored : forward(q, k, mask(1));
+                    && (stored.kernelPass() < 0 || stored.kernelPass() == additive.pass()) ? stored : forward(q, k, mask(0), mask(1));
             stored = null;
             storedFor = null;
             INDArray a = f.weights();
@@ -136,11 +136,12 @@ public class GlobalAttention extends SameDiffGraphVertex {
      */
     public INDArray weights(INDArray q, INDArray k, INDArray keyMask) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return forward(q, k, keyMask).weights();
+            return forward(q, k, null, keyMask).weights();
         }
     }
 
-    private Forward forward(INDArray q, INDArray k, INDArray keyMask) {
+    /** queryMask: the fused additive score skips padded decoder steps (their output is masked); null, every step scored. */
+    private Forward forward(INDArray q, INDArray k, INDArray queryMask, INDArray keyMask) {
         INDArray qT = q.permute(0, 2, 1).dup();                                    // [b, T, Hq]
         INDArray projected = null, hidden = null, keyRows = null, scores;   // projected: general's queries through W_a
         long kernelPass = -1;
@@ -167,7 +168,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
                     float[] e = new float[(int) (b * t * s)];
                     kernelPass = additive.forward(floats(queryRows.mmul(paramTable.get("W2").transpose())),
                             floats(keyRows.mmul(paramTable.get("W1").transpose())), floats(paramTable.get("v")),
-                            (int) b, (int) t, (int) s, (int) width, e);
+                            (int) b, (int) t, (int) s, (int) width, maskFloats(queryMask), maskFloats(keyMask), e);
                     scores = Nd4j.create(e, new long[]{b, t, s}, 'c');
                     break;
                 }
@@ -203,6 +204,8 @@ public class GlobalAttention extends SameDiffGraphVertex {
         dk.addi(dwRows.mmul(w1).reshape('c', b, s, kRows.size(1)).permute(0, 2, 1));
         return duRows.mmul(w2).reshape('c', b, t, hq).permute(0, 2, 1);
     }
+
+    private static float[] maskFloats(INDArray mask) { return mask == null ? null : floats(mask.castTo(DataType.FLOAT)); }
 
     /** A float array's values in c order (a copy). */
     private static float[] floats(INDArray x) { return x.dup('c').data().asFloat(); }
