@@ -56,6 +56,9 @@ public final class Switches {
      */
     public static final boolean SKIP_PADDING = on("rnnzoo.skipPadding");
 
+    /** {@code rnnzoo.fastAdditive=false}: float additive attention scores take the ND4J broadcasts instead of the fused {@link AdditiveScores}. */
+    public static final boolean FAST_ADDITIVE = on("rnnzoo.fastAdditive");
+
     /** {@code rnnzoo.workspaces=none}: the language-model graphs run with DL4J's WorkspaceMode.NONE. */
     public static final boolean NO_WORKSPACES = "none".equalsIgnoreCase(System.getProperty("rnnzoo.workspaces"));
 }

@@ -53,4 +53,34 @@ final class VectorGateFunctions {
         }
         for (; i < len; i++) out[outOff + i] = (float) Math.tanh(a[off + i]);
     }
+    /** {@link AdditiveScores}' forward over one (t, s): h = tanh(u + w) into h[ho...]; returns v·h. */
+    static float additiveScore(float[] u, int uo, float[] w, int wo, float[] v, float[] h, int ho, int n) {
+        int i = 0, upper = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (; i < upper; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, u, uo + i).add(FloatVector.fromArray(S, w, wo + i)).lanewise(VectorOperators.TANH);
+            x.intoArray(h, ho + i);
+            acc = x.fma(FloatVector.fromArray(S, v, i), acc);
+        }
+        float e = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) e += v[i] * (h[ho + i] = (float) Math.tanh(u[uo + i] + w[wo + i]));
+        return e;
+    }
+
+    /**
+     * {@link AdditiveScores}' backward over the whole vectors of one (t, s); returns where the caller's
+     * scalar loop takes over. The same operations as that loop.
+     */
+    static int additiveBackward(float g, float[] v, float[] h, int ho, float[] du, int uo, float[] dw, int wo, float[] dv, int n) {
+        int i = 0, upper = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; i < upper; i += S.length()) {
+            FloatVector hi = FloatVector.fromArray(S, h, ho + i);
+            FloatVector pre = FloatVector.fromArray(S, v, i).mul(g).mul(one.sub(hi.mul(hi)));
+            FloatVector.fromArray(S, du, uo + i).add(pre).intoArray(du, uo + i);
+            FloatVector.fromArray(S, dw, wo + i).add(pre).intoArray(dw, wo + i);
+            hi.mul(g).add(FloatVector.fromArray(S, dv, i)).intoArray(dv, i);
+        }
+        return i;
+    }
 }

@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.rnnzoo.kernels.AdditiveScores;
+import org.rnnzoo.kernels.Switches;
 import org.rnnzoo.kernels.TwoLanes;
 
 /**
@@ -35,9 +37,18 @@ public class GlobalAttention extends SameDiffGraphVertex {
         this.conf = conf;
     }
 
-    /** The intermediates the backward pass needs. */
-    /** queryRows: q as rows {@code [b·T, Hq]}; projectedQueries: general's h_tᵀ W_a {@code [b, T, Hk]}; hidden: additive's tanh layer. */
-    private record Forward(INDArray weights, INDArray queryRows, INDArray projectedQueries, INDArray hidden) {}
+    /**
+     * The intermediates the backward pass needs. queryRows: q as rows {@code [b·T, Hq]}; projectedQueries:
+     * general's h_tᵀ W_a {@code [b, T, Hk]}; hidden: additive's tanh layer (ND4J path); keyRows: k as rows
+     * {@code [b·S, Hk]} and kernelPass: the {@link AdditiveScores} pass that holds the tanh layer (fused path, else −1).
+     */
+    private record Forward(INDArray weights, INDArray queryRows, INDArray projectedQueries, INDArray hidden, INDArray keyRows,
+                           long kernelPass) {}
+
+    /** The fused additive score for float arrays; double (the gradient checks) keeps the ND4J path below. */
+    private final AdditiveScores additive = new AdditiveScores();
+    /** Package-private so that a test can compare the two paths in one JVM; {@code -Drnnzoo.fastAdditive=false} for a whole run. */
+    boolean fastAdditive = Switches.FAST_ADDITIVE;
 
     /**
      * The last training forward pass and what it read (the very arrays): the backward pass of the same
@@ -51,7 +62,7 @@ public class GlobalAttention extends SameDiffGraphVertex {
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray k = inputs[1];
-            Forward f = forward(inputs[0], k, mask(1));
+            Forward f = forward(inputs[0], k, mask(0), mask(1));
             stored = training ? f : null;
             storedFor = training ? new INDArray[]{inputs[0], k, mask(0), mask(1)} : null;
             INDArray context = Nd4j.matmul(k, f.weights().permute(0, 2, 1).dup());
@@ -67,7 +78,8 @@ public class GlobalAttention extends SameDiffGraphVertex {
         INDArray dq, dk;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray q = inputs[0], k = inputs[1];
-            Forward f = stored != null && sameArrays(storedFor, q, k, mask(0), mask(1)) ? stored : forward(q, k, mask(1));
+            Forward f = stored != null && sameArrays(storedFor, q, k, mask(0), mask(1))
+                    && (stored.kernelPass() < 0 || stored.kernelPass() == additive.pass()) ? stored : forward(q, k, mask(0), mask(1));
             stored = null;
             storedFor = null;
             INDArray a = f.weights();
@@ -96,6 +108,10 @@ public class GlobalAttention extends SameDiffGraphVertex {
                     dq = dqRows.reshape('c', b, t, q.size(1)).permute(0, 2, 1);
                 }
                 case "additive" -> {
+                    if (f.kernelPass() >= 0) {
+                        dq = fusedAdditiveBackward(f, de, q.size(1), dk);
+                        break;
+                    }
                     INDArray h = f.hidden(), v = paramTable.get("v");             // [b, A, T, S], [1, A]
                     long[] shape = h.shape();
                     INDArray deA = expand(de, 1, shape);                           // dE along every A
@@ -120,13 +136,15 @@ public class GlobalAttention extends SameDiffGraphVertex {
      */
     public INDArray weights(INDArray q, INDArray k, INDArray keyMask) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return forward(q, k, keyMask).weights();
+            return forward(q, k, null, keyMask).weights();
         }
     }
 
-    private Forward forward(INDArray q, INDArray k, INDArray keyMask) {
+    /** queryMask: the fused additive score skips padded decoder steps (their output is masked); null, every step scored. */
+    private Forward forward(INDArray q, INDArray k, INDArray queryMask, INDArray keyMask) {
         INDArray qT = q.permute(0, 2, 1).dup();                                    // [b, T, Hq]
-        INDArray projected = null, hidden = null, scores;   // projected: general's queries through W_a
+        INDArray projected = null, hidden = null, keyRows = null, scores;   // projected: general's queries through W_a
+        long kernelPass = -1;
         switch (conf.score()) {
             case "dot" -> scores = Nd4j.matmul(qT, k);
             case "general" -> {
@@ -141,6 +159,19 @@ public class GlobalAttention extends SameDiffGraphVertex {
                 scores = Nd4j.matmul(projected, k);
             }
             case "additive" -> {
+                long b = q.size(0), t = q.size(2), s = k.size(2), width = paramTable.get("v").size(1);
+                if (fastAdditive && q.dataType() == DataType.FLOAT && k.dataType() == DataType.FLOAT && b * t * s * width < Integer.MAX_VALUE - 8) {
+                    // u = W2 q_t and w = W1 k_s as rows (two products), then the fused tanh and v· (docs/performance.md,
+                    // "Additive attention: a fused score")
+                    INDArray queryRows = qT.reshape('c', b * t, qT.size(2));
+                    keyRows = k.permute(0, 2, 1).dup('c').reshape('c', b * s, k.size(1));
+                    float[] e = new float[(int) (b * t * s)];
+                    kernelPass = additive.forward(floats(queryRows.mmul(paramTable.get("W2").transpose())),
+                            floats(keyRows.mmul(paramTable.get("W1").transpose())), floats(paramTable.get("v")),
+                            (int) b, (int) t, (int) s, (int) width, maskFloats(queryMask), maskFloats(keyMask), e);
+                    scores = Nd4j.create(e, new long[]{b, t, s}, 'c');
+                    break;
+                }
                 INDArray u = project(paramTable.get("W2"), q), w = project(paramTable.get("W1"), k);   // [b, A, T], [b, A, S]
                 long[] shape = {u.size(0), u.size(1), u.size(2), w.size(2)};
                 hidden = Transforms.tanh(expand(u, 3, shape).add(expand(w, 2, shape)), false);
@@ -154,8 +185,30 @@ public class GlobalAttention extends SameDiffGraphVertex {
         if (keyMask != null)   // a padded source position scores −10⁹: weight exactly 0
             Broadcast.add(scores, keyMask.castTo(scores.dataType()).sub(1.0).muli(1e9), scores, 0, 2);
         Nd4j.exec(new SoftMax(scores, scores, 2));   // subtracts each row's max first
-        return new Forward(scores, qT.reshape('c', qT.size(0) * qT.size(1), qT.size(2)), projected, hidden);
+        return new Forward(scores, qT.reshape('c', qT.size(0) * qT.size(1), qT.size(2)), projected, hidden, keyRows, kernelPass);
     }
+
+    /**
+     * The additive score's backward pass through {@link AdditiveScores}: its du {@code [b·T, A]} and dw
+     * {@code [b·S, A]} back through W2 and W1 (gradients and inputs), dv directly. Adds to dk; returns dq.
+     */
+    private INDArray fusedAdditiveBackward(Forward f, INDArray de, long hq, INDArray dk) {
+        INDArray qRows = f.queryRows(), kRows = f.keyRows(), w1 = paramTable.get("W1"), w2 = paramTable.get("W2");
+        long b = de.size(0), t = de.size(1), s = de.size(2), width = w1.size(0);
+        float[] du = new float[(int) (b * t * width)], dw = new float[(int) (b * s * width)], dv = new float[(int) width];
+        additive.backward(floats(de), floats(paramTable.get("v")), du, dw, dv);
+        INDArray duRows = Nd4j.create(du, new long[]{b * t, width}, 'c'), dwRows = Nd4j.create(dw, new long[]{b * s, width}, 'c');
+        gradTable.get("v").assign(Nd4j.create(dv, new long[]{1, width}, 'c'));
+        gradTable.get("W2").assign(duRows.transpose().mmul(qRows));
+        gradTable.get("W1").assign(dwRows.transpose().mmul(kRows));
+        dk.addi(dwRows.mmul(w1).reshape('c', b, s, kRows.size(1)).permute(0, 2, 1));
+        return duRows.mmul(w2).reshape('c', b, t, hq).permute(0, 2, 1);
+    }
+
+    private static float[] maskFloats(INDArray mask) { return mask == null ? null : floats(mask.castTo(DataType.FLOAT)); }
+
+    /** A float array's values in c order (a copy). */
+    private static float[] floats(INDArray x) { return x.dup('c').data().asFloat(); }
 
     private static boolean sameArrays(INDArray[] a, INDArray... b) {
         for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
