@@ -116,6 +116,10 @@ final class ResultsTables {
                 // the same model given more room: concatenated directions, scaled scores, dropout, 16 epochs
                 new Row("g2p-long", "G2P, attention: general, concat, scores / sqrt(512), dropout 0.2, 16 epochs",
                         List.of("seq2seq-attention", "--preset", "g2p-long"), "test_wer", g2pPaper,
+                        "<= 24.0 WER with beam; beam better than greedy"),
+                // g2p-long with two LSTM layers per encoder direction and in the decoder
+                new Row("g2p-deep", "G2P, attention: as g2p-long, two layers",
+                        List.of("seq2seq-attention", "--preset", "g2p-deep"), "test_wer", g2pPaper,
                         "<= 24.0 WER with beam; beam better than greedy")));
         t.put("eng-fra", List.of(
                 new Row("fra-none", "eng-fra, no attention", List.of("seq2seq", "--preset", "eng-fra"), "test_bleu", "-", "report"),
