@@ -47,6 +47,11 @@ final class EvalCommand implements Runnable {
             + "how often the argmax is there, max weight, entropy, distance of the argmax from the diagonal)")
     Integer attentionStats;
 
+    @Option(names = "--ensemble", paramLabel = "CHECKPOINT", description = "a seq2seq checkpoint: also decode the split with this "
+            + "model and the others given so as one (each step's log-probabilities averaged; same dataset and vocabularies), "
+            + "greedily and with the card's beam; repeatable")
+    List<String> ensemble = List.of();
+
     @Override
     public void run() {
         if (attentionStats != null && attentionStats < 1)
@@ -73,14 +78,50 @@ final class EvalCommand implements Runnable {
         Task task = Tasks.create(card, store, c.vocabularies());
         if (confusion != null && !(card.task().equals(SentenceClassificationTask.KIND) || card.task().equals(SequenceTaggingTask.KIND)))
             throw new ZooException("--confusion draws a classifier's or tagger's confusion matrix; " + checkpoint + " is a " + c.task() + " checkpoint");
+        if (!ensemble.isEmpty() && !(task instanceof Seq2SeqTask))
+            throw new ZooException("--ensemble decodes seq2seq models together; " + checkpoint + " is a " + c.task() + " checkpoint");
+        List<Checkpoint> members = ensembleMembers(c);
         Map<String, Double> m = task.evaluate(c.net(), split, confusion);
         System.out.printf("%s on %s %s: %s%n", card.name(), task.provenance().get("dataset"), split, task.describe(m));
         if (confusion != null) System.out.println("confusion matrix: " + confusion);
+        if (!members.isEmpty()) {
+            Seq2SeqTask seq2seq = (Seq2SeqTask) task;
+            List<org.deeplearning4j.nn.graph.ComputationGraph> nets = members.stream().map(Checkpoint::net).toList();
+            int beam = card.getInt("beam");
+            StringBuilder line = new StringBuilder(String.format("ensemble of %d on %s: greedy %s", nets.size(), split,
+                    describeErrors(seq2seq.errorRates(nets, split, 1))));
+            if (beam > 1) line.append(String.format("; beam %d: %s", beam, describeErrors(seq2seq.errorRates(nets, split, beam))));
+            System.out.println(line);
+        }
         if (attentionStats != null && task instanceof Seq2SeqTask seq2seq) {
             List<Seq2SeqPairIterator.Pair> all = seq2seq.pairs(split), first = all.subList(0, Math.min(attentionStats, all.size()));
             AttentionStatistics a = AttentionStatistics.of(c.net(), Seq2SeqAttention.ATTENTION, first, card.getInt("eval_batch"));
             System.out.printf("attention on the first %,d of %,d %s pairs, teacher-forced on their references: %s%n",
                     first.size(), all.size(), split, a.describe());
         }
+    }
+
+    /** This checkpoint and the --ensemble ones, each checked to read and write the same tokens; empty without --ensemble. */
+    private List<Checkpoint> ensembleMembers(Checkpoint first) {
+        if (ensemble.isEmpty()) return List.of();
+        List<Checkpoint> out = new java.util.ArrayList<>(List.of(first));
+        Object dataset = first.card().getString("dataset");
+        for (String name : ensemble) {
+            Checkpoint other = Checkpoint.load(CheckpointArgument.resolve(name));
+            if (!other.card().task().equals(Seq2SeqTask.KIND))
+                throw new ZooException("--ensemble " + name + ": a " + other.task() + " checkpoint, not a seq2seq one");
+            if (!other.card().getString("dataset").equals(dataset))
+                throw new ZooException("--ensemble " + name + ": trained on " + other.card().getString("dataset") + ", not " + dataset);
+            for (String v : List.of(Vocabularies.SOURCE, Vocabularies.TARGET))
+                if (!other.vocabularies().entries(v).equals(first.vocabularies().entries(v)))
+                    throw new ZooException("--ensemble " + name + ": its " + v + " vocabulary differs from " + checkpoint + "'s");
+            out.add(other);
+        }
+        return out;
+    }
+
+    private static String describeErrors(Map<String, Double> m) {
+        return String.format("word error rate %.4f, token error rate %.4f, BLEU %.2f over %,d sources",
+                m.get("wer"), m.get("ter"), m.get("bleu"), m.get("sources").longValue());
     }
 }

@@ -51,12 +51,20 @@ public final class BeamSearchDecoder {
      * The best hypothesis of every source (each non-empty), {@code max(width, rows)} decoder rows at a time.
      */
     public static List<Hypothesis> search(ComputationGraph net, List<int[]> sources, int width, double alpha, int maxLength, int rows) {
+        return search(List.of(net), sources, width, alpha, maxLength, rows);
+    }
+
+    /**
+     * As {@link #search(ComputationGraph, List, int, double, int, int)} with one net or an ensemble of several over
+     * the same vocabularies: each step's log-probabilities are the members' mean ({@link EnsembleDecoder}).
+     */
+    public static List<Hypothesis> search(List<ComputationGraph> nets, List<int[]> sources, int width, double alpha, int maxLength, int rows) {
         if (width < 1) throw new ZooException("bad value for beam width: " + width + " (must be >= 1)");
         if (maxLength < 1) throw new ZooException("bad value for the maximum output length: " + maxLength + " (must be >= 1)");
         for (int[] s : sources) if (s.length == 0) throw new ZooException("empty source: nothing to decode");
         List<Hypothesis> out = new ArrayList<>(sources.size());
         if (sources.isEmpty()) return out;
-        IncrementalDecoder decoder = new IncrementalDecoder(net);
+        StepDecoder decoder = nets.size() == 1 ? new IncrementalDecoder(nets.get(0)) : new EnsembleDecoder(nets);
         int perChunk = Math.max(1, rows / width);
         for (int from = 0; from < sources.size(); from += perChunk)
             out.addAll(chunk(decoder, sources.subList(from, Math.min(sources.size(), from + perChunk)), width, alpha, maxLength));
@@ -73,7 +81,7 @@ public final class BeamSearchDecoder {
         boolean done(int width) { return alive.isEmpty() || finished.size() >= width; }
     }
 
-    private static List<Hypothesis> chunk(IncrementalDecoder decoder, List<int[]> sources, int width, double alpha, int maxLength) {
+    private static List<Hypothesis> chunk(StepDecoder decoder, List<int[]> sources, int width, double alpha, int maxLength) {
         int n = sources.size(), rows = decoder.start(sources, width);
         List<Beam> beams = new ArrayList<>();
         for (int i = 0; i < n; i++) beams.add(new Beam());

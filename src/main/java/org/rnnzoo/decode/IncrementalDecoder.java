@@ -33,7 +33,7 @@ import java.util.Set;
  * <p>Rows: each source occupies {@code copies} consecutive rows (beam slots). {@link #reorder} moves
  * recurrent state between rows of one source, as beam search needs.
  */
-final class IncrementalDecoder {
+final class IncrementalDecoder implements StepDecoder {
     private final ComputationGraph full, steps;
     private final String decoderInput;
     /** The cut vertices, in the order of the step graph's inputs after the decoder input. */
@@ -78,8 +78,8 @@ final class IncrementalDecoder {
             if (v.numParams() > 0) v.params().assign(full.getVertex(v.getVertexName()).params());
     }
 
-    /** Encodes the sources (each at least one id) and clears the decoder state; returns the rows, sources × copies. */
-    int start(List<int[]> sources, int copies) {
+    @Override
+    public int start(List<int[]> sources, int copies) {
         int n = sources.size(), s = 1;
         for (int[] src : sources) s = Math.max(s, src.length);
         // a lone source is encoded beside a copy of itself: a [1, 1] mask broke DL4J's mask reshapes (docs/dl4j-notes.md)
@@ -113,8 +113,8 @@ final class IncrementalDecoder {
         return copies == 1 ? first : first.repeat(0, copies);
     }
 
-    /** Feeds each row's previous token; returns log p(next token) per row, {@code [rows][vocab]}. */
-    float[][] step(int[] previous) {
+    @Override
+    public float[][] step(int[] previous) {
         float[] d = new float[rows];
         for (int i = 0; i < rows; i++) d[i] = previous[i];
         INDArray[] in = new INDArray[1 + cutValues.length];
@@ -131,8 +131,8 @@ final class IncrementalDecoder {
         return out;
     }
 
-    /** Row r continues from row {@code parents[r]}'s recurrent state. */
-    void reorder(int[] parents) {
+    @Override
+    public void reorder(int[] parents) {
         for (Layer l : steps.getLayers()) {
             if (!(l instanceof RecurrentLayer)) continue;
             String name = l.conf().getLayer().getLayerName();
@@ -144,5 +144,6 @@ final class IncrementalDecoder {
     }
 
     /** Frees the step graph's state (the trained network is left as it was). */
-    void finish() { steps.rnnClearPreviousState(); }
+    @Override
+    public void finish() { steps.rnnClearPreviousState(); }
 }

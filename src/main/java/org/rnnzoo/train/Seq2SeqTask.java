@@ -90,8 +90,13 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
         return m;
     }
 
-    /** WER, TER and BLEU of greedy (width 1) or beam outputs, each distinct source decoded once against all its references. */
-    private Map<String, Double> errorRates(ComputationGraph net, String split, int width) {
+    private Map<String, Double> errorRates(ComputationGraph net, String split, int width) { return errorRates(List.of(net), split, width); }
+
+    /**
+     * WER, TER and BLEU of greedy (width 1) or beam outputs of one net or an ensemble of nets over this task's
+     * vocabularies (each step's log-probabilities their mean), each distinct source decoded once against all its references.
+     */
+    public Map<String, Double> errorRates(List<ComputationGraph> nets, String split, int width) {
         List<Seq2SeqPairIterator.Pair> pairs = split(split);
         Map<String, List<List<String>>> references = new LinkedHashMap<>();
         Map<String, int[]> sources = new LinkedHashMap<>();
@@ -101,7 +106,7 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
             references.computeIfAbsent(key, k -> new ArrayList<>()).add(targets.get(split).get(i));
         }
         List<String> keys = new ArrayList<>(sources.keySet());
-        List<int[]> outputs = decode(net, keys.stream().map(sources::get).toList(), width);
+        List<int[]> outputs = decode(nets, keys.stream().map(sources::get).toList(), width);
         Map<String, Double> m = scores(outputs.stream().map(target::decode).toList(), keys.stream().map(references::get).toList());
         m.put("sources", (double) keys.size());
         return m;
@@ -121,10 +126,13 @@ public final class Seq2SeqTask extends ExampleTask<Seq2SeqPairIterator.Pair> {
      * The outputs of sources as evaluation decodes them: greedy (width 1) or a beam with the task's
      * length penalty, {@code max(eval_batch, width)} decoder rows at a time.
      */
-    public List<int[]> decode(ComputationGraph net, List<int[]> sources, int width) {
+    public List<int[]> decode(ComputationGraph net, List<int[]> sources, int width) { return decode(List.of(net), sources, width); }
+
+    /** As {@link #decode(ComputationGraph, List, int)}, with one net or an ensemble. */
+    public List<int[]> decode(List<ComputationGraph> nets, List<int[]> sources, int width) {
         // a max length always applies; CMUdict's test words are not cut to max_length, so it grows with the longest source
         int limit = Math.max(maxLength, sources.stream().mapToInt(s -> s.length).max().orElse(0)) + 2;
-        return BeamSearchDecoder.search(net, sources, width, alpha, limit, Math.max(evalBatch, width)).stream()
+        return BeamSearchDecoder.search(nets, sources, width, alpha, limit, Math.max(evalBatch, width)).stream()
                 .map(BeamSearchDecoder.Hypothesis::tokens).toList();
     }
 

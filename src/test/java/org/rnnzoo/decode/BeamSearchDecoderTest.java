@@ -41,23 +41,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * length (the other sources end in A or D, whose summary weighs 0).
  */
 class BeamSearchDecoderTest {
-    private static final int A = 4, B = 5, C = 6, D = 7, V = 8;
+    static final int A = 4, B = 5, C = 6, D = 7, V = 8;
     private static ComputationGraph net;
 
     @BeforeAll
     static void handMade() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
-                .addInputs("source", "target_in")
-                .addLayer("src_embed", new EmbeddingSequenceLayer.Builder().nIn(V).nOut(1).outputDataFormat(RNNFormat.NCW).build(), "source")
-                .addVertex("thought", new LastTimeStepVertex("source"), "src_embed")
-                .addVertex("thought_t", new DuplicateToTimeSeriesVertex("target_in"), "thought")
-                .addLayer("tgt_embed", new EmbeddingSequenceLayer.Builder().nIn(V).nOut(V).outputDataFormat(RNNFormat.NCW).build(), "target_in")
-                .addVertex("dec_in", new MergeVertex(), "tgt_embed", "thought_t")
-                .addLayer("target", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                        .nIn(V + 1).nOut(V).dataFormat(RNNFormat.NCW).build(), "dec_in")
-                .setOutputs("target").build();
-        net = new ComputationGraph(conf);
-        net.init();
         double[][] p = new double[V][V];
         for (double[] row : p) java.util.Arrays.fill(row, 1e-9);
         p[Vocabulary.BOS_ID][A] = 0.5;
@@ -70,18 +58,39 @@ class BeamSearchDecoderTest {
         p[B][C] = 0.1;
         p[C][Vocabulary.EOS_ID] = 1;
         p[D][Vocabulary.EOS_ID] = 1;
-        INDArray logits = Nd4j.create(p).castTo(DataType.FLOAT);
+        net = bigram(p, 30);
+    }
+
+    /**
+     * A graph whose next-token distribution is row {@code previous} of {@code p} ({@code [V][V]}), with
+     * {@code boost} added to the logits of C and D at every step of a source that ends in C.
+     */
+    static ComputationGraph bigram(double[][] p, double boost) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
+                .addInputs("source", "target_in")
+                .addLayer("src_embed", new EmbeddingSequenceLayer.Builder().nIn(V).nOut(1).outputDataFormat(RNNFormat.NCW).build(), "source")
+                .addVertex("thought", new LastTimeStepVertex("source"), "src_embed")
+                .addVertex("thought_t", new DuplicateToTimeSeriesVertex("target_in"), "thought")
+                .addLayer("tgt_embed", new EmbeddingSequenceLayer.Builder().nIn(V).nOut(V).outputDataFormat(RNNFormat.NCW).build(), "target_in")
+                .addVertex("dec_in", new MergeVertex(), "tgt_embed", "thought_t")
+                .addLayer("target", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        .nIn(V + 1).nOut(V).dataFormat(RNNFormat.NCW).build(), "dec_in")
+                .setOutputs("target").build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        INDArray logits = Nd4j.zeros(DataType.FLOAT, V, V);
         for (int i = 0; i < V; i++) for (int j = 0; j < V; j++) logits.putScalar(i, j, Math.log(p[i][j]));
-        net.getLayer("tgt_embed").setParam("W", logits);                  // row = previous token
-        INDArray w = Nd4j.zeros(DataType.FLOAT, V + 1, V);                  // identity; the source summary weighs 0
+        g.getLayer("tgt_embed").setParam("W", logits);                    // row = previous token
+        INDArray w = Nd4j.zeros(DataType.FLOAT, V + 1, V);                  // identity; the source summary weighs `boost`
         for (int i = 0; i < V; i++) w.putScalar(i, i, 1);
-        w.putScalar(V, C, 30);
-        w.putScalar(V, D, 30);
-        net.getLayer("target").setParam("W", w);
+        w.putScalar(V, C, boost);
+        w.putScalar(V, D, boost);
+        g.getLayer("target").setParam("W", w);
         INDArray summary = Nd4j.zeros(DataType.FLOAT, V, 1);
         summary.putScalar(C, 0, 1);
-        net.getLayer("src_embed").setParam("W", summary);
-        net.getLayer("target").setParam("b", Nd4j.zeros(DataType.FLOAT, 1, V));
+        g.getLayer("src_embed").setParam("W", summary);
+        g.getLayer("target").setParam("b", Nd4j.zeros(DataType.FLOAT, 1, V));
+        return g;
     }
 
     private static final List<int[]> SOURCES = List.of(new int[]{A}, new int[]{B, C, D}, new int[]{D, D});
