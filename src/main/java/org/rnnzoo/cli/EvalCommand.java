@@ -52,6 +52,10 @@ final class EvalCommand implements Runnable {
             + "greedily and with the card's beam; repeatable")
     List<String> ensemble = List.of();
 
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures to FILE as JSON, each named SPLIT_METRIC "
+            + "(with --ensemble: the ensemble's, the first checkpoint's as first_SPLIT_METRIC)")
+    Path json;
+
     @Override
     public void run() {
         if (attentionStats != null && attentionStats < 1)
@@ -84,14 +88,32 @@ final class EvalCommand implements Runnable {
         Map<String, Double> m = task.evaluate(c.net(), split, confusion);
         System.out.printf("%s on %s %s: %s%n", card.name(), task.provenance().get("dataset"), split, task.describe(m));
         if (confusion != null) System.out.println("confusion matrix: " + confusion);
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("checkpoint", checkpoint);
+        figures.put("split", split);
+        String prefix = members.isEmpty() ? split + "_" : "first_" + split + "_";
+        m.forEach((k, x) -> figures.put(k.startsWith("beam_") ? prefix.replace(split + "_", split + "_beam_") + k.substring(5) : prefix + k, x));
         if (!members.isEmpty()) {
             Seq2SeqTask seq2seq = (Seq2SeqTask) task;
             List<org.deeplearning4j.nn.graph.ComputationGraph> nets = members.stream().map(Checkpoint::net).toList();
             int beam = card.getInt("beam");
-            StringBuilder line = new StringBuilder(String.format("ensemble of %d on %s: greedy %s", nets.size(), split,
-                    describeErrors(seq2seq.errorRates(nets, split, 1))));
-            if (beam > 1) line.append(String.format("; beam %d: %s", beam, describeErrors(seq2seq.errorRates(nets, split, beam))));
+            Map<String, Double> greedy = seq2seq.errorRates(nets, split, 1);
+            StringBuilder line = new StringBuilder(String.format("ensemble of %d on %s: greedy %s", nets.size(), split, describeErrors(greedy)));
+            greedy.forEach((k, x) -> figures.put(split + "_" + k, x));
+            if (beam > 1) {
+                Map<String, Double> beamed = seq2seq.errorRates(nets, split, beam);
+                line.append(String.format("; beam %d: %s", beam, describeErrors(beamed)));
+                beamed.forEach((k, x) -> { if (!k.equals("sources")) figures.put(split + "_beam_" + k, x); });
+            }
+            figures.put("ensemble", new java.util.ArrayList<>(List.of(checkpoint)) {{ addAll(ensemble); }});
+            figures.put(split + "_beam", beam);
             System.out.println(line);
+        }
+        if (json != null) {
+            try {
+                Checkpoint.writeAtomically(json, new com.fasterxml.jackson.databind.ObjectMapper()
+                        .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures));
+            } catch (java.io.IOException e) { throw new ZooException("cannot write " + json + ": " + e.getMessage()); }
         }
         if (attentionStats != null && task instanceof Seq2SeqTask seq2seq) {
             List<Seq2SeqPairIterator.Pair> all = seq2seq.pairs(split), first = all.subList(0, Math.min(attentionStats, all.size()));

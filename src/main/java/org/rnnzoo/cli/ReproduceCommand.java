@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * {@code zoo reproduce TABLE}: runs every row of a results table with the exact `zoo train`
- * command it documents, keeps each row's result.json under {@code docs/results/TABLE/}, and
+ * command it documents (or, for a row that scores models earlier rows trained, its `zoo eval`), keeps each row's result.json under {@code docs/results/TABLE/}, and
  * regenerates {@code docs/results.md} from all stored rows (so re-running one row keeps the rest).
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Run a results table (ptb, brown, depth, shakespeare, sentiment, tagging, cmudict-g2p, eng-fra; seq2seq = the last two) and rewrite docs/results.md.")
@@ -50,17 +50,21 @@ final class ReproduceCommand implements Runnable {
         for (ResultsTables.Row row : all) {
             if (render || (rows != null && !rows.contains(row.id()))) continue;
             Path dir = runs.resolve(table + "-" + row.id());
-            List<String> args = new ArrayList<>(List.of("train"));
+            // a row either trains (its args: zoo train's) or scores trained models of earlier rows (ResultsTables.EVAL: zoo eval's)
+            boolean eval = ResultsTables.isEval(row);
+            List<String> args = new ArrayList<>(eval ? List.of() : List.of("train"));
             args.addAll(row.args());
-            args.addAll(List.of("--run-dir", dir.toString(), "--force", "--no-progress"));
+            if (eval) args.addAll(List.of("--split", "test", "--json", dir.resolve("result.json").toString()));
+            else args.addAll(List.of("--run-dir", dir.toString(), "--force", "--no-progress"));
             if (mirror != null) args.addAll(List.of("--mirror", mirror.toString()));
-            System.out.println("== " + table + "/" + row.id() + ": ./zoo train " + String.join(" ", row.args()));
+            String command = ResultsTables.command(row);
+            System.out.println("== " + table + "/" + row.id() + ": " + command);
             long t0 = System.nanoTime();
             int code = ZooCommand.execute(args.toArray(new String[0]));
             if (code != 0) throw new ZooException("row " + row.id() + " failed (exit " + code + "); see the messages above");
             Map<String, Object> result = readJson(dir.resolve("result.json"));
             result.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
-            result.put("command", "./zoo train " + String.join(" ", row.args()));
+            result.put("command", command);
             try {
                 Checkpoint.writeAtomically(docs.resolve("results").resolve(table).resolve(row.id() + ".json"), JSON.writeValueAsString(result));
             } catch (IOException e) { throw new ZooException("cannot write result of " + row.id() + ": " + e.getMessage()); }

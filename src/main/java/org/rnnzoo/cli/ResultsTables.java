@@ -13,6 +13,16 @@ import java.util.Map;
 final class ResultsTables {
     record Row(String id, String label, List<String> args, String metric, String paper, String target) {}
 
+    /** A row whose args start with this runs {@code zoo eval} on trained models of earlier rows instead of training. */
+    static final String EVAL = "eval";
+
+    static boolean isEval(Row row) { return row.args().get(0).equals(EVAL); }
+
+    /** The command a row documents: {@code ./zoo train ARGS}, or {@code ./zoo eval ARGS --split test}. */
+    static String command(Row row) {
+        return "./zoo " + (isEval(row) ? "" : "train ") + String.join(" ", row.args()) + (isEval(row) ? " --split test" : "");
+    }
+
     /** Row ids {@code NAME-foldK} are one fold of a cross-validation: the table adds their mean ± std. */
     static final String FOLD = "-fold";
 
@@ -120,7 +130,11 @@ final class ResultsTables {
                 // g2p-long with two LSTM layers per encoder direction and in the decoder
                 new Row("g2p-deep", "G2P, attention: as g2p-long, two layers",
                         List.of("seq2seq-attention", "--preset", "g2p-deep"), "test_wer", g2pPaper,
-                        "<= 24.0 WER with beam; beam better than greedy")));
+                        "<= 24.0 WER with beam; beam better than greedy"),
+                // two rows' trained models decoded as one (their per-step log-probabilities averaged): run those rows first
+                new Row("g2p-ensemble", "G2P, attention: ensemble of g2p-deep and g2p-additive",
+                        List.of(EVAL, "seq2seq-attention:cmudict-g2p/g2p-deep", "--ensemble", "seq2seq-attention:cmudict-g2p/g2p-additive"),
+                        "test_wer", g2pPaper, "<= 24.0 WER with beam; beam better than greedy")));
         t.put("eng-fra", List.of(
                 new Row("fra-none", "eng-fra, no attention", List.of("seq2seq", "--preset", "eng-fra"), "test_bleu", "-", "report"),
                 new Row("fra-dot", "eng-fra, attention: dot", List.of("seq2seq-attention", "--preset", "eng-fra", "--set", "score=dot"),
@@ -168,6 +182,7 @@ final class ResultsTables {
      * not a checkpoint: no names.
      */
     static List<String> trainedModelNames(String table, Row row) {
+        if (isEval(row)) return List.of();   // it scores models of other rows and trains none
         String model = row.args().get(0);
         if (Zoo.card(model).task().equals("count-language-model")) return List.of();
         // a study's rows are variations, not the model's recipe for its dataset: they never take the short MODEL:DATASET name
@@ -181,6 +196,10 @@ final class ResultsTables {
 
     /** The dataset a row trains on: its card's, after the row's --preset, --dataset and --set. */
     static String dataset(Row row) {
+        if (isEval(row)) {   // the dataset of the first trained model it scores, MODEL:DATASET[/ROW]
+            String name = row.args().get(1);
+            return name.substring(name.indexOf(':') + 1).replaceFirst("/.*", "");
+        }
         org.rnnzoo.models.ModelCard card = Zoo.card(row.args().get(0));
         for (int i = 1; i + 1 < row.args().size(); i += 2) {
             String flag = row.args().get(i), value = row.args().get(i + 1);
@@ -225,8 +244,7 @@ final class ResultsTables {
             for (Row r : e.getValue()) {
                 Path p = resultsDir.resolve(e.getKey()).resolve(r.id() + ".json");
                 if (!Files.isRegularFile(p)) {
-                    sb.append(String.format("| %s | not run yet | | %s | %s | `./zoo train %s` | | |%n", r.label(), r.paper(), r.target(),
-                            String.join(" ", r.args())));
+                    sb.append(String.format("| %s | not run yet | | %s | %s | `%s` | | |%n", r.label(), r.paper(), r.target(), command(r)));
                     continue;
                 }
                 Map<String, Object> m = ReproduceCommand.readJson(p);

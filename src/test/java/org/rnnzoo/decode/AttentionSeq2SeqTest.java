@@ -151,6 +151,21 @@ class AttentionSeq2SeqTest {
         assertTrue(line.contains(" valid pairs, teacher-forced on their references: ") && line.contains("decoder steps"), line);
     }
 
+    @Test
+    void evalDecodesAnEnsembleAndWritesItsFigures() throws Exception {
+        // a model ensembled with itself averages two equal log-probabilities: its outputs, and so its figures, are the model's own
+        String ckpt = tmp.resolve("run/checkpoints/best.zip").toString();
+        Path json = tmp.resolve("ensemble.json");
+        String out = stdout("eval", ckpt, "--split", "valid", "--ensemble", ckpt, "--json", json.toString());
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("ensemble of 2 on valid: greedy word error rate ")), out);
+        Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json.toFile(), Map.class);
+        assertEquals(((Number) m.get("first_valid_wer")).doubleValue(), ((Number) m.get("valid_wer")).doubleValue(), 1e-12);
+        assertEquals(((Number) m.get("first_valid_ter")).doubleValue(), ((Number) m.get("valid_ter")).doubleValue(), 1e-12);
+        assertEquals(List.of(ckpt, ckpt), m.get("ensemble"));
+        assertTrue(m.containsKey("first_valid_ppl") && !m.containsKey("valid_ppl"), "the ensemble has no teacher-forced perplexity: " + m.keySet());
+        assertEquals(2, ZooCommand.execute("eval", ckpt, "--ensemble", tmp.resolve("missing.zip").toString()), "a missing member is a one-line error");
+    }
+
     /** What a zoo command that succeeds prints on stdout. */
     private static String stdout(String... args) {
         PrintStream old = System.out;
