@@ -134,6 +134,10 @@ final class ResultsTables {
                 // two rows' trained models decoded as one (their per-step log-probabilities averaged): run those rows first
                 new Row("g2p-ensemble", "G2P, attention: ensemble of g2p-deep and g2p-additive",
                         List.of(EVAL, "seq2seq-attention:cmudict-g2p/g2p-deep", "--ensemble", "seq2seq-attention:cmudict-g2p/g2p-additive"),
+                        "test_wer", g2pPaper, "<= 24.0 WER with beam; beam better than greedy"),
+                new Row("g2p-ensemble3", "G2P, attention: ensemble of g2p-deep, g2p-additive and g2p-dot",
+                        List.of(EVAL, "seq2seq-attention:cmudict-g2p/g2p-deep", "--ensemble", "seq2seq-attention:cmudict-g2p/g2p-additive",
+                                "--ensemble", "seq2seq-attention:cmudict-g2p/g2p-dot"),
                         "test_wer", g2pPaper, "<= 24.0 WER with beam; beam better than greedy")));
         t.put("eng-fra", List.of(
                 new Row("fra-none", "eng-fra, no attention", List.of("seq2seq", "--preset", "eng-fra"), "test_bleu", "-", "report"),
