@@ -91,8 +91,8 @@ final class EvalCommand implements Runnable {
         Map<String, Object> figures = new java.util.LinkedHashMap<>();
         figures.put("checkpoint", checkpoint);
         figures.put("split", split);
-        String prefix = members.isEmpty() ? split + "_" : "first_" + split + "_";
-        m.forEach((k, x) -> figures.put(k.startsWith("beam_") ? prefix.replace(split + "_", split + "_beam_") + k.substring(5) : prefix + k, x));
+        String prefix = (members.isEmpty() ? "" : "first_") + split + "_";   // beam_wer becomes SPLIT_beam_wer
+        m.forEach((k, x) -> figures.put(prefix + k, x));
         if (!members.isEmpty()) {
             Seq2SeqTask seq2seq = (Seq2SeqTask) task;
             List<org.deeplearning4j.nn.graph.ComputationGraph> nets = members.stream().map(Checkpoint::net).toList();
@@ -105,16 +105,11 @@ final class EvalCommand implements Runnable {
                 line.append(String.format("; beam %d: %s", beam, describeErrors(beamed)));
                 beamed.forEach((k, x) -> { if (!k.equals("sources")) figures.put(split + "_beam_" + k, x); });
             }
-            figures.put("ensemble", new java.util.ArrayList<>(List.of(checkpoint)) {{ addAll(ensemble); }});
+            figures.put("ensemble", java.util.stream.Stream.concat(java.util.stream.Stream.of(checkpoint), ensemble.stream()).toList());
             figures.put(split + "_beam", beam);
             System.out.println(line);
         }
-        if (json != null) {
-            try {
-                Checkpoint.writeAtomically(json, new com.fasterxml.jackson.databind.ObjectMapper()
-                        .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures));
-            } catch (java.io.IOException e) { throw new ZooException("cannot write " + json + ": " + e.getMessage()); }
-        }
+        if (json != null) ReproduceCommand.writeJson(json, figures);
         if (attentionStats != null && task instanceof Seq2SeqTask seq2seq) {
             List<Seq2SeqPairIterator.Pair> all = seq2seq.pairs(split), first = all.subList(0, Math.min(attentionStats, all.size()));
             AttentionStatistics a = AttentionStatistics.of(c.net(), Seq2SeqAttention.ATTENTION, first, card.getInt("eval_batch"));

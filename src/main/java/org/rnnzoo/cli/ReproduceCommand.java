@@ -65,13 +65,18 @@ final class ReproduceCommand implements Runnable {
             Map<String, Object> result = readJson(dir.resolve("result.json"));
             result.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
             result.put("command", command);
-            try {
-                Checkpoint.writeAtomically(docs.resolve("results").resolve(table).resolve(row.id() + ".json"), JSON.writeValueAsString(result));
-            } catch (IOException e) { throw new ZooException("cannot write result of " + row.id() + ": " + e.getMessage()); }
+            writeJson(docs.resolve("results").resolve(table).resolve(row.id() + ".json"), result);
             register(table, row, result);
         }
         if (table.equals("depth") && DepthPlot.write(docs.resolve("results").resolve("depth"), all))
             System.out.println("wrote " + docs.resolve("results").resolve("depth").resolve(DepthPlot.FILE));
+    }
+
+    /** Writes {@code value} as indented JSON to {@code p} (temp file, then rename). */
+    static void writeJson(Path p, Object value) {
+        try {
+            Checkpoint.writeAtomically(p, JSON.writeValueAsString(value));
+        } catch (IOException e) { throw new ZooException("cannot write " + p + ": " + e.getMessage()); }
     }
 
     static Map<String, Object> readJson(Path p) {
